@@ -1,0 +1,78 @@
+"""The ``uwsgi-lint`` command.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or an internal
+error (the findings that could be made are still printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="uwsgi-lint",
+        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them.",
+        epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="config files, or directories whose vassal files (.ini .xml .yml .yaml .json .js) "
+        "are checked (default: .)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--target-version",
+        choices=("2.0", "2.1"),
+        default="2.0",
+        help="uWSGI version the configs are for (default 2.0, i.e. 2.0.31)",
+    )
+    p.add_argument(
+        "--yaml-reader",
+        choices=("embedded", "libyaml"),
+        default="embedded",
+        help="uWSGI's YAML reader: 'embedded' (pip builds, default) or 'libyaml' (Debian)",
+    )
+    p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback for the user
+        print(f"uwsgi-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .engine import lint
+    from .expand import Assumptions
+
+    report = lint(
+        list(args.paths),
+        Assumptions(version=args.target_version, yaml_reader=args.yaml_reader),
+    )
+    if args.format == "json":
+        from .render.json import render
+    else:
+        from .render.text import render
+    out = render(report)
+    sys.stdout.buffer.write(out.encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
+    for line in report.errors:
+        print(f"uwsgi-lint: {line}", file=sys.stderr)
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN

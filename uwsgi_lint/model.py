@@ -1,0 +1,158 @@
+"""The directive tree: one model for every config format.
+
+A :class:`ConfigFile` holds :class:`Section` objects, a section holds :class:`Directive`
+objects (and :class:`Block` nodes for config logic).  Every node remembers the span of
+text the user wrote; every directive also carries the value uWSGI sees after magic
+substitution and, once an instance is expanded, after the ``$()``/``@()``/``%()`` passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column; columns count characters, not bytes."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a piece of text came from: a file and a start/end position (end exclusive)."""
+
+    file: str
+    start: Position
+    end: Position
+
+
+class Format(str, Enum):
+    INI = "ini"
+    XML = "xml"
+    YAML = "yaml"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """One step of how a directive reached an instance (an include, an inherit ...)."""
+
+    kind: str  # "include", "ini", "inherit", "at-file", "logic" ...
+    span: Span  # the directive that asked for it
+    target: str  # what it named
+
+
+@dataclass(slots=True)
+class Directive:
+    """One ``key = value`` as uWSGI appends it to its option list.
+
+    ``key``/``value`` are what uWSGI's parser produces (after magic ``%`` substitution
+    and the format's own conversions, e.g. JSON ``true`` -> ``"1"``); ``raw_key`` and
+    ``raw_value`` are the text exactly as written.  ``expanded`` is set when an instance
+    is built: the value after ``$()``, ``@()`` and ``%()`` (``None`` for options that
+    uWSGI applies immediately, which never see those passes).
+    """
+
+    key: str
+    value: str
+    raw_key: str
+    raw_value: str
+    span: Span
+    key_span: Span
+    value_span: Span
+    format: Format
+    section: str
+    expanded: str | None = None
+    unresolved: tuple[str, ...] = ()
+    origin: tuple[Origin, ...] = ()
+    block: Block | None = None
+    # set by readers for values that a format converted (JSON true -> "1" ...)
+    note: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.span.file
+
+    @property
+    def effective(self) -> str:
+        """The value uWSGI's handler receives."""
+        return self.value if self.expanded is None else self.expanded
+
+
+@dataclass(slots=True)
+class Block:
+    """A config-logic block: ``if-env = X`` ... ``endif``, ``for = a b`` ... ``endfor``.
+
+    ``closer`` is ``None`` when the block is left open at the end of the file (uWSGI then
+    carries it on into the next config source).
+    """
+
+    opener: Directive
+    body: list[Directive] = field(default_factory=list)
+    closer: Directive | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.opener.key
+
+    @property
+    def argument(self) -> str:
+        return self.opener.value
+
+
+@dataclass(slots=True)
+class Section:
+    name: str
+    span: Span | None  # the header; None for implicit sections (keys before any header)
+    items: list[Directive | Block] = field(default_factory=list)
+
+    def directives(self) -> list[Directive]:
+        """All directives in file order, logic openers, bodies and closers included."""
+        out: list[Directive] = []
+        for item in self.items:
+            if isinstance(item, Block):
+                out.append(item.opener)
+                out.extend(item.body)
+                if item.closer is not None:
+                    out.append(item.closer)
+            else:
+                out.append(item)
+        return out
+
+
+@dataclass(slots=True)
+class ConfigFile:
+    """One file as read: its sections (all of them), comments and reading problems."""
+
+    path: str
+    format: Format
+    sections: list[Section] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    newline: str = "\n"
+    # where a reader silently stopped (uWSGI's embedded YAML reader does): what and why
+    stopped: Problem | None = None
+
+    def section(self, name: str) -> Section | None:
+        for sec in self.sections:
+            if sec.name == name:
+                return sec
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a reader or the expander noticed; the engine turns it into a diagnostic."""
+
+    code: str
+    message: str
+    span: Span

@@ -1,0 +1,105 @@
+"""Reading one config file: bytes, magic substitution, then the format's own reader.
+
+Reader modules are imported only when a file of their format is met, so a run over INI
+files never loads the XML, JSON or YAML code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from typing import Protocol
+
+from ..magic import Host, MagicTable, file_table, substitute
+from ..model import ConfigFile, Format, Position, Problem, Span
+from ..source import Expanded, decode
+
+SUFFIXES: dict[str, Format] = {
+    ".ini": Format.INI,
+    ".xml": Format.XML,
+    ".yml": Format.YAML,
+    ".yaml": Format.YAML,
+    ".json": Format.JSON,
+    ".js": Format.JSON,
+}
+
+# A file larger than this is not read (uWSGI would read it, but no sane config is this big)
+MAX_BYTES = 256 * 1024 * 1024
+
+
+class Reader(Protocol):
+    def __call__(self, exp: Expanded, openers: frozenset[str], section: str) -> ConfigFile: ...
+
+
+def format_for(path: str) -> Format | None:
+    """The format uWSGI's suffix dispatch picks for ``path`` (case-sensitive), if any."""
+    for suffix, fmt in SUFFIXES.items():
+        if path.endswith(suffix):
+            return fmt
+    return None
+
+
+def sniff(data: bytes) -> Format:
+    """A best guess for a file with no recognised suffix."""
+    head = data[:4096].lstrip()
+    if head.startswith(b"<"):
+        return Format.XML
+    if head.startswith(b"{"):
+        return Format.JSON
+    if b"[uwsgi]" in data[:65536] or b"[" in head[:1]:
+        return Format.INI
+    if b"uwsgi:" in data[:65536]:
+        return Format.YAML
+    return Format.INI
+
+
+def _reader(fmt: Format, yaml_reader: str) -> Reader:
+    if fmt is Format.YAML and yaml_reader == "libyaml":
+        name, func = "yaml", "parse_libyaml"
+    else:
+        name, func = fmt.value, "parse"
+    module = importlib.import_module(f"{__name__}.{name}")
+    reader: Reader = getattr(module, func)
+    return reader
+
+
+def unreadable(path: str, fmt: Format, message: str) -> ConfigFile:
+    span = Span(path, Position(1, 1), Position(1, 1))
+    return ConfigFile(path=path, format=fmt, problems=[Problem("UW001", message, span)])
+
+
+def read_file(
+    path: str,
+    *,
+    openers: frozenset[str],
+    config_arg: str | None = None,
+    section: str = "uwsgi",
+    host: Host | None = None,
+    first: MagicTable | None = None,
+    fmt: Format | None = None,
+    yaml_reader: str = "embedded",
+    on_table: Callable[[MagicTable], None] | None = None,
+) -> ConfigFile:
+    """Read ``path`` as uWSGI would; never raises.
+
+    ``config_arg`` is the name the file was given by (``%o``), ``first`` the magic table of
+    the first file loaded (for the upper-case variables), ``on_table`` receives this
+    file's magic table.
+    """
+    fmt = fmt or format_for(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        return unreadable(path, fmt or Format.INI, "is a directory, not a config file")
+    except OSError as exc:
+        return unreadable(path, fmt or Format.INI, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > MAX_BYTES:
+        return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
+    fmt = fmt or sniff(data)
+    table = file_table(config_arg or path, path, section, host or Host(), first)
+    if on_table is not None:
+        on_table(table)
+    exp = substitute(decode(data), table, os.fspath(path))
+    return _reader(fmt, yaml_reader)(exp, openers, section)

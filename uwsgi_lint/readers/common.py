@@ -1,0 +1,77 @@
+"""Helpers shared by the format readers: building directives and logic blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..model import Block, Directive, Format, Section, Span
+from ..source import Expanded
+
+# uWSGI ends any logic block on these keys, by name (core/config.c: add_exported_option_do)
+CLOSERS = frozenset({"end", "endif", "end-if", "endfor", "end-for"})
+
+
+def make_directive(
+    exp: Expanded,
+    fmt: Format,
+    section: str,
+    key: tuple[int, int],
+    value: tuple[int, int],
+    whole: tuple[int, int],
+    key_text: str | None = None,
+    value_text: str | None = None,
+    note: str = "",
+) -> Directive:
+    """A directive from offsets into the expanded text.
+
+    ``key``/``value``/``whole`` are ``(start, end)`` offsets in ``exp.text``; ``key_text``
+    and ``value_text`` override what uWSGI sees when the format converts it (JSON, XML).
+    """
+    ks, ke = key
+    vs, ve = value
+    return Directive(
+        key=exp.text[ks:ke] if key_text is None else key_text,
+        value=exp.text[vs:ve] if value_text is None else value_text,
+        raw_key=exp.raw(ks, ke),
+        raw_value=exp.raw(vs, ve),
+        span=exp.span(*whole),
+        key_span=exp.span(ks, ke),
+        value_span=exp.span(vs, ve),
+        format=fmt,
+        section=section,
+        unresolved=exp.unresolved_in(vs, ve) + exp.unresolved_in(ks, ke),
+        note=note,
+    )
+
+
+def group_logic(directives: Iterable[Directive], openers: frozenset[str]) -> list[Directive | Block]:
+    """Group a section's directives into logic blocks the way uWSGI applies them.
+
+    uWSGI has no nesting: an opener inside a block is a plain body line (fatal when the
+    outer condition holds, dropped otherwise) and the first closer ends the block.
+    """
+    items: list[Directive | Block] = []
+    block: Block | None = None
+    for d in directives:
+        if block is not None:
+            if d.key in CLOSERS:
+                block.closer = d
+                d.block = block
+                block = None
+            else:
+                block.body.append(d)
+                d.block = block
+            continue
+        if d.key in openers:
+            block = Block(opener=d)
+            d.block = block
+            items.append(block)
+        else:
+            items.append(d)
+    return items
+
+
+def section_of(
+    name: str, header: Span | None, directives: list[Directive], openers: frozenset[str]
+) -> Section:
+    return Section(name=name, span=header, items=group_logic(directives, openers))

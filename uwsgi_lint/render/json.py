@@ -1,0 +1,51 @@
+"""``--format json``: one versioned document for editors and scripts.
+
+The document's JSON Schema ships in ``uwsgi_lint/schemas/report-v1.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from .. import __version__
+from ..engine import Report
+
+SCHEMA_VERSION = 1
+
+
+def document(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "uwsgi-lint", "version": __version__},
+        "diagnostics": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.value,
+                "message": d.message,
+                "filename": os.path.abspath(d.span.file),
+                "location": {"line": d.span.start.line, "column": d.span.start.column},
+                "end_location": {"line": d.span.end.line, "column": d.span.end.column},
+                "fix": None,
+                "related": [
+                    {
+                        "message": r.message,
+                        "filename": os.path.abspath(r.span.file),
+                        "location": {"line": r.span.start.line, "column": r.span.start.column},
+                        "end_location": {"line": r.span.end.line, "column": r.span.end.column},
+                    }
+                    for r in d.related
+                ],
+            }
+            for d in report.diagnostics
+        ],
+        "files_checked": len(report.files),
+    }
+
+
+def render(report: Report) -> str:
+    text = json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    # undecodable bytes of a config travel as lone surrogates: never emit invalid UTF-8
+    return text.encode("utf-8", "replace").decode("utf-8")

@@ -1,0 +1,125 @@
+"""Source text, positions, and the offset map that survives magic substitution.
+
+uWSGI substitutes magic variables (``%n``, ``%d`` ...) in the raw bytes of a file before
+any parser sees them.  :class:`Expanded` is the text after substitution plus a compact map
+from every offset in it back to the offset the user wrote, so a reader can parse what
+uWSGI parses and still report positions in the original file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .model import Position, Span
+
+
+class LineIndex:
+    """Converts character offsets of one text into 1-based line/column positions."""
+
+    __slots__ = ("starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def position(self, offset: int) -> Position:
+        line = bisect_right(self.starts, offset) - 1
+        return Position(line + 1, offset - self.starts[line] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of expanded text: literal (copied 1:1) or produced by one ``%X`` token."""
+
+    out: int  # first offset in the expanded text
+    src: int  # first offset in the source text
+    src_len: int  # source characters consumed (for literals: same as the output length)
+    literal: bool
+
+
+class Expanded:
+    """Text after magic substitution, mapped back to the source text it came from."""
+
+    __slots__ = ("text", "source", "lines", "_outs", "_segs", "path", "unresolved")
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        segments: list[Segment],
+        path: str,
+        unresolved: list[tuple[int, str]] | None = None,
+    ) -> None:
+        self.text = text
+        self.source = source
+        self.path = path
+        self.lines = LineIndex(source)
+        self._segs = segments
+        self._outs = [s.out for s in segments]
+        # (offset in text, "%X") for magic variables whose value is unknown here
+        self.unresolved = unresolved or []
+
+    def unresolved_in(self, start: int, end: int) -> tuple[str, ...]:
+        """Unknown magic variables that lie inside expanded text ``[start, end)``."""
+        if not self.unresolved:
+            return ()
+        return tuple(tok for off, tok in self.unresolved if start <= off < end)
+
+    def _segment(self, offset: int) -> Segment | None:
+        if not self._segs:
+            return None
+        i = bisect_right(self._outs, offset) - 1
+        return self._segs[max(i, 0)]
+
+    def src_start(self, offset: int) -> int:
+        """Source offset where the expanded character at ``offset`` begins."""
+        seg = self._segment(offset)
+        if seg is None:
+            return offset
+        if seg.literal:
+            return seg.src + (offset - seg.out)
+        return seg.src
+
+    def src_end(self, offset: int) -> int:
+        """Source offset just after the expanded character at ``offset - 1``."""
+        if offset <= 0:
+            return self.src_start(0)
+        seg = self._segment(offset - 1)
+        if seg is None:
+            return offset
+        if seg.literal:
+            return seg.src + (offset - seg.out)
+        return seg.src + seg.src_len
+
+    def span(self, start: int, end: int) -> Span:
+        """The source span of expanded text ``[start, end)``."""
+        s = self.src_start(start)
+        e = self.src_end(end) if end > start else s
+        return Span(self.path, self.lines.position(s), self.lines.position(e))
+
+    def raw(self, start: int, end: int) -> str:
+        """The source text behind expanded text ``[start, end)``."""
+        s = self.src_start(start)
+        e = self.src_end(end) if end > start else s
+        return self.source[s:e]
+
+    def source_span(self, start: int, end: int) -> Span:
+        """A span given directly in source offsets."""
+        return Span(self.path, self.lines.position(start), self.lines.position(end))
+
+
+def identity(source: str, path: str) -> Expanded:
+    """A text that needs no substitution."""
+    return Expanded(source, source, [Segment(0, 0, len(source), True)], path)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text the way a linter can show them: UTF-8, undecodable bytes kept."""
+    return data.decode("utf-8", "surrogateescape")
