@@ -32,6 +32,7 @@ LOADERS: dict[str, Format | None] = {
 MAX_INCLUDE_DEPTH = 64
 MAX_OPTIONS = 1_000_000
 MAX_VALUE = 1 << 20
+MAX_ROUNDS = 1000  # substitutions in one value before we call it endless
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +319,13 @@ class _Builder:
 
         for i, d in enumerate(self.options):
             if not self.configured[i]:
-                expanded[i] = self.apply_pass("%", expanded[i], placeholder, unresolved[i], d)
+
+                def store(value: str, i: int = i) -> None:
+                    expanded[i] = value  # uWSGI rewrites the list entry in place
+
+                expanded[i] = self.apply_pass(
+                    "%", expanded[i], placeholder, unresolved[i], d, store
+                )
         for i, d in enumerate(self.options):
             notes = tuple(dict.fromkeys(d.unresolved + tuple(unresolved[i])))
             if self.configured[i]:
@@ -388,6 +395,7 @@ class _Builder:
         hook: Callable[[str, list[str]], str | None],
         unresolved: list[str],
         d: Directive,
+        store: Callable[[str], None] | None = None,
     ) -> str:
         """``uwsgi_apply_config_pass()`` for one value, with a guard against endless loops."""
         has = 0
@@ -422,9 +430,11 @@ class _Builder:
                         j += 1
                         continue
                     value = value[: start - 2] + got + value[start + has - 1 :]
+                    if store is not None:
+                        store(value)
                     has, start = 0, -1
                     rounds += 1
-                    if rounds > 10_000 or len(value) > MAX_VALUE:
+                    if rounds > MAX_ROUNDS or len(value) > MAX_VALUE:
                         self.problems.append(
                             Problem(
                                 "uwsgi-hang",

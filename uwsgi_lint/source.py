@@ -8,7 +8,7 @@ uWSGI parses and still report positions in the original file.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .model import Position, Span
@@ -79,24 +79,46 @@ class Expanded:
         return self._segs[max(i, 0)]
 
     def src_start(self, offset: int) -> int:
-        """Source offset where the expanded character at ``offset`` begins."""
-        seg = self._segment(offset)
-        if seg is None:
+        """Source offset where the expanded character at ``offset`` begins.
+
+        A variable that vanished right there (``%Y`` -> "") belongs to what follows it.
+        """
+        if not self._segs:
             return offset
+        i = bisect_left(self._outs, offset)
+        if i < len(self._segs) and self._outs[i] == offset:
+            return self._segs[i].src
+        seg = self._segs[max(i - 1, 0)]
         if seg.literal:
             return seg.src + (offset - seg.out)
         return seg.src
 
     def src_end(self, offset: int) -> int:
-        """Source offset just after the expanded character at ``offset - 1``."""
+        """Source offset just after the expanded character at ``offset - 1``.
+
+        Variables that vanished right after it belong to what precedes them.
+        """
+        if not self._segs:
+            return offset
+        found = -1
+        for k in range(bisect_left(self._outs, offset), bisect_right(self._outs, offset)):
+            seg = self._segs[k]
+            if not seg.literal and self._is_empty(k):
+                found = seg.src + seg.src_len
+        if found != -1:
+            return found
         if offset <= 0:
-            return self.src_start(0)
+            return self._segs[0].src
         seg = self._segment(offset - 1)
         if seg is None:
             return offset
         if seg.literal:
             return seg.src + (offset - seg.out)
         return seg.src + seg.src_len
+
+    def _is_empty(self, i: int) -> bool:
+        nxt = self._outs[i + 1] if i + 1 < len(self._outs) else len(self.text)
+        return nxt == self._outs[i]
 
     def span(self, start: int, end: int) -> Span:
         """The source span of expanded text ``[start, end)``."""

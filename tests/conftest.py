@@ -1,0 +1,29 @@
+"""Shared test helpers: where the third-party corpus and the uWSGI oracle live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+ORACLE = SHARED / "tools" / "oracle" / "uwsgi-oracle"
+ORACLE_HOME = Path(
+    os.environ.get("UWSGI_ORACLE_HOME")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uwsgi-oracle"
+)
+ORACLE_BIN = ORACLE_HOME / ".venv" / "bin" / "uwsgi"
+ORACLE_LIBYAML_BIN = ORACLE_HOME / ".venv-libyaml" / "bin" / "uwsgi"
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent (plain clone)")
+
+
+def corpus_files() -> list[Path]:
+    """Every config file of the corpus (not its README or provenance table)."""
+    if not CORPUS.is_dir():
+        return []
+    skip = {"PROVENANCE.tsv", "README.md"}
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in skip)

@@ -1,0 +1,49 @@
+"""Small helpers for reading a snippet the way uWSGI would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from uwsgi_lint.expand import Assumptions, Instance, build_instance
+from uwsgi_lint.magic import Host, file_table, substitute
+from uwsgi_lint.model import ConfigFile, Directive
+from uwsgi_lint.readers import read_file
+
+OPENERS = frozenset({"if-env", "if-not-env", "for", "if-exists", "if-opt", "for-times"})
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def read(path: Path, section: str = "uwsgi") -> ConfigFile:
+    return read_file(str(path), openers=OPENERS, section=section)
+
+
+def pairs(cfg: ConfigFile, section: str = "uwsgi") -> list[tuple[str, str]]:
+    sec = cfg.section(section)
+    assert sec is not None, f"no section {section!r}"
+    return [(d.key, d.value) for d in sec.directives()]
+
+
+def instance(path: Path, **assume: object) -> Instance:
+    return build_instance(str(path), Assumptions(**assume))  # type: ignore[arg-type]
+
+
+def expanded(inst: Instance) -> list[tuple[str, str]]:
+    return [(d.key, d.effective) for d in inst.options]
+
+
+def where(d: Directive) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of a directive's whole span."""
+    s = d.span
+    return (s.start.line, s.start.column, s.end.line, s.end.column)
+
+
+def substituted(path: Path, text: str, host: Host | None = None) -> str:
+    return substitute(text, file_table(str(path), str(path), "", host or Host()), str(path)).text

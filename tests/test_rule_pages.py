@@ -1,0 +1,80 @@
+"""Every rule has a page under rules/, and the page's examples are what its tests run:
+each bad example fires the rule, each good example stays silent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from uwsgi_lint.engine import lint
+from uwsgi_lint.rules import Rule, all_rules
+
+from .conftest import ROOT
+
+PAGES = ROOT / "rules"
+SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
+            "## Fix safety")
+SUFFIX = {"ini": ".ini", "xml": ".xml", "yaml": ".yaml", "json": ".json"}
+FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
+
+
+def page(rule: Rule) -> str:
+    return (PAGES / f"{rule.code}.md").read_text(encoding="utf-8")
+
+
+def examples(rule: Rule, heading: str) -> list[tuple[str, str]]:
+    text = page(rule)
+    body = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    return [(lang, code) for lang, code in FENCE.findall(body) if lang in SUFFIX]
+
+
+RULES = all_rules()
+IDS = [r.code for r in RULES]
+
+
+def test_codes_and_names_are_well_formed() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert re.fullmatch(r"UW[0-5]\d\d", r.code), r.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name), r.name
+
+
+def test_every_page_belongs_to_a_rule() -> None:
+    assert sorted(p.stem for p in PAGES.glob("UW*.md")) == sorted(IDS)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_page_has_every_section(rule: Rule) -> None:
+    text = page(rule)
+    assert text.startswith(f"# {rule.code} `{rule.name}`")
+    for heading in SECTIONS:
+        assert heading in text, f"{rule.code}.md lacks {heading!r}"
+    assert f"| {rule.code} | {rule.name} | {rule.severity.value} |" in text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_bad_examples_fire(rule: Rule, tmp_path: Path) -> None:
+    cases = examples(rule, "## Example")
+    assert cases, f"{rule.code}.md has no example"
+    for i, (lang, code) in enumerate(cases):
+        path = tmp_path / f"bad{i}{SUFFIX[lang]}"
+        path.write_text(code, encoding="utf-8")
+        report = lint([str(path)])
+        assert report.errors == []
+        found = [d.code for d in report.diagnostics]
+        assert rule.code in found, f"{lang} example of {rule.code} did not fire: {found}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_good_examples_stay_silent(rule: Rule, tmp_path: Path) -> None:
+    cases = examples(rule, "## Use instead")
+    assert cases, f"{rule.code}.md has no good example"
+    for i, (lang, code) in enumerate(cases):
+        path = tmp_path / f"good{i}{SUFFIX[lang]}"
+        path.write_text(code, encoding="utf-8")
+        report = lint([str(path)])
+        assert report.errors == []
+        assert report.diagnostics == [], f"{lang} good example of {rule.code}"
