@@ -45,11 +45,14 @@ def run_oracle(path: Path, *extra: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def oracle_results() -> dict[Path, dict[str, Any]]:
-    if not ORACLE_BIN.exists():
-        pytest.fail(f"the uWSGI oracle is not built: run `sh {ORACLE.parent}/setup.sh`")
+    if not ORACLE_BIN.exists():  # a fresh machine: build it (idempotent, about a minute)
+        built = subprocess.run(["sh", str(ORACLE.parent / "setup.sh")], capture_output=True,
+                               text=True, timeout=1800)
+        if built.returncode != 0 or not ORACLE_BIN.exists():
+            pytest.fail(f"building the uWSGI oracle failed:\n{built.stdout}{built.stderr}")
     files = corpus_files()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return dict(zip(files, pool.map(run_oracle, files)))
+        return dict(zip(files, pool.map(run_oracle, files), strict=True))
 
 
 def same_machine(result: dict[str, Any]) -> Assumptions:
@@ -88,7 +91,7 @@ def test_corpus_matches_real_uwsgi(oracle_results: dict[Path, dict[str, Any]]) -
             if rel in EXCEPTIONS:
                 continue
             first = next(
-                (i for i, (a, b) in enumerate(zip(ours, result["options"])) if a != b),
+                (i for i, (a, b) in enumerate(zip(ours, result["options"], strict=False)) if a != b),
                 min(len(ours), len(result["options"])),
             )
             mismatches.append(

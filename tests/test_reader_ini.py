@@ -141,7 +141,7 @@ def test_unclosed_block_and_inner_opener(tmp_path: Path) -> None:
         "[uwsgi]\nif-env = A\nif-env = B\nx = 1\nendif =\ny = 2\nfor = a b\nz = %(_)\n")))
     sec = cfg.section("uwsgi")
     assert sec is not None
-    first, y, second = sec.items
+    first, _, second = sec.items
     from uwsgi_lint.model import Block
 
     assert isinstance(first, Block) and isinstance(second, Block)

@@ -139,7 +139,7 @@ class _Builder:
         if by is not None and len(self.stack) >= MAX_INCLUDE_DEPTH:
             return self.fatal(by, "includes nest too deep (uWSGI recurses until it crashes)")
         if by is not None and (path, section or "uwsgi") in self.stack:
-            return self.fatal(by, f"'{arg}' includes itself again (uWSGI recurses until it crashes)")
+            return self.fatal(by, f"'{arg}' includes itself (uWSGI recurses until it crashes)")
         if by is not None and not os.path.exists(path):
             self.unread.append(Unread(by, arg, "file not found"))
             return self.fatal(by, f"cannot open '{arg}': no such file")
@@ -164,7 +164,7 @@ class _Builder:
         self.stack.append((path, section or "uwsgi"))
         saved = self.origin
         if by is not None:
-            self.origin = saved + (Origin(by.key, by.span, arg),)
+            self.origin = (*saved, Origin(by.key, by.span, arg))
         for d in sec.directives():
             self.add(replace(d, origin=self.origin) if self.origin else d)
         self.origin = saved

@@ -47,7 +47,7 @@ class Segment:
 class Expanded:
     """Text after magic substitution, mapped back to the source text it came from."""
 
-    __slots__ = ("text", "source", "lines", "_outs", "_segs", "path", "unresolved")
+    __slots__ = ("_outs", "_segs", "lines", "path", "source", "text", "unresolved")
 
     def __init__(
         self,
@@ -109,12 +109,12 @@ class Expanded:
             return found
         if offset <= 0:
             return self._segs[0].src
-        seg = self._segment(offset - 1)
-        if seg is None:
+        last = self._segment(offset - 1)
+        if last is None:
             return offset
-        if seg.literal:
-            return seg.src + (offset - seg.out)
-        return seg.src + seg.src_len
+        if last.literal:
+            return last.src + (offset - last.out)
+        return last.src + last.src_len
 
     def _is_empty(self, i: int) -> bool:
         nxt = self._outs[i + 1] if i + 1 < len(self._outs) else len(self.text)

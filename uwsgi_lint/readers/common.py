@@ -44,7 +44,9 @@ def make_directive(
     )
 
 
-def group_logic(directives: Iterable[Directive], openers: frozenset[str]) -> list[Directive | Block]:
+def group_logic(
+    directives: Iterable[Directive], openers: frozenset[str]
+) -> list[Directive | Block]:
     """Group a section's directives into logic blocks the way uWSGI applies them.
 
     uWSGI has no nesting: an opener inside a block is a plain body line (fatal when the

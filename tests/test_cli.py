@@ -1,0 +1,124 @@
+"""The command as a user runs it: output, exit codes, JSON document and its schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from .conftest import ROOT
+from .helpers import write
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "GITHUB_ACTIONS")}
+    return subprocess.run([sys.executable, "-m", "uwsgi_lint", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def schema() -> dict[str, Any]:
+    text = files("uwsgi_lint").joinpath("schemas/report-v1.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def test_text_output_is_one_finding_a_line_then_a_summary(tmp_path: Path) -> None:
+    write(tmp_path, "app.ini", "[uwsgi]\nprocesess = 4\nmaster = true\n")
+    result = run("app.ini", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "app.ini:2:1: UW101 [unknown-option] unknown option 'procesess': uWSGI 2.0.31 "
+        "ignores it; did you mean 'processes'?\n"
+        "Found 1 problem in 1 file (1 file checked).\n")
+    assert result.stderr == ""
+
+
+def test_clean_file_exits_zero(tmp_path: Path) -> None:
+    write(tmp_path, "app.ini", "[uwsgi]\nprocesses = 4\nmaster = true\n")
+    result = run("app.ini", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "All checks passed (1 file checked).\n")
+
+
+def test_json_document_matches_its_schema_and_is_sorted(tmp_path: Path) -> None:
+    write(tmp_path, "b.ini", "[uwsgi]\nzzz = 1\naaa = 2\n")
+    write(tmp_path, "a.ini", "[uwsgi]\nMaster = 1\n")
+    result = run("--format", "json", "b.ini", "a.ini", "missing.ini", cwd=tmp_path)
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, schema())
+    assert doc["schema_version"] == 1 and doc["tool"]["name"] == "uwsgi-lint"
+    got = [(Path(d["filename"]).name, d["location"]["line"], d["code"]) for d in doc["diagnostics"]]
+    assert got == [("a.ini", 2, "UW101"), ("b.ini", 2, "UW101"), ("b.ini", 3, "UW101"),
+                   ("missing.ini", 1, "UW001")]
+    first = doc["diagnostics"][0]
+    assert first["filename"] == str(tmp_path / "a.ini")
+    assert (first["location"], first["end_location"]) == (
+        {"line": 2, "column": 1}, {"line": 2, "column": 7})
+    assert first["severity"] == "warning" and first["fix"] is None
+
+
+def test_directory_means_the_files_an_emperor_would_take(tmp_path: Path) -> None:
+    write(tmp_path, "a.ini", "[uwsgi]\nbad-a = 1\n")
+    write(tmp_path, "b.INI", "[uwsgi]\nbad-b = 1\n")
+    write(tmp_path, "c.ini~", "[uwsgi]\nbad-c = 1\n")
+    write(tmp_path, "d.yml", "uwsgi:\n  bad-d: 1\n")
+    result = run("--format", "json", ".", cwd=tmp_path)
+    doc = json.loads(result.stdout)
+    assert sorted(Path(d["filename"]).name for d in doc["diagnostics"]) == ["a.ini", "d.yml"]
+    assert doc["files_checked"] == 2
+
+
+def test_target_version_changes_what_is_known(tmp_path: Path) -> None:
+    write(tmp_path, "e.ini", "[uwsgi]\nemperor-command-socket = /run/e.sock\n")
+    assert run("e.ini", cwd=tmp_path).returncode == 1
+    assert run("--target-version", "2.1", "e.ini", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("args", [["--format", "nope"], ["--no-such-flag"]])
+def test_usage_errors_exit_two_without_traceback(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "usage:" in result.stderr
+
+
+def test_hostile_files_never_give_a_traceback(tmp_path: Path) -> None:
+    write(tmp_path, "bin.ini", bytes(range(256)) * 64)
+    write(tmp_path, "nul.json", b"\x00\x00{")
+    write(tmp_path, "bad.xml", "<uwsgi><a><b>1</b></a></uwsgi>")
+    write(tmp_path, "bad.yaml", "uwsgi:\n  - a\n  {x: 1}\n")
+    (tmp_path / "dir.ini").mkdir()
+    result = run(*sorted(p.name for p in tmp_path.iterdir()), cwd=tmp_path)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "dir.ini:1:1: UW001 [unreadable-file] is a directory" in result.stdout
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("uwsgi-lint 0.")
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("uwsgi-lint")
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    write(tmp_path, "app.ini", "[uwsgi]\nprocesess = 4\n")
+    direct = subprocess.run([str(script), "app.ini"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert direct.stdout == run("app.ini", cwd=tmp_path).stdout
+
+
+def test_bundled_examples_show_real_findings() -> None:
+    result = run("examples/emperor.ini", "examples/vassals")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    codes = [line.split(" ")[1] for line in result.stdout.splitlines()[:-1]]
+    assert set(codes) == {"UW001", "UW101"}
+    assert result.stdout.splitlines()[-1].endswith("(5 files checked).")
