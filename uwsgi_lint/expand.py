@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from .catalog import Catalog, load_catalog
 from .magic import Host, MagicTable
@@ -76,6 +77,14 @@ class Instance:
         return next((d for d in reversed(self.options) if d.key == key), None)
 
 
+@cache
+def logic_openers(catalog: Catalog) -> frozenset[str]:
+    """Options that open a logic block (``if-env``, ``for`` ...)."""
+    return frozenset(
+        n for n in catalog.names() if (o := catalog.get(n)) and o.value_kind == "logic-open"
+    )
+
+
 def split_section(arg: str) -> tuple[str, str | None]:
     """``file:section`` as an explicit loader splits it (scheme URLs: after the last ``/``)."""
     start = arg.rfind("/") + 1 if "://" in arg else 0
@@ -107,9 +116,7 @@ class _Builder:
         self.running = False
         self.origin: tuple[Origin, ...] = ()
         self.stack: list[tuple[str, str]] = []
-        self.openers = frozenset(
-            n for n in catalog.names() if (o := catalog.get(n)) and o.value_kind == "logic-open"
-        )
+        self.openers = logic_openers(catalog)
 
     # -- reading -------------------------------------------------------------------------
     def load(
@@ -326,12 +333,15 @@ class _Builder:
                 expanded[i] = self.apply_pass(
                     "%", expanded[i], placeholder, unresolved[i], d, store
                 )
+        seen: set[int] = set()
         for i, d in enumerate(self.options):
             notes = tuple(dict.fromkeys(d.unresolved + tuple(unresolved[i])))
-            if self.configured[i]:
-                self.options[i] = replace(d, expanded=None, unresolved=notes)
+            value = None if self.configured[i] else expanded[i]
+            if id(d) in seen:  # the same directive twice (an include read twice): copy
+                self.options[i] = replace(d, expanded=value, unresolved=notes)
             else:
-                self.options[i] = replace(d, expanded=expanded[i], unresolved=notes)
+                seen.add(id(d))
+                d.expanded, d.unresolved = value, notes
 
     def env_hook(self, name: str, unresolved: list[str]) -> str | None:
         if self.assume.env is None:
@@ -398,6 +408,8 @@ class _Builder:
         store: Callable[[str], None] | None = None,
     ) -> str:
         """``uwsgi_apply_config_pass()`` for one value, with a guard against endless loops."""
+        if symbol + "(" not in value:
+            return value
         has = 0
         depth = 0
         start = -1

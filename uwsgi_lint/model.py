@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -51,6 +52,29 @@ class Origin:
     target: str  # what it named
 
 
+class SpanSource(Protocol):
+    """A text that maps its offsets back to the file the user wrote (``source.Expanded``)."""
+
+    path: str
+
+    def span(self, start: int, end: int) -> Span: ...
+
+    def raw(self, start: int, end: int) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where a directive was written: offsets into the text uWSGI parsed.
+
+    Positions are computed only when asked for, so reading stays cheap.
+    """
+
+    text: SpanSource
+    key: tuple[int, int]
+    value: tuple[int, int]
+    whole: tuple[int, int]
+
+
 @dataclass(slots=True)
 class Directive:
     """One ``key = value`` as uWSGI appends it to its option list.
@@ -64,11 +88,7 @@ class Directive:
 
     key: str
     value: str
-    raw_key: str
-    raw_value: str
-    span: Span
-    key_span: Span
-    value_span: Span
+    loc: Loc
     format: Format
     section: str
     expanded: str | None = None
@@ -80,7 +100,30 @@ class Directive:
 
     @property
     def file(self) -> str:
-        return self.span.file
+        return self.loc.text.path
+
+    @property
+    def span(self) -> Span:
+        """The whole directive as written."""
+        return self.loc.text.span(*self.loc.whole)
+
+    @property
+    def key_span(self) -> Span:
+        return self.loc.text.span(*self.loc.key)
+
+    @property
+    def value_span(self) -> Span:
+        return self.loc.text.span(*self.loc.value)
+
+    @property
+    def raw_key(self) -> str:
+        """The key exactly as written (before magic substitution)."""
+        return self.loc.text.raw(*self.loc.key)
+
+    @property
+    def raw_value(self) -> str:
+        """The value exactly as written (before magic substitution)."""
+        return self.loc.text.raw(*self.loc.value)
 
     @property
     def effective(self) -> str:

@@ -47,7 +47,7 @@ class Segment:
 class Expanded:
     """Text after magic substitution, mapped back to the source text it came from."""
 
-    __slots__ = ("_outs", "_segs", "lines", "path", "source", "text", "unresolved")
+    __slots__ = ("_identity", "_outs", "_segs", "lines", "path", "source", "text", "unresolved")
 
     def __init__(
         self,
@@ -63,6 +63,7 @@ class Expanded:
         self.lines = LineIndex(source)
         self._segs = segments
         self._outs = [s.out for s in segments]
+        self._identity = text is source
         # (offset in text, "%X") for magic variables whose value is unknown here
         self.unresolved = unresolved or []
 
@@ -83,7 +84,7 @@ class Expanded:
 
         A variable that vanished right there (``%Y`` -> "") belongs to what follows it.
         """
-        if not self._segs:
+        if self._identity or not self._segs:
             return offset
         i = bisect_left(self._outs, offset)
         if i < len(self._segs) and self._outs[i] == offset:
@@ -98,7 +99,7 @@ class Expanded:
 
         Variables that vanished right after it belong to what precedes them.
         """
-        if not self._segs:
+        if self._identity or not self._segs:
             return offset
         found = -1
         for k in range(bisect_left(self._outs, offset), bisect_right(self._outs, offset)):

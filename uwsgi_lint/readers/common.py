@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Block, Directive, Format, Section, Span
+from ..model import Block, Directive, Format, Loc, Section, Span
 from ..source import Expanded
 
 # uWSGI ends any logic block on these keys, by name (core/config.c: add_exported_option_do)
@@ -32,11 +32,7 @@ def make_directive(
     return Directive(
         key=exp.text[ks:ke] if key_text is None else key_text,
         value=exp.text[vs:ve] if value_text is None else value_text,
-        raw_key=exp.raw(ks, ke),
-        raw_value=exp.raw(vs, ve),
-        span=exp.span(*whole),
-        key_span=exp.span(ks, ke),
-        value_span=exp.span(vs, ve),
+        loc=Loc(exp, key, value, whole),
         format=fmt,
         section=section,
         unresolved=exp.unresolved_in(vs, ve) + exp.unresolved_in(ks, ke),

@@ -21,8 +21,8 @@ def placeholder_names(inst: Instance) -> set[str]:
     """Keys that some value of the instance reads as ``%(key)`` or tests with ``if-opt``."""
     names: set[str] = set()
     for d in inst.options:
-        for text in (d.value, d.raw_value):
-            for m in _PLACEHOLDER.finditer(text):
+        if "%(" in d.value:  # what the %() pass reads: the value after magic substitution
+            for m in _PLACEHOLDER.finditer(d.value):
                 names.update(t for t in m.group(1).split(" ") if t and t not in _OPERATORS)
         if d.key in ("if-opt", "if-not-opt"):
             names.add(d.value.partition("=")[0])
@@ -59,14 +59,15 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     seen: set[tuple[object, ...]] = set()
     for d in inst.options:
         key = d.key
-        where = (d.key_span, key)
+        where = (d.file, d.loc.key, key)
         if where in seen or key in CLOSERS or key in used:
             continue
-        setter = catalog.get(d.raw_key)
-        if setter is not None and setter.value_kind == "assignment" and d.raw_key != key:
-            continue  # `set = name=value` with an unknown name defines a placeholder
         opt = catalog.get(key)
-        if opt is not None:
+        if opt is None:
+            setter = catalog.get(d.raw_key)
+            if setter is not None and setter.value_kind == "assignment" and d.raw_key != key:
+                continue  # `set = name=value` with an unknown name defines a placeholder
+        else:
             if opt.default_build or opt.plugin == "core" or opt.plugin in plugins:
                 continue
             seen.add(where)
