@@ -157,6 +157,7 @@ class _Builder:
             openers=self.openers,
             config_arg=arg,
             section=section or "uwsgi",
+            explicit_section=section or "",
             host=self.assume.host,
             first=self.first,
             fmt=fmt,
@@ -321,8 +322,11 @@ class _Builder:
                     expanded[i] = self.apply_pass(symbol, expanded[i], hook, unresolved[i], d)
         self._expanded = expanded
 
-        def placeholder(name: str, _: list[str]) -> str | None:
-            return self.placeholder(name, expanded)
+        def placeholder(name: str, unresolved: list[str]) -> str | None:
+            value = self.placeholder(name, expanded)
+            if value is None:
+                unresolved.append(f"%({name})")
+            return value
 
         for i, d in enumerate(self.options):
             if not self.configured[i]:

@@ -75,6 +75,7 @@ def read_file(
     openers: frozenset[str],
     config_arg: str | None = None,
     section: str = "uwsgi",
+    explicit_section: str = "",
     host: Host | None = None,
     first: MagicTable | None = None,
     fmt: Format | None = None,
@@ -83,7 +84,8 @@ def read_file(
 ) -> ConfigFile:
     """Read ``path`` as uWSGI would; never raises.
 
-    ``config_arg`` is the name the file was given by (``%o``), ``first`` the magic table of
+    ``config_arg`` is the name the file was given by (``%o``), ``explicit_section`` the
+    section named in it (``%x``, empty when none was named), ``first`` the magic table of
     the first file loaded (for the upper-case variables), ``on_table`` receives this
     file's magic table.
     """
@@ -98,7 +100,7 @@ def read_file(
     if len(data) > MAX_BYTES:
         return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
     fmt = fmt or sniff(data)
-    table = file_table(config_arg or path, path, section, host or Host(), first)
+    table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
     if on_table is not None:
         on_table(table)
     exp = substitute(decode(data), table, os.fspath(path))
