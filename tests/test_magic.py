@@ -63,3 +63,9 @@ def test_section_variable(tmp_path: Path) -> None:
     path.write_text("")
     assert substitute("%x", file_table(f"{path}:prod", str(path), "prod", Host()),
                       str(path)).text == "prod"
+
+
+def test_percent_before_a_multibyte_character_eats_one_byte(tmp_path: Path) -> None:
+    path = tmp_path / "a.ini"
+    path.write_text("")
+    assert substituted(path, "x = 5%é") == "x = 5\udca9"

@@ -142,6 +142,8 @@ def substitute(source: str, table: MagicTable, path: str) -> Expanded:
             olen += i - pos
         ch = source[i + 1] if i + 1 < n else "\0"
         rep, known = table.lookup(ch)
+        if ch > "\x7f":  # uWSGI eats one byte: the rest of a multi-byte character stays
+            rep = ch.encode("utf-8", "surrogateescape")[1:].decode("utf-8", "surrogateescape")
         if not known:
             rep = "%" + ch
             unresolved.append((olen, rep))
