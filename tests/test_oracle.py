@@ -87,13 +87,13 @@ def test_corpus_matches_real_uwsgi(oracle_results: dict[Path, dict[str, Any]]) -
     for path, result in accepted.items():
         rel = str(path.relative_to(CORPUS))
         ours = expanded_list(path, same_machine(result))
-        if ours != result["options"]:
+        theirs = result["options"]
+        if ours != theirs:
             if rel in EXCEPTIONS:
                 continue
-            first = next(
-                (i for i, (a, b) in enumerate(zip(ours, result["options"], strict=False)) if a != b),
-                min(len(ours), len(result["options"])),
-            )
+            pairs = zip(ours, theirs, strict=False)
+            first = next((i for i, (a, b) in enumerate(pairs) if a != b),
+                         min(len(ours), len(theirs)))
             mismatches.append(
                 f"{rel}: entry {first}: ours {ours[first:first + 1]} "
                 f"uWSGI {result['options'][first:first + 1]} "
