@@ -314,13 +314,15 @@ class _Builder:
 
     # -- the $() @() %() passes --------------------------------------------------------
     def passes(self) -> None:
+        """The ``$()``, ``@()`` and ``%()`` passes over every option not applied yet."""
         expanded = [d.value for d in self.options]
         unresolved: list[list[str]] = [[] for _ in self.options]
+        todo = [i for i, d in enumerate(self.options) if not self.configured[i] and "(" in d.value]
         for symbol, hook in (("$", self.env_hook), ("@", self.file_hook)):
-            for i, d in enumerate(self.options):
-                if not self.configured[i]:
-                    expanded[i] = self.apply_pass(symbol, expanded[i], hook, unresolved[i], d)
-        self._expanded = expanded
+            for i in todo:
+                expanded[i] = self.apply_pass(
+                    symbol, expanded[i], hook, unresolved[i], self.options[i]
+                )
 
         def placeholder(name: str, unresolved: list[str]) -> str | None:
             value = self.placeholder(name, expanded)
@@ -328,18 +330,19 @@ class _Builder:
                 unresolved.append(f"%({name})")
             return value
 
-        for i, d in enumerate(self.options):
-            if not self.configured[i]:
+        for i in todo:
 
-                def store(value: str, i: int = i) -> None:
-                    expanded[i] = value  # uWSGI rewrites the list entry in place
+            def store(value: str, i: int = i) -> None:
+                expanded[i] = value  # uWSGI rewrites the list entry in place
 
-                expanded[i] = self.apply_pass(
-                    "%", expanded[i], placeholder, unresolved[i], d, store
-                )
+            expanded[i] = self.apply_pass(
+                "%", expanded[i], placeholder, unresolved[i], self.options[i], store
+            )
         seen: set[int] = set()
         for i, d in enumerate(self.options):
-            notes = tuple(dict.fromkeys(d.unresolved + tuple(unresolved[i])))
+            notes = d.unresolved
+            if unresolved[i]:
+                notes = tuple(dict.fromkeys(notes + tuple(unresolved[i])))
             value = None if self.configured[i] else expanded[i]
             if id(d) in seen:  # the same directive twice (an include read twice): copy
                 self.options[i] = replace(d, expanded=value, unresolved=notes)

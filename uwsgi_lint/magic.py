@@ -11,7 +11,9 @@ kept as written and recorded as unresolved.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .source import Expanded, Segment
 
@@ -31,6 +33,11 @@ class Host:
     group: str | None = None  # %G
     binary: str | None = None  # %b
     version: str = UWSGI_VERSION  # %V
+
+
+@lru_cache(maxsize=1024)
+def _realdir(directory: str) -> str:
+    return os.path.realpath(directory)
 
 
 def _djb33x(data: bytes) -> str:
@@ -84,18 +91,18 @@ def file_table(
         "G": host.group,
         "b": host.binary,
     }
-    if os.path.islink(path) and not path.startswith("/"):
-        full = (host.cwd or os.getcwd()) + "/" + path
-    elif os.path.islink(path):
-        full = path
+    try:
+        st = os.lstat(path)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode):  # uWSGI does not resolve the link
+        full = path if path.startswith("/") else (host.cwd or os.getcwd()) + "/" + path
     else:
-        full = os.path.realpath(path)
+        head, tail = os.path.split(os.path.abspath(path))
+        full = os.path.join(_realdir(head), tail)
     t["p"] = full
     t["j"] = _djb33x(full.encode("utf-8", "surrogateescape"))
-    try:
-        t["i"] = str(os.lstat(full).st_ino)
-    except OSError:
-        t["i"] = ""
+    t["i"] = str(st.st_ino) if st is not None else ""
     base = full.rsplit("/", 1)[-1]
     t["s"] = base
     d = full[: len(full) - len(base)]

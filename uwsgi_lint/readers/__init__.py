@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from collections.abc import Callable
 from typing import Protocol
 
@@ -91,14 +92,17 @@ def read_file(
     """
     fmt = fmt or format_for(path)
     try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            return unreadable(path, fmt or Format.INI, "is a directory, not a config file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device could block forever
+            return unreadable(path, fmt or Format.INI, "not a regular file; not read")
+        if st.st_size > MAX_BYTES:
+            return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        return unreadable(path, fmt or Format.INI, "is a directory, not a config file")
+            data = fh.read()
     except OSError as exc:
         return unreadable(path, fmt or Format.INI, f"cannot read file: {exc.strerror or exc}")
-    if len(data) > MAX_BYTES:
-        return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
     fmt = fmt or sniff(data)
     table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
     if on_table is not None:
