@@ -8,6 +8,7 @@ examples that its tests run.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +18,6 @@ from ..diagnostics import Diagnostic, Related, Severity
 from ..expand import Assumptions, Instance
 from ..model import Span
 
-MODULES = ("unreadable", "unknown_option")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ def rule(
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    for mod in MODULES:
-        importlib.import_module(f"{__name__}.{mod}")
+    """Every rule: each module of this package declares one or more."""
+    for mod in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{mod.name}")
     return tuple(sorted(_REGISTRY.values(), key=lambda r: r.code))
