@@ -19,7 +19,6 @@ from ..expand import Assumptions, Instance
 from ..model import Span
 
 
-
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     catalog: Catalog
