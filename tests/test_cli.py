@@ -122,3 +122,11 @@ def test_bundled_examples_show_real_findings() -> None:
     codes = [line.split(" ")[1] for line in result.stdout.splitlines()[:-1]]
     assert set(codes) == {"UW001", "UW101"}
     assert result.stdout.splitlines()[-1].endswith("(5 files checked).")
+
+
+def test_file_colon_section_reads_that_section(tmp_path: Path) -> None:
+    write(tmp_path, "app.ini", "[uwsgi]\nmaster = 1\n[prod]\nprocesess = 8\n")
+    assert run("app.ini", cwd=tmp_path).returncode == 0
+    result = run("app.ini:prod", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("app.ini:4:1: UW101 [unknown-option] unknown option ")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .diagnostics import Diagnostic
-from .expand import Assumptions, build_instance
+from .expand import Assumptions, build_instance, split_section
 from .model import Position, Span
 from .readers import SUFFIXES
 from .rules import RuleContext, all_rules
@@ -31,6 +31,10 @@ def discover(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
     files: list[str] = []
     missing: list[Diagnostic] = []
     for p in paths:
+        name, section = split_section(p)
+        if section is not None and not os.path.exists(p) and os.path.isfile(name):
+            files.append(p)  # `app.ini:prod`, as `uwsgi --ini app.ini:prod` reads it
+            continue
         try:
             st = os.stat(p)
         except OSError as exc:
