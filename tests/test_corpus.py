@@ -17,7 +17,7 @@ pytestmark = [needs_shared, pytest.mark.corpus]
 def test_corpus_file_is_read_without_error(path: Path) -> None:
     report = lint([str(path)])
     assert report.errors == []
-    assert report.files == [str(path)]
+    assert str(path) in report.files
     for d in report.diagnostics:
         assert d.span.start.line >= 1 and d.span.start.column >= 1
         assert d.span.end >= d.span.start

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .catalog import load_catalog
-from .diagnostics import Diagnostic
-from .expand import Assumptions, build_instance, split_section
-from .model import Position, Span
+from .context import assemble
+from .diagnostics import Diagnostic, Related
+from .expand import Assumptions, Instance, split_section
+from .model import Origin, Position, Span
 from .readers import SUFFIXES
 from .rules import RuleContext, all_rules
 
@@ -71,19 +72,48 @@ def lint(paths: list[str], assume: Assumptions | None = None) -> Report:
     rules = all_rules()
     files, missing = discover(paths)
     report = Report(diagnostics=missing)
+    instances = assemble(files, assume, report.errors)
+    roots = {os.path.abspath(i.root.path) for i in instances}
+    report.files = sorted(roots | {os.path.abspath(split_section(f)[0]) for f in files})
     seen: set[tuple[str, Span, str]] = set()
-    for path in files:
-        report.files.append(path)
+    for inst in instances:
         try:
-            inst = build_instance(path, assume)
             found = [d for r in rules for d in r.check(inst, ctx)]
-        except Exception as exc:  # contain any bug to the file it happened on
-            report.errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # contain any bug to the instance it happened on
+            report.errors.append(f"{inst.root.path}: internal error: {type(exc).__name__}: {exc}")
             continue
+        chains = origin_chains(inst)
         for d in found:
             key = (d.code, d.span, d.message)
             if key not in seen:
                 seen.add(key)
-                report.diagnostics.append(d)
+                report.diagnostics.append(with_chain(d, chains))
     report.diagnostics.sort(key=Diagnostic.sort_key)
     return report
+
+
+def origin_chains(inst: Instance) -> dict[tuple[str, Position], tuple[Origin, ...]]:
+    """Where each directive that came through an include or the Emperor was asked for."""
+    chains: dict[tuple[str, Position], tuple[Origin, ...]] = {}
+    for d in inst.options:
+        if d.origin:
+            chains.setdefault((d.file, d.span.start), d.origin)
+    return chains
+
+
+def with_chain(
+    d: Diagnostic, chains: dict[tuple[str, Position], tuple[Origin, ...]]
+) -> Diagnostic:
+    chain = chains.get((d.span.file, d.span.start))
+    if not chain:
+        return d
+    notes = tuple(Related(origin_note(o), o.span) for o in reversed(chain))
+    return replace(d, related=d.related + notes)
+
+
+def origin_note(o: Origin) -> str:
+    if o.kind == "inherit":
+        return f"inherited here (inherit = {o.target})"
+    if o.kind.startswith(("vassals-", "vassal-")):
+        return f"added to every vassal by the Emperor's {o.kind} = {o.target}"
+    return f"included here ({o.kind} = {o.target})"

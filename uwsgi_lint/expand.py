@@ -12,7 +12,7 @@ from __future__ import annotations
 import glob as globmod
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -59,8 +59,25 @@ class Unread:
 
 
 @dataclass(slots=True)
+class Monitor:
+    """One ``emperor = ...`` value, resolved the way ``core/emperor.c`` resolves it."""
+
+    directive: Directive
+    kind: str  # "dir", "glob", or a plugin monitor's scheme ("pg", "zmq" ...)
+    target: str  # the directory or pattern, as resolved here
+    exists: bool  # the directory (dir) exists here; for glob: it matched something
+    mapped_from: str | None = None  # an absolute path not on this machine, found in the tree
+    vassals: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Instance:
-    """One uWSGI instance: the files read and the option list they produce."""
+    """One uWSGI instance: the files read and the option list they produce.
+
+    ``role`` is "emperor", "vassal" or "standalone"; a vassal knows its ``emperor``, the
+    ``monitor`` that governs it and its file's ``owner`` (uid, gid); an Emperor knows its
+    ``monitors`` and ``vassals``.
+    """
 
     root: ConfigFile
     files: list[ConfigFile] = field(default_factory=list)
@@ -69,6 +86,13 @@ class Instance:
     unread: list[Unread] = field(default_factory=list)
     # option entries whose logic condition could not be decided here (kept, as if true)
     conditional: set[int] = field(default_factory=set)
+    role: str = "standalone"
+    emperor: Instance | None = None
+    monitor: Monitor | None = None
+    owner: tuple[int, int] | None = None
+    monitors: list[Monitor] = field(default_factory=list)
+    vassals: list[Instance] = field(default_factory=list)
+    cwd: str = ""
 
     def first(self, key: str) -> Directive | None:
         return next((d for d in self.options if d.key == key), None)
@@ -521,14 +545,27 @@ def build_instance(
     *,
     config_arg: str | None = None,
     fmt: Format | None = None,
+    before: Sequence[Directive] = (),
+    after: Sequence[Directive] = (),
 ) -> Instance:
-    """Read ``path`` (``file`` or ``file:section``) as ``uwsgi --<format> path`` would."""
+    """Read ``path`` (``file`` or ``file:section``) as ``uwsgi --<format> path`` would.
+
+    ``before``/``after`` are command-line options around the file (what an Emperor passes
+    a vassal: ``--inherit``, ``--include``, ``--set``), applied as uWSGI applies argv.
+    """
     assume = assume or Assumptions()
     catalog = load_catalog(assume.version)
     name, _ = split_section(path)
     b = _Builder(name, assume, catalog)
     fmt = fmt or format_for(name)
+    for d in before:
+        b.add(d)
+    root_index = len(b.files)
     b.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name))
+    for d in after:
+        b.add(d)
+    if root_index < len(b.files):
+        b.files.insert(0, b.files.pop(root_index))  # the instance's own file comes first
     root = b.files[0] if b.files else ConfigFile(path=name, format=fmt or Format.INI)
     b.passes()
     b.inherits()
@@ -539,5 +576,6 @@ def build_instance(
         problems=b.problems,
         unread=b.unread,
         conditional=b.conditional,
+        cwd=b.cwd,
     )
 

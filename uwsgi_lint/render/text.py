@@ -14,6 +14,9 @@ def render(report: Report) -> str:
             f"{display_path(d.span.file)}:{start.line}:{start.column}: "
             f"{d.code} [{d.name}] {d.message}"
         )
+        for r in d.related:
+            pos = r.span.start
+            lines.append(f"    {display_path(r.span.file)}:{pos.line}:{pos.column}: {r.message}")
     n = len(report.diagnostics)
     files = len(report.files)
     checked = f"{files} file{'s' if files != 1 else ''} checked"
