@@ -17,9 +17,29 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="uwsgi-lint",
-        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them.",
+        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
+        "`uwsgi-lint show PATH...` prints the effective configuration instead.",
         epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
     )
+    _common(p)
+    p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
+    return p
+
+
+def show_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="uwsgi-lint show",
+        description="Print the effective configuration of each instance, as uWSGI would "
+        "build it (magic variables, placeholders, logic, includes and Emperor options "
+        "applied), one `key = value` a line in uWSGI's order with the file and line that "
+        "wrote it.",
+        epilog="Exit status: 0 shown, 2 usage error or internal error.",
+    )
+    _common(p)
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths",
         nargs="*",
@@ -41,19 +61,42 @@ def parser() -> argparse.ArgumentParser:
         default="embedded",
         help="uWSGI's YAML reader: 'embedded' (pip builds, default) or 'libyaml' (Debian)",
     )
-    p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    show = bool(argv) and argv[0] == "show"
+    args = (show_parser() if show else parser()).parse_args(argv[1:] if show else argv)
     try:
-        return _run(args)
+        return _show(args) if show else _run(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
     except Exception as exc:  # never a traceback for the user
         print(f"uwsgi-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _write(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
+
+
+def _show(args: argparse.Namespace) -> int:
+    from .context import assemble
+    from .engine import discover
+    from .expand import Assumptions
+    from .render import show
+
+    files, missing = discover(list(args.paths))
+    errors: list[str] = []
+    assume = Assumptions(version=args.target_version, yaml_reader=args.yaml_reader)
+    instances = assemble(files, assume, errors)
+    _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
+    for d in missing:
+        print(f"uwsgi-lint: {d.span.file}: {d.message}", file=sys.stderr)
+    for line in errors:
+        print(f"uwsgi-lint: {line}", file=sys.stderr)
+    return EXIT_ERROR if errors or missing else EXIT_CLEAN
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,9 +111,7 @@ def _run(args: argparse.Namespace) -> int:
         from .render.json import render
     else:
         from .render.text import render
-    out = render(report)
-    sys.stdout.buffer.write(out.encode("utf-8", "backslashreplace"))
-    sys.stdout.flush()
+    _write(render(report))
     for line in report.errors:
         print(f"uwsgi-lint: {line}", file=sys.stderr)
     if report.errors:

@@ -97,12 +97,12 @@ def _monitor(
     if scheme == "dir":
         kind = "dir"
     mapped_from = None
-    base = path if kind == "dir" else os.path.dirname(path)
+    base, rest = (path, "") if kind == "dir" else _split_glob(path)
     if not os.path.isdir(base) and os.path.isabs(value):
         mapped = map_into_tree(base, tree_dirs, near)
         if mapped is not None:
             mapped_from = base
-            path = mapped if kind == "dir" else os.path.join(mapped, os.path.basename(path))
+            path = mapped if kind == "dir" else os.path.join(mapped, rest)
     if kind == "dir":
         exists = os.path.isdir(path)
         files = _directory_vassals(path, extra, nofollow) if exists else []
@@ -110,6 +110,15 @@ def _monitor(
         files = [p for p in sorted(globmod.glob(path)) if _valid(p, extra, nofollow)]
         exists = bool(files)
     return Monitor(d, kind, path, exists, mapped_from, files)
+
+
+def _split_glob(pattern: str) -> tuple[str, str]:
+    """``/etc/uwsgi/vassals/*/*.ini`` -> (``/etc/uwsgi/vassals``, ``*/*.ini``)."""
+    parts = pattern.split("/")
+    for i, part in enumerate(parts):
+        if _GLOB_CHARS & set(part):
+            return "/".join(parts[:i]) or "/", "/".join(parts[i:])
+    return os.path.dirname(pattern), os.path.basename(pattern)
 
 
 def _valid(path: str, extra: tuple[str, ...], nofollow: bool) -> bool:

@@ -1,0 +1,94 @@
+"""``uwsgi-lint show``: the effective configuration of each instance, the static twin of
+``uwsgi --show-config``: every option in uWSGI's order, with the place that wrote it."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from .. import __version__
+from ..expand import Instance
+from . import display_path
+
+
+def _escape(value: str) -> str:
+    return value.encode("unicode_escape", "backslashreplace").decode("ascii") if any(
+        c < " " or c == "\x7f" for c in value
+    ) else value
+
+
+def _title(inst: Instance) -> str:
+    title = f"{display_path(inst.root.path)} ({inst.role}"
+    if inst.emperor is not None:
+        title += f" of {display_path(inst.emperor.root.path)}"
+    if inst.vassals:
+        title += f", {len(inst.vassals)} vassal{'s' if len(inst.vassals) != 1 else ''}"
+    return title + ")"
+
+
+def render_text(instances: list[Instance]) -> str:
+    out: list[str] = []
+    for inst in instances:
+        out.append(f"; {_title(inst)}")
+        out.append("[uwsgi]")
+        width = max((len(d.key) + len(_escape(d.effective)) for d in inst.options), default=0)
+        for i, d in enumerate(inst.options):
+            line = f"{d.key} = {_escape(d.effective)}"
+            where = f"{display_path(d.file)}:{d.span.start.line}"
+            notes = []
+            if i in inst.conditional:
+                notes.append("if its condition holds")
+            if d.unresolved:
+                notes.append("unresolved: " + ", ".join(d.unresolved))
+            extra = f" ({'; '.join(notes)})" if notes else ""
+            out.append(f"{line.ljust(min(width + 3, 60))} ; {where}{extra}")
+        for u in inst.unread:
+            out.append(f"; not read: {u.target} ({u.reason})")
+        out.append("")
+    return "\n".join(out)
+
+
+def document(instances: list[Instance]) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "tool": {"name": "uwsgi-lint", "version": __version__},
+        "instances": [
+            {
+                "filename": os.path.abspath(inst.root.path),
+                "role": inst.role,
+                "emperor": os.path.abspath(inst.emperor.root.path) if inst.emperor else None,
+                "vassals": [os.path.abspath(v.root.path) for v in inst.vassals],
+                "options": [
+                    {
+                        "key": d.key,
+                        "value": d.effective,
+                        "filename": os.path.abspath(d.file),
+                        "location": {"line": d.span.start.line, "column": d.span.start.column},
+                        "conditional": i in inst.conditional,
+                        "unresolved": list(d.unresolved),
+                        "origin": [
+                            {
+                                "kind": o.kind,
+                                "target": o.target,
+                                "filename": os.path.abspath(o.span.file),
+                                "location": {
+                                    "line": o.span.start.line,
+                                    "column": o.span.start.column,
+                                },
+                            }
+                            for o in d.origin
+                        ],
+                    }
+                    for i, d in enumerate(inst.options)
+                ],
+                "not_read": [{"target": u.target, "reason": u.reason} for u in inst.unread],
+            }
+            for inst in instances
+        ],
+    }
+
+
+def render_json(instances: list[Instance]) -> str:
+    text = json.dumps(document(instances), indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "replace").decode("utf-8")
