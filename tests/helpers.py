@@ -14,6 +14,7 @@ OPENERS = frozenset({"if-env", "if-not-env", "for", "if-exists", "if-opt", "for-
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:

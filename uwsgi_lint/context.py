@@ -244,6 +244,8 @@ def assemble(
         resolve_monitors(emperor, catalog, dirs)
         for monitor in emperor.monitors:
             for path in monitor.vassals:
+                if os.path.realpath(path) == os.path.realpath(emperor.root.path):
+                    continue  # an Emperor that watches its own file: not read twice
                 try:
                     v = vassal(path, monitor, emperor, assume)
                 except Exception as exc:  # contain any bug to the file it happened on

@@ -166,7 +166,7 @@ class _Builder:
                 return self.fatal(by, f"uWSGI cannot load '{arg}': unknown config suffix")
         if name == "" and fmt is Format.INI and self.last_ini:
             name = self.last_ini
-        path = path or (name if os.path.isabs(name) else os.path.join(self.cwd, name))
+        path = os.path.abspath(path or os.path.join(self.cwd, name))
         if by is not None and len(self.stack) >= MAX_INCLUDE_DEPTH:
             return self.fatal(by, "includes nest too deep (uWSGI recurses until it crashes)")
         if by is not None and (path, section or "uwsgi") in self.stack:
@@ -196,7 +196,7 @@ class _Builder:
         self.stack.append((path, section or "uwsgi"))
         saved = self.origin
         if by is not None:
-            self.origin = (*saved, Origin(by.key, by.span, arg))
+            self.origin = (*by.origin, Origin(by.key, by.span, arg))
         for d in sec.directives():
             self.add(replace(d, origin=self.origin) if self.origin else d)
         self.origin = saved
