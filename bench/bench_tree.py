@@ -4,7 +4,10 @@ Prints files per second and peak memory for uwsgi-lint and, in the same run, for
 standard-library read of the same files (read bytes, decode, split lines / json.loads /
 expat parse), plus the start-up time of ``uwsgi-lint --version``.
 
-    python bench/bench_tree.py [--vassals 10000] [--keep DIR]
+    python bench/bench_tree.py [--vassals 10000] [--mode flat|tree] [--keep DIR]
+
+``flat``: the vassal files alone, linted as a directory.  ``tree``: an Emperor whose
+vassals each include one of three shared snippets, linted through the Emperor alone.
 
 Each measurement runs in its own process so peak RSS (ru_maxrss) belongs to it alone.
 """
@@ -88,14 +91,23 @@ print(elapsed, rss, p.returncode)
 """
 
 
-def make_tree(root: Path, n: int) -> Path:
+def make_tree(root: Path, n: int, shared: bool = False) -> Path:
     vassals = root / "vassals"
     vassals.mkdir(parents=True)
     (root / "emperor.ini").write_text("[uwsgi]\nemperor = %dvassals\n")
+    snippets = root / "snippets"
+    snippets.mkdir()
+    for k in range(3):
+        (snippets / f"base{k}.ini").write_text(
+            f"[uwsgi]\nmaster = true\nvacuum = true\nharakiri = {30 + k}\nmax-requests = 5000\n"
+        )
     suffixes = list(TEMPLATES)
     for i in range(n):
         suffix = suffixes[i % 4]
-        (vassals / f"app{i:05d}{suffix}").write_text(TEMPLATES[suffix].format(i=i))
+        text = TEMPLATES[suffix].format(i=i)
+        if shared and suffix == ".ini":
+            text = text.replace("[uwsgi]\n", f"[uwsgi]\nini = %d../snippets/base{i % 3}.ini\n")
+        (vassals / f"app{i:05d}{suffix}").write_text(text)
     return vassals
 
 
@@ -108,13 +120,15 @@ def measure(cmd: list[str]) -> tuple[float, int, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vassals", type=int, default=10_000)
+    ap.add_argument("--mode", choices=("flat", "tree"), default="flat")
     ap.add_argument("--keep", help="build the tree here and keep it")
     args = ap.parse_args()
     root = Path(args.keep or tempfile.mkdtemp(prefix="uwsgi-lint-bench-"))
     try:
-        vassals = make_tree(root, args.vassals)
+        vassals = make_tree(root, args.vassals, shared=args.mode == "tree")
         n = args.vassals
-        lint_cmd = [sys.executable, "-m", "uwsgi_lint", str(root / "emperor.ini"), str(vassals)]
+        targets = [str(root / "emperor.ini")] if args.mode == "tree" else [str(vassals)]
+        lint_cmd = [sys.executable, "-m", "uwsgi_lint", *targets]
         bare_cmd = [sys.executable, "-c", BARE, str(vassals)]
         measure(bare_cmd)  # warm the page cache
         bare_t, bare_rss, _ = measure(bare_cmd)
@@ -123,6 +137,7 @@ def main() -> None:
             measure([sys.executable, "-m", "uwsgi_lint", "--version"])[0] for _ in range(5)
         )
         result = {
+            "mode": args.mode,
             "vassals": n,
             "bare_read": {"seconds": round(bare_t, 3), "files_per_second": round(n / bare_t),
                           "peak_rss_mb": round(bare_rss / 1024, 1)},

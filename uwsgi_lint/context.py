@@ -242,9 +242,11 @@ def assemble(
         emperor = todo.pop(0)
         emperor.role = "emperor"
         resolve_monitors(emperor, catalog, dirs)
+        itself = os.path.realpath(emperor.root.path)
         for monitor in emperor.monitors:
             for path in monitor.vassals:
-                if os.path.realpath(path) == os.path.realpath(emperor.root.path):
+                real = os.path.realpath(path)
+                if real == itself:
                     continue  # an Emperor that watches its own file: not read twice
                 try:
                     v = vassal(path, monitor, emperor, assume)
@@ -253,7 +255,7 @@ def assemble(
                     continue
                 emperor.vassals.append(v)
                 started.append(v)
-                governed.add(os.path.realpath(path))
+                governed.add(real)
                 if is_emperor(v) and not _governs_itself(v):
                     todo.append(v)
     # a file that an Emperor starts is checked as its Emperor starts it, not on its own

@@ -187,6 +187,7 @@ class _Builder:
             fmt=fmt,
             yaml_reader=self.assume.yaml_reader,
             on_table=self._remember_first if explicit else None,
+            cache=by is not None,  # included files are copied below, never changed
         )
         self.files.append(cfg)
         self.problems.extend(cfg.problems)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import stat
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,6 +26,11 @@ SUFFIXES: dict[str, Format] = {
     ".json": Format.JSON,
     ".js": Format.JSON,
 }
+
+UPPER = "OPSNEDCXIJ"  # magic variables frozen at the first file: they differ per instance
+_UPPER = re.compile(b"%[" + UPPER.encode() + b"]")
+CACHE_SIZE = 512
+_CACHE: OrderedDict[tuple[object, ...], ConfigFile] = OrderedDict()
 
 # A file larger than this is not read (uWSGI would read it, but no sane config is this big)
 MAX_BYTES = 256 * 1024 * 1024
@@ -82,13 +89,15 @@ def read_file(
     fmt: Format | None = None,
     yaml_reader: str = "embedded",
     on_table: Callable[[MagicTable], None] | None = None,
+    cache: bool = False,
 ) -> ConfigFile:
     """Read ``path`` as uWSGI would; never raises.
 
     ``config_arg`` is the name the file was given by (``%o``), ``explicit_section`` the
     section named in it (``%x``, empty when none was named), ``first`` the magic table of
     the first file loaded (for the upper-case variables), ``on_table`` receives this
-    file's magic table.
+    file's magic table.  With ``cache``, a file read again the same way (a snippet that
+    many vassals include) is parsed once; callers must not change what it returns.
     """
     fmt = fmt or format_for(path)
     try:
@@ -107,5 +116,19 @@ def read_file(
     table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
     if on_table is not None:
         on_table(table)
+    key: tuple[object, ...] | None = None
+    if cache:
+        upper = tuple(table.values.get(c) for c in UPPER) if _UPPER.search(data) else None
+        key = (path, st.st_mtime_ns, st.st_size, config_arg, section, explicit_section, fmt,
+               yaml_reader, host, openers, upper)
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
     exp = substitute(decode(data), table, os.fspath(path))
-    return _reader(fmt, yaml_reader)(exp, openers, section)
+    cfg = _reader(fmt, yaml_reader)(exp, openers, section)
+    if key is not None:
+        _CACHE[key] = cfg
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return cfg
