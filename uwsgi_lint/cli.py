@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .engine import Walk
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -50,6 +54,25 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument(
+        "--max-depth",
+        type=int,
+        metavar="N",
+        help="how many directory levels to walk below a given directory (default: all)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and directories matching this glob (repeatable), e.g. '*.bak', 'old/'",
+    )
+    p.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        help="also check files that .gitignore excludes",
+    )
+    p.add_argument(
         "--target-version",
         choices=("2.0", "2.1"),
         default="2.0",
@@ -83,11 +106,11 @@ def _write(text: str) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     from .context import assemble
-    from .engine import discover
+    from .engine import targets
     from .expand import Assumptions
     from .render import show
 
-    files, missing = discover(list(args.paths))
+    files, missing = targets(list(args.paths), _walk(args))
     errors: list[str] = []
     assume = Assumptions(version=args.target_version, yaml_reader=args.yaml_reader)
     instances = assemble(files, assume, errors)
@@ -99,6 +122,12 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors or missing else EXIT_CLEAN
 
 
+def _walk(args: argparse.Namespace) -> Walk:
+    from .engine import Walk
+
+    return Walk(args.max_depth, tuple(args.exclude), args.respect_gitignore)
+
+
 def _run(args: argparse.Namespace) -> int:
     from .engine import lint
     from .expand import Assumptions
@@ -106,6 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     report = lint(
         list(args.paths),
         Assumptions(version=args.target_version, yaml_reader=args.yaml_reader),
+        _walk(args),
     )
     if args.format == "json":
         from .render.json import render

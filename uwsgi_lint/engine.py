@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field, replace
 
 from .catalog import load_catalog
 from .context import assemble
 from .diagnostics import Diagnostic, Related
+from .discover import discover
 from .expand import Assumptions, Instance, split_section
 from .model import Origin, Position, Span
-from .readers import SUFFIXES
 from .rules import RuleContext, all_rules
 
-# what an Emperor directory monitor takes as vassals (core/emperor.c, case-sensitive)
-VASSAL_SUFFIXES = tuple(SUFFIXES)
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """How directories are walked (``--max-depth``, ``--exclude``, ``.gitignore``)."""
+
+    max_depth: int | None = None
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
 
 
 @dataclass(slots=True)
@@ -25,52 +30,33 @@ class Report:
     errors: list[str] = field(default_factory=list)  # internal errors, one line each
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
-    """Files to check: given files as they are, directories' vassal files (not recursive)."""
+def targets(paths: list[str], walk: Walk | None = None) -> tuple[list[str], list[Diagnostic]]:
+    """The files to check: files named as they are, uWSGI configs found under directories,
+    and a UW001 finding for each path that does not exist."""
     from .rules.unreadable import check as unreadable
 
-    files: list[str] = []
-    missing: list[Diagnostic] = []
-    for p in paths:
-        name, section = split_section(p)
-        if section is not None and not os.path.exists(p) and os.path.isfile(name):
-            files.append(p)  # `app.ini:prod`, as `uwsgi --ini app.ini:prod` reads it
-            continue
-        try:
-            st = os.stat(p)
-        except OSError as exc:
-            span = Span(os.path.abspath(p), Position(1, 1), Position(1, 1))
-            missing.append(unreadable.diagnostic(span, f"cannot read: {exc.strerror or exc}"))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            files.extend(_vassals(p))
-        else:
-            files.append(p)
-    return files, missing
+    walk = walk or Walk()
+    found = discover(
+        paths,
+        max_depth=walk.max_depth,
+        exclude=walk.exclude,
+        respect_gitignore=walk.respect_gitignore,
+    )
+    missing = [
+        unreadable.diagnostic(
+            Span(os.path.abspath(p), Position(1, 1), Position(1, 1)),
+            "cannot read: No such file or directory",
+        )
+        for p in found.missing
+    ]
+    return [f.path for f in found.found], missing
 
 
-def _vassals(directory: str) -> list[str]:
-    found = []
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.name.endswith(VASSAL_SUFFIXES):
-            continue
-        try:
-            if stat.S_ISREG(os.stat(entry.path).st_mode):
-                found.append(entry.path)
-        except OSError:
-            continue
-    return found
-
-
-def lint(paths: list[str], assume: Assumptions | None = None) -> Report:
+def lint(paths: list[str], assume: Assumptions | None = None, walk: Walk | None = None) -> Report:
     assume = assume or Assumptions()
     ctx = RuleContext(load_catalog(assume.version), assume)
     rules = all_rules()
-    files, missing = discover(paths)
+    files, missing = targets(paths, walk)
     report = Report(diagnostics=missing)
     instances = assemble(files, assume, report.errors)
     roots = {os.path.abspath(i.root.path) for i in instances}

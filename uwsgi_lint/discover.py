@@ -1,0 +1,625 @@
+"""Finding the uWSGI configs under the paths a command line names.
+
+Directories are walked recursively (sorted by name, depth first, symlinked directories
+followed without ever looping); a file found there is kept only if its suffix is one a
+config can have and its content looks like uWSGI's (:func:`looks_like_uwsgi`).  A file
+named on the command line is always kept, whatever its content.  Special files (FIFOs,
+sockets, devices) are never opened.  ``--exclude`` globs and, inside a git work tree,
+``.gitignore`` (asked of git itself) prune the walk.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .expand import split_section
+from .model import Format
+from .readers import format_for
+
+# what a config's name can end with: uWSGI's suffix dispatch, and common snippet names
+CANDIDATE_SUFFIXES = (".ini", ".xml", ".yml", ".yaml", ".json", ".js", ".conf", ".cfg", ".skel")
+# directories a walk never enters (a directory named on the command line is still walked)
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
+)
+
+HEAD_BYTES = 64 * 1024  # at most this much of a file is read to recognise it
+FIRST_BYTES = 4096  # most files decide within this; the rest is read only when needed
+GIT_TIMEOUT = 10.0  # seconds for one `git check-ignore` batch
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    path: str  # as it should be shown/read (joined from the user's path, not resolved)
+    explicit: bool  # named on the command line (always checked, whatever its content)
+    format: Format | None  # guessed from suffix/content, None if unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Discovery:
+    found: list[Found] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # command-line paths that do not exist
+
+
+# --- content recognition --------------------------------------------------------------
+
+_INI_HEADER = re.compile(rb"^[ \t\r]*\[uwsgi\][ \t\r]*$", re.MULTILINE)
+# a top-level `uwsgi:` key (uWSGI's embedded reader wants the colon right after the name)
+_YAML_KEY = re.compile(rb"^(?:uwsgi|\"uwsgi\"|'uwsgi')[ \t]*:(?=[ \t\r\n]|$)", re.MULTILINE)
+# what may come before the root element (alternatives start differently: no backtracking blowup)
+_XML_PROLOG = re.compile(
+    rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>)*", re.DOTALL | re.IGNORECASE
+)
+# a start or end tag at a `<` (attribute values are quoted; `<` cannot appear outside them)
+_XML_TAG = re.compile(rb"<(/?)([^\s/<>!?]+)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_XML_SKIP = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!", b">"))
+# a string (an unterminated one runs to the end: linear on any input) or a structural byte
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[{}\[\]:]', re.DOTALL)
+_BOM = b"\xef\xbb\xbf"
+
+
+def looks_like_uwsgi(path: str, head: bytes) -> Format | None:
+    """The format of ``head`` (a file's first bytes) if it looks like a uWSGI config.
+
+    A file with one of uWSGI's suffixes is checked only as that format (uWSGI would read
+    it so); any other file as whichever format its content suggests.
+    """
+    if b"uwsgi" not in head:
+        return None
+    head = head.removeprefix(_BOM)
+    fmt = format_for(path)
+    if fmt is not None:
+        return fmt if _CHECKS[fmt](head) else None
+    start = head.lstrip()[:1]
+    if start == b"<":
+        order: tuple[Format, ...] = (Format.XML,)
+    elif start == b"{":
+        order = (Format.JSON,)
+    else:
+        order = (Format.INI, Format.YAML)
+    for fmt in order:
+        if _CHECKS[fmt](head):
+            return fmt
+    return None
+
+
+def _is_ini(head: bytes) -> bool:
+    # ini.c: a line stripped of spaces, tabs and CRs that is `[uwsgi]`
+    return _INI_HEADER.search(head) is not None
+
+
+def _is_yaml(head: bytes) -> bool:
+    return _YAML_KEY.search(head) is not None
+
+
+def _local(name: bytes) -> bytes:
+    return name.rpartition(b":")[2]  # libxml2 names elements without their prefix
+
+
+def _is_xml(head: bytes) -> bool:
+    # xmlconf.c: the root element is <uwsgi>, or one of the root's children is
+    prolog = _XML_PROLOG.match(head)
+    pos = i = prolog.end() if prolog else 0
+    depth = 0
+    while (lt := head.find(b"<", i)) >= 0:
+        if depth == 0 and lt != pos:
+            return False  # text before the root element, or after it: not a uWSGI document
+        for opener, closer in _XML_SKIP:  # comment, CDATA, processing instruction, declaration
+            if head.startswith(opener, lt):
+                end = head.find(closer, lt + len(opener))
+                if end < 0:
+                    return False
+                i = end + len(closer)
+                break
+        else:
+            m = _XML_TAG.match(head, lt)
+            if m is None:
+                return False
+            i = m.end()
+            if m.group(1):  # an end tag
+                depth -= 1
+                if depth <= 0:
+                    return False
+            elif depth <= 1 and _local(m.group(2)) == b"uwsgi":
+                return True
+            elif not m.group(3):
+                depth += 1
+            elif depth == 0:
+                return False  # an empty root element
+    return False
+
+
+def _is_json(head: bytes) -> bool:
+    # json.c: json_object_get(root, "uwsgi") on the top-level object
+    stripped = head.rstrip()
+    if stripped.endswith(b"}") and len(head) < HEAD_BYTES:
+        try:
+            doc = json.loads(head)
+        except (ValueError, RecursionError):
+            pass  # broken or truncated: scan the tokens instead
+        else:
+            return isinstance(doc, dict) and "uwsgi" in doc
+    depth = 0
+    previous = b""
+    for m in _JSON_TOKEN.finditer(head):
+        tok = m.group()
+        if depth == 0 and tok != b"{":
+            return False
+        if tok in (b"{", b"["):
+            depth += 1
+        elif tok in (b"}", b"]"):
+            depth -= 1
+            if depth <= 0:
+                return False
+        elif tok == b":" and depth == 1 and previous[:1] == b'"' and _json_key(previous):
+            return True
+        previous = tok
+    return False
+
+
+def _json_key(tok: bytes) -> bool:
+    if tok == b'"uwsgi"':
+        return True
+    if b"\\" not in tok:
+        return False
+    try:
+        return bool(json.loads(tok) == "uwsgi")
+    except ValueError:
+        return False
+
+
+_CHECKS = {Format.INI: _is_ini, Format.XML: _is_xml, Format.YAML: _is_yaml, Format.JSON: _is_json}
+
+
+# --- reading a file's head without ever blocking --------------------------------------
+
+_KINDS = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISDIR, "directory"),
+)
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _oserror(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return f"unreadable: {exc.strerror or exc}"
+
+
+def _recognise(path: str) -> tuple[Format | None, str | None]:
+    """(format, None) for a config, (None, reason) for anything else; never blocks."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return None, _oserror(exc)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced since it was listed
+            return None, f"not a regular file ({_kind(st.st_mode)})"
+        head = os.read(fd, FIRST_BYTES)
+        fmt = looks_like_uwsgi(path, head)
+        if fmt is None and len(head) == FIRST_BYTES and st.st_size != FIRST_BYTES:
+            chunks = [head]
+            size = len(head)
+            while size < HEAD_BYTES:
+                chunk = os.read(fd, HEAD_BYTES - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            fmt = looks_like_uwsgi(path, b"".join(chunks))
+    except OSError as exc:
+        return None, _oserror(exc)
+    finally:
+        os.close(fd)
+    return (fmt, None) if fmt is not None else (None, "not a uWSGI config")
+
+
+def _explicit_format(path: str, name: str) -> Format | None:
+    """A named file's format: from its suffix, else from its content (regular files only)."""
+    fmt = format_for(name)
+    if fmt is not None:
+        return fmt
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            return None
+    except OSError:
+        return None
+    return _recognise(name)[0]
+
+
+# --- --exclude globs --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    text: str  # as the user wrote it
+    regex: re.Pattern[str]
+    dir_only: bool
+    absolute: bool
+
+
+def _glob_regex(glob: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(glob)
+    while i < n:
+        c = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and (end := _class_end(glob, i)) > 0:
+            body = glob[i + 1 : end]
+            if body[:1] in ("!", "^"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+def _class_end(glob: str, i: int) -> int:
+    """Where the ``[...]`` class opening at ``i`` closes (-1 if it does not)."""
+    j = i + 1
+    if glob[j : j + 1] in ("!", "^"):
+        j += 1
+    if glob[j : j + 1] == "]":
+        j += 1  # a leading ] is literal
+    return glob.find("]", j)
+
+
+def _compile(globs: Sequence[str]) -> list[_Pattern]:
+    patterns = []
+    for text in globs:
+        glob = text.strip()
+        while glob.startswith("./"):
+            glob = glob[2:]
+        dir_only = glob.endswith("/") and glob != "/"
+        glob = glob.rstrip("/") if dir_only else glob
+        if not glob:
+            continue
+        absolute = glob.startswith("/")
+        regex = re.compile(_glob_regex(glob), re.DOTALL)
+        patterns.append(_Pattern(text, regex, dir_only, absolute))
+    return patterns
+
+
+def _excluded(
+    patterns: list[_Pattern], name: str, rel: str, shown: str, absdir: str, is_dir: bool
+) -> str | None:
+    """The pattern that excludes an entry, if one does."""
+    for p in patterns:
+        if p.dir_only and not is_dir:
+            continue
+        if p.absolute:
+            if p.regex.fullmatch(os.path.join(absdir, name)) or p.regex.fullmatch("/" + rel):
+                return p.text
+        elif (
+            p.regex.fullmatch(name)
+            or p.regex.fullmatch(rel)
+            or p.regex.fullmatch(shown.removeprefix("./"))
+        ):
+            return p.text
+    return None
+
+
+# --- git check-ignore -----------------------------------------------------------------
+
+_GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX")
+
+
+def _git_ignored(base: str, rels: list[str]) -> set[str]:
+    """Which of ``rels`` (relative to ``base``) git ignores; empty if git cannot tell."""
+    if not rels:
+        return set()
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    data = b"".join(os.fsencode(r) + b"\0" for r in rels)
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "-C", base, "check-ignore", "-z", "--stdin"],
+            input=data,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            env=env,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if proc.returncode != 0:  # 1: nothing ignored; 128: not a work tree, or an error
+        return set()
+    return {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
+
+
+# --- the walk -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Dir:
+    shown: str  # as displayed: the user's path joined with names
+    rel: str  # relative to the directory named on the command line ("" for it)
+    real: str  # realpath
+    absdir: str  # absolute, not resolved (for absolute --exclude patterns)
+    depth: int
+    ancestors: frozenset[tuple[int, int]]  # (st_dev, st_ino) of it and the dirs above it
+    base: int  # index of the git base this directory's files are checked against
+    base_rel: str  # its path relative to that base
+    entries: Iterator[os.DirEntry[str]]
+    new_base: bool = False  # holds a .git: a repository of its own
+
+
+@dataclass(slots=True)
+class _Candidate:
+    shown: str
+    explicit: bool
+    base: int
+    base_rel: str
+
+
+def _not_regular(entry: os.DirEntry[str]) -> str | None:
+    """Why a listed file (followed if a symlink) is not a regular file, if it is not."""
+    try:
+        if entry.is_file():  # the type from the listing: no stat() for most files
+            return None
+        return f"not a regular file ({_kind(entry.stat().st_mode)})"
+    except OSError as exc:
+        return _oserror(exc)
+
+
+class _Walker:
+    def __init__(
+        self,
+        max_depth: int | None,
+        exclude: Sequence[str],
+        respect_gitignore: bool,
+        explicit: set[tuple[str, str | None]],
+    ) -> None:
+        self.max_depth = max_depth
+        self.patterns = _compile(exclude)
+        self.gitignore = respect_gitignore
+        self.explicit = explicit
+        self.out = Discovery()
+        self.seen: dict[tuple[str, str | None], str] = {}  # realpath, section -> shown path
+        self.entered: dict[tuple[int, int], str] = {}  # directory (dev, ino) -> shown path
+
+    def add_explicit(self, arg: str, name: str, section: str | None) -> None:
+        key = (os.path.realpath(name), section)
+        if key in self.seen:
+            return  # already checked, under the first name it was reached by
+        self.seen[key] = arg
+        self.out.found.append(Found(arg, True, _explicit_format(arg, name)))
+
+    def walk(self, root: str, st: os.stat_result) -> None:
+        key = (st.st_dev, st.st_ino)
+        if key in self.entered:
+            self.out.skipped.append(Skipped(root, f"same directory as {self.entered[key]!r}"))
+            return
+        self.entered[key] = root
+        bases: list[str] = [root]
+        pending: list[_Candidate | Skipped] = []
+        real, absdir = os.path.realpath(root), os.path.abspath(root)
+        frame = self._open(root, "", real, absdir, 0, frozenset({key}), 0, "", pending)
+        stack = [frame] if frame is not None else []
+        while stack:
+            d = stack[-1]
+            entry = next(d.entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            name = entry.name
+            shown = os.path.join(d.shown, name)
+            rel = f"{d.rel}/{name}" if d.rel else name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                sub = self._subdir(d, entry, shown, rel, bases, pending)
+                if sub is not None:
+                    stack.append(sub)
+                continue
+            try:
+                link = entry.is_symlink()
+            except OSError:
+                link = False
+            real = os.path.realpath(entry.path) if link else os.path.join(d.real, name)
+            fkey = (real, None)
+            first = self.seen.get(fkey)
+            if first is not None:
+                pending.append(Skipped(shown, f"same file as {first!r}"))
+                continue
+            base_rel = f"{d.base_rel}/{name}" if d.base_rel else name
+            if fkey in self.explicit:
+                self.seen[fkey] = shown
+                pending.append(_Candidate(shown, True, d.base, base_rel))
+                continue
+            pattern = _excluded(self.patterns, name, rel, shown, d.absdir, False)
+            if pattern is not None:
+                pending.append(Skipped(shown, f"excluded by --exclude {pattern!r}"))
+                continue
+            if not name.endswith(CANDIDATE_SUFFIXES):
+                pending.append(Skipped(shown, "not a uWSGI config"))
+                continue
+            reason = _not_regular(entry)
+            if reason is not None:
+                pending.append(Skipped(shown, reason))
+                continue
+            self.seen[fkey] = shown
+            pending.append(_Candidate(shown, False, d.base, base_rel))
+        self._settle(bases, pending)
+
+    def _open(
+        self,
+        shown: str,
+        rel: str,
+        real: str,
+        absdir: str,
+        depth: int,
+        ancestors: frozenset[tuple[int, int]],
+        base: int,
+        base_rel: str,
+        pending: list[_Candidate | Skipped],
+    ) -> _Dir | None:
+        try:
+            with os.scandir(shown) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            pending.append(Skipped(shown, _oserror(exc)))
+            return None
+        d = _Dir(shown, rel, real, absdir, depth, ancestors, base, base_rel, iter(entries))
+        d.new_base = any(e.name == ".git" for e in entries)
+        return d
+
+    def _subdir(
+        self,
+        d: _Dir,
+        entry: os.DirEntry[str],
+        shown: str,
+        rel: str,
+        bases: list[str],
+        pending: list[_Candidate | Skipped],
+    ) -> _Dir | None:
+        name = entry.name
+        if name in SKIP_DIRS:
+            return None
+        pattern = _excluded(self.patterns, name, rel, shown, d.absdir, True)
+        if pattern is not None:
+            pending.append(Skipped(shown, f"excluded by --exclude {pattern!r}"))
+            return None
+        if self.max_depth is not None and d.depth >= self.max_depth:
+            pending.append(Skipped(shown, "deeper than --max-depth"))
+            return None
+        try:
+            st = entry.stat()
+            link = entry.is_symlink()
+        except OSError as exc:
+            pending.append(Skipped(shown, _oserror(exc)))
+            return None
+        key = (st.st_dev, st.st_ino)
+        if key in d.ancestors:
+            pending.append(Skipped(shown, "symlink loop"))
+            return None
+        if key in self.entered:
+            pending.append(Skipped(shown, f"same directory as {self.entered[key]!r}"))
+            return None
+        self.entered[key] = shown
+        frame = self._open(
+            shown,
+            rel,
+            os.path.realpath(shown) if link else os.path.join(d.real, name),
+            os.path.join(d.absdir, name),
+            d.depth + 1,
+            d.ancestors | {key},
+            d.base,
+            f"{d.base_rel}/{name}" if d.base_rel else name,
+            pending,
+        )
+        # git cannot look past a symlink or into a nested repository: ask from there
+        if frame is not None and (link or frame.new_base):
+            frame.base = len(bases)
+            frame.base_rel = ""
+            bases.append(shown)
+        return frame
+
+    def _settle(self, bases: list[str], pending: list[_Candidate | Skipped]) -> None:
+        ignored: set[tuple[int, str]] = set()
+        if self.gitignore:
+            per_base: dict[int, list[str]] = {}
+            for item in pending:
+                if isinstance(item, _Candidate) and not item.explicit:
+                    per_base.setdefault(item.base, []).append(item.base_rel)
+            for base, rels in per_base.items():
+                ignored.update((base, r) for r in _git_ignored(bases[base], rels))
+        out = self.out
+        for item in pending:
+            if isinstance(item, Skipped):
+                out.skipped.append(item)
+            elif item.explicit:
+                out.found.append(Found(item.shown, True, _explicit_format(item.shown, item.shown)))
+            elif (item.base, item.base_rel) in ignored:
+                out.skipped.append(Skipped(item.shown, "ignored by .gitignore"))
+            else:
+                fmt, reason = _recognise(item.shown)
+                if fmt is not None:
+                    out.found.append(Found(item.shown, False, fmt))
+                else:
+                    out.skipped.append(Skipped(item.shown, reason or "not a uWSGI config"))
+
+
+def discover(
+    paths: Sequence[str],
+    *,
+    max_depth: int | None = None,
+    exclude: Sequence[str] = (),
+    respect_gitignore: bool = True,
+) -> Discovery:
+    """The configs to check under ``paths``, what was passed over and why, what is missing.
+
+    ``max_depth`` is how many directory levels below a named directory are walked (None:
+    all; 0: only the directory's own files).  ``exclude`` holds gitignore-style globs
+    matched against a path relative to the named directory, as shown, and its basename.
+    """
+    # what each argument is, and the files named explicitly (kept however they are reached)
+    plan: list[tuple[str, str, str | None, os.stat_result | None]] = []  # arg, name, section
+    explicit: set[tuple[str, str | None]] = set()
+    for arg in paths:
+        name, section = split_section(arg)
+        if section is not None and not os.path.lexists(arg) and os.path.lexists(name):
+            plan.append((arg, name, section, None))  # `app.ini:prod`, as --ini reads it
+            explicit.add((os.path.realpath(name), section))
+            continue
+        try:
+            info = os.stat(arg)
+        except (FileNotFoundError, NotADirectoryError):
+            if not os.path.lexists(arg):
+                plan.append((arg, "", None, None))  # missing
+                continue
+            info = None  # a dangling symlink: named, so checked (and reported)
+        except OSError:
+            info = None  # exists but cannot be looked at: checked, so that it is reported
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            plan.append((arg, arg, None, info))
+        else:
+            plan.append((arg, arg, None, None))
+            explicit.add((os.path.realpath(arg), None))
+    walker = _Walker(max_depth, exclude, respect_gitignore, explicit)
+    for arg, name, section, info in plan:
+        if not name:
+            walker.out.missing.append(arg)
+        elif info is None:
+            walker.add_explicit(arg, name, section)
+        else:
+            walker.walk(arg, info)
+    return walker.out
