@@ -17,17 +17,40 @@ PAGES = ROOT / "rules"
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
             "## Fix safety")
 SUFFIX = {"ini": ".ini", "xml": ".xml", "yaml": ".yaml", "json": ".json"}
-FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
+FENCE = re.compile(r"```(\w+)([^\n]*)\n(.*?)```", re.S)
+Case = list[tuple[str, str]]  # (relative path, text); the first file is the one linted
 
 
 def page(rule: Rule) -> str:
     return (PAGES / f"{rule.code}.md").read_text(encoding="utf-8")
 
 
-def examples(rule: Rule, heading: str) -> list[tuple[str, str]]:
+def examples(rule: Rule, heading: str) -> list[Case]:
+    """The cases under a heading: each plain block is one file; blocks that carry
+    ``path=NAME`` after the language together form one tree, linted through the first."""
     text = page(rule)
     body = text.split(heading, 1)[1].split("\n## ", 1)[0]
-    return [(lang, code) for lang, code in FENCE.findall(body) if lang in SUFFIX]
+    cases: list[Case] = []
+    tree: Case = []
+    for i, (lang, attrs, code) in enumerate(FENCE.findall(body)):
+        if lang not in SUFFIX:
+            continue
+        m = re.search(r"path=(\S+)", attrs)
+        if m:
+            tree.append((m.group(1), code))
+        else:
+            cases.append([(f"example{i}{SUFFIX[lang]}", code)])
+    return cases + ([tree] if tree else [])
+
+
+def lint_case(case: Case, where: Path) -> list[str]:
+    for name, code in case:
+        path = where / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+    report = lint([str(where / case[0][0])])
+    assert report.errors == []
+    return [f"{d.code} {Path(d.span.file).name}:{d.span.start.line}" for d in report.diagnostics]
 
 
 RULES = all_rules()
@@ -59,22 +82,16 @@ def test_page_has_every_section(rule: Rule) -> None:
 def test_bad_examples_fire(rule: Rule, tmp_path: Path) -> None:
     cases = examples(rule, "## Example")
     assert cases, f"{rule.code}.md has no example"
-    for i, (lang, code) in enumerate(cases):
-        path = tmp_path / f"bad{i}{SUFFIX[lang]}"
-        path.write_text(code, encoding="utf-8")
-        report = lint([str(path)])
-        assert report.errors == []
-        found = [d.code for d in report.diagnostics]
-        assert rule.code in found, f"{lang} example of {rule.code} did not fire: {found}"
+    for i, case in enumerate(cases):
+        found = lint_case(case, tmp_path / f"bad{i}")
+        assert any(f.startswith(rule.code) for f in found), (
+            f"{case[0][0]} example of {rule.code} did not fire: {found}")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_good_examples_stay_silent(rule: Rule, tmp_path: Path) -> None:
     cases = examples(rule, "## Use instead")
     assert cases, f"{rule.code}.md has no good example"
-    for i, (lang, code) in enumerate(cases):
-        path = tmp_path / f"good{i}{SUFFIX[lang]}"
-        path.write_text(code, encoding="utf-8")
-        report = lint([str(path)])
-        assert report.errors == []
-        assert report.diagnostics == [], f"{lang} good example of {rule.code}"
+    for i, case in enumerate(cases):
+        found = lint_case(case, tmp_path / f"good{i}")
+        assert found == [], f"{case[0][0]} good example of {rule.code}"

@@ -31,6 +31,9 @@ LOADERS: dict[str, Format | None] = {
     "uwsgi_opt_load": None,  # include / inherit: by suffix
 }
 MAX_INCLUDE_DEPTH = 64
+# problem codes: uWSGI exits while reading; an include cycle; a file to include is missing
+INCLUDE_CYCLE, INCLUDE_MISSING = "include-cycle", "include-missing"
+INCLUDE_RELATIVE = "include-relative"  # a relative include that means another file here
 MAX_OPTIONS = 1_000_000
 MAX_VALUE = 1 << 20
 MAX_ROUNDS = 1000  # substitutions in one value before we call it endless
@@ -168,12 +171,27 @@ class _Builder:
             name = self.last_ini
         path = os.path.abspath(path or os.path.join(self.cwd, name))
         if by is not None and len(self.stack) >= MAX_INCLUDE_DEPTH:
-            return self.fatal(by, "includes nest too deep (uWSGI recurses until it crashes)")
+            return self.fatal(
+                by, "includes nest too deep (uWSGI recurses until it crashes)", INCLUDE_CYCLE
+            )
         if by is not None and (path, section or "uwsgi") in self.stack:
-            return self.fatal(by, f"'{arg}' includes itself (uWSGI recurses until it crashes)")
+            return self.fatal(
+                by, f"'{arg}' includes itself (uWSGI recurses until it crashes)", INCLUDE_CYCLE
+            )
+        beside = self._beside(by, name, path)
         if by is not None and not os.path.exists(path):
             self.unread.append(Unread(by, arg, "file not found"))
-            return self.fatal(by, f"cannot open '{arg}': no such file")
+            hint = f"; it exists next to this file: write %d{name}" if beside else ""
+            return self.fatal(
+                by,
+                f"cannot open '{arg}': no such file (relative paths are resolved against "
+                f"uWSGI's working directory, {self.cwd}){hint}",
+                INCLUDE_MISSING,
+            )
+        if beside and by is not None:
+            self.problems.append(Problem(INCLUDE_RELATIVE, (
+                f"uWSGI reads {path} (relative to its working directory {self.cwd}), not "
+                f"{beside} next to this file; write %d{name} to mean that one"), by.span))
         if fmt is Format.INI:
             self.last_ini = name
         cfg = read_file(
@@ -204,13 +222,21 @@ class _Builder:
         self.stack.pop()
         return None
 
+    def _beside(self, by: Directive | None, name: str, path: str) -> str | None:
+        """The file a relative ``name`` names next to the including file, when that is
+        not the one uWSGI reads (it resolves against its working directory)."""
+        if by is None or os.path.isabs(name) or not name:
+            return None
+        other = os.path.abspath(os.path.join(os.path.dirname(by.file), name))
+        return other if other != path and os.path.exists(other) else None
+
     def _remember_first(self, table: MagicTable) -> None:
         if self.first is None:
             self.first = table
 
     # -- the option list -----------------------------------------------------------------
-    def fatal(self, d: Directive, message: str) -> None:
-        self.problems.append(Problem("uwsgi-fatal", message, d.span))
+    def fatal(self, d: Directive, message: str, code: str = "uwsgi-fatal") -> None:
+        self.problems.append(Problem(code, message, d.span))
 
     def add(self, d: Directive, placeholder: bool = False, decided: bool = True) -> None:
         if len(self.options) >= MAX_OPTIONS:
@@ -348,6 +374,17 @@ class _Builder:
                 expanded[i] = self.apply_pass(
                     symbol, expanded[i], hook, unresolved[i], self.options[i]
                 )
+        for i in todo:
+            for ref in unresolved[i]:
+                name, d = ref[2:-1], self.options[i]
+                if not ref.startswith("@(") or "$(" in name:
+                    continue
+                scheme = scheme_of(name)
+                if scheme is not None:
+                    self.unread.append(Unread(d, ref, f"{scheme}:// is never executed or fetched"))
+                else:
+                    self.unread.append(Unread(d, name, "file not found"))
+                    self.fatal(d, f"cannot open '@({name})': no such file", INCLUDE_MISSING)
 
         def placeholder(name: str, unresolved: list[str]) -> str | None:
             value = self.placeholder(name, expanded)

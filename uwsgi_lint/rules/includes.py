@@ -1,0 +1,79 @@
+"""UW020-UW023: includes that uWSGI cannot follow, or follows somewhere unexpected.
+
+The expander (``expand.py``) resolves ``ini =``, ``include``, ``inherit``, ``@(file)`` and
+the Emperor's ``vassals-include``/``vassals-inherit`` the way uWSGI does, relative to its
+working directory, and records what it could not read; these rules report it at the line
+that asked for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Instance
+from ..model import Span
+from . import Rule, RuleContext, rule
+
+
+def _problems(inst: Instance, code: str) -> Iterator[tuple[Span, str]]:
+    seen: set[tuple[Span, str]] = set()
+    for p in inst.problems:
+        if p.code == code and (p.span, p.message) not in seen:
+            seen.add((p.span, p.message))
+            yield p.span, p.message
+
+
+@rule(
+    "UW020",
+    "include-not-found",
+    Severity.ERROR,
+    "A file to include (`ini =`, `include`, `inherit`, `@(file)` ...) does not exist: "
+    "uWSGI exits.",
+)
+def check_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for span, message in _problems(inst, INCLUDE_MISSING):
+        yield self.diagnostic(span, f"uWSGI exits: {message}")
+
+
+@rule(
+    "UW021",
+    "include-cycle",
+    Severity.ERROR,
+    "A config that includes itself, directly or through others: uWSGI recurses until it "
+    "crashes.",
+)
+def check_cycle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for span, message in _problems(inst, INCLUDE_CYCLE):
+        yield self.diagnostic(span, message)
+
+
+@rule(
+    "UW022",
+    "include-not-checked",
+    Severity.WARNING,
+    "A config source that uwsgi-lint never runs or fetches (`exec://`, `http://`, `fd://` "
+    "...): what it adds is not checked.",
+)
+def check_unread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    seen: set[tuple[Span, str]] = set()
+    for u in inst.unread:
+        if u.reason == "file not found" or (u.directive.span, u.target) in seen:
+            continue
+        seen.add((u.directive.span, u.target))
+        yield self.diagnostic(
+            u.directive.span,
+            f"'{u.target}' is not read: {u.reason}, so the options it adds are not checked",
+        )
+
+
+@rule(
+    "UW023",
+    "include-relative-to-cwd",
+    Severity.WARNING,
+    "A relative include names a different file than the one next to the config: uWSGI "
+    "resolves it against its working directory.",
+)
+def check_relative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for span, message in _problems(inst, INCLUDE_RELATIVE):
+        yield self.diagnostic(span, message)
