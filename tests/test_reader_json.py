@@ -105,7 +105,10 @@ def test_row25() -> None:
     ]
     notes = [d.note for d in cfg.section("uwsgi").directives()]  # type: ignore[union-attr]
     assert notes[:3] == ["JSON true becomes 1", "JSON false becomes 0", "JSON null becomes 0"]
-    assert cfg.problems == []
+    # what uWSGI drops without a word: the first `processes`, the real, the object and
+    # the three array elements that are no scalars
+    dropped = [(p.code, at(p.span)[1]) for p in cfg.problems]
+    assert dropped == [("UW014", c) for c in (62, 76, 135, 140, 145, 156)]
 
 
 def test_duplicate_key_keeps_the_last_value_at_the_first_place() -> None:
@@ -337,7 +340,7 @@ def test_against_real_uwsgi(name: str, section: str | None, tmp_path: Path) -> N
     cfg = reader.parse(substitute(FIXTURES[name], table, str(path)), OPENERS, section or "uwsgi")
     if oracle["ok"]:
         assert [list(p) for p in pairs(cfg, section or "uwsgi")] == oracle["options"]
-        assert cfg.problems == []
+        assert [p for p in cfg.problems if p.code == "UW001"] == []
     else:
         error = str(oracle.get("error"))
         assert error in message(cfg)

@@ -117,7 +117,7 @@ def test_row22_block_list_and_flow_map_give_nothing() -> None:
     assert "2 list items" in listed.stopped.message
     flow = cfg_of("uwsgi: {master: true, socket: /x}\n")
     assert pairs(flow) == []
-    assert codes(flow) == [reader.IGNORED]
+    assert codes(flow) == [reader.INLINE]
     assert "{master: true, socket: /x}" in flow.problems[0].message
     assert at(flow.problems[0].span) == (1, 8, 1, 34)
 
@@ -243,7 +243,12 @@ def test_row24_libyaml() -> None:
         ("deep", "1"),
         ("last", "z"),
     ]
-    assert cfg.problems == [] and cfg.stopped is None
+    # `empty:` is dropped; the embedded reader would stop at `env:`
+    assert codes(cfg) == [reader.EMPTY, reader.OTHER_READER] and cfg.stopped is None
+    assert "`empty` is never set" in cfg.problems[0].message
+    assert at(cfg.problems[0].span) == (10, 3, 10, 8)
+    assert "embedded YAML reader" in cfg.problems[1].message
+    assert at(cfg.problems[1].span) == (2, 3, 2, 7)
 
 
 def test_row24_mapping_value_error() -> None:
@@ -256,7 +261,7 @@ def test_row24_mapping_value_error() -> None:
 def test_row24_flow_map_section() -> None:
     cfg = cfg_of("uwsgi: {master: true, b: 2}\n", reader.parse_libyaml)
     assert pairs(cfg) == [] and cfg.section("uwsgi") is None
-    assert codes(cfg) == [reader.IGNORED]
+    assert codes(cfg) == [reader.INLINE]
     bare = cfg_of("uwsgi: {master, b: 2}\n", reader.parse_libyaml)  # "unsupported YAML token"
     assert pairs(bare) == [] and bare.stopped is None
     inner = cfg_of("uwsgi:\n  a: 1\n  sub: {x: 1}\n  b: 2\n", reader.parse_libyaml)
@@ -270,7 +275,7 @@ def test_libyaml_anchor_tag_halt() -> None:
         assert cfg.stopped is not None and cfg.stopped.code == reader.STOP
         assert at(cfg.stopped.span) == (3, 6, 3, 6 + len(value))
         assert "unsupported YAML token 21 in uwsgi block" in cfg.stopped.message
-        assert "3 options (c, d)" in cfg.stopped.message
+        assert "4 options (b, c, d)" in cfg.stopped.message
 
 
 def test_libyaml_halt_before_section() -> None:
@@ -283,7 +288,7 @@ def test_libyaml_halt_before_section() -> None:
 def test_libyaml_aliases_are_skipped_and_bombs_are_cheap() -> None:
     cfg = cfg_of("uwsgi:\n  a: 1\n  b: *nothing\n  c: 3\n", reader.parse_libyaml)
     assert pairs(cfg) == [("a", "1"), ("c", "3")]
-    assert codes(cfg) == [reader.IGNORED]
+    assert codes(cfg) == [reader.ALIAS]
     assert "`b` gets no value from `*nothing`" in cfg.problems[0].message
     laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for i in range(1, 30):
@@ -375,7 +380,7 @@ def test_magic_variables(read: Reader, tmp_path: Path) -> None:
 def test_bom() -> None:
     text = "\ufeffuwsgi:\n  a: 1\n"
     emb = cfg_of(text)
-    assert pairs(emb) == [] and codes(emb) == [reader.IGNORED]
+    assert pairs(emb) == [] and codes(emb) == [reader.BOM]
     lib = cfg_of(text, reader.parse_libyaml)
     assert pairs(lib) == [("a", "1")]
     directive = lib.sections[0].directives()[0]
@@ -436,7 +441,8 @@ def test_deep_block_nesting_has_no_limit() -> None:
     # libyaml 0.2.5 (uWSGI's) has no nesting limit; the one bundled with newer PyYAML has
     levels = "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1100))
     cfg = cfg_of("uwsgi:\n" + levels + " " * 1101 + "x: 1\n y: 2\n", reader.parse_libyaml)
-    assert pairs(cfg) == [("x", "1"), ("y", "2")] and cfg.problems == []
+    assert pairs(cfg) == [("x", "1"), ("y", "2")]
+    assert codes(cfg) == [reader.OTHER_READER]  # the embedded reader stops at `k0:`
 
 
 def test_deep_flow_nesting_is_cut_short() -> None:

@@ -6,11 +6,13 @@ Rules use these to say what uWSGI will actually do, not just that a value looks 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from .catalog import Catalog
 from .expand import Instance
-from .model import Directive
+from .model import Directive, Span
 
 FALSE_WORDS = ("false", "off", "no")  # compared case-insensitively; "0" only exactly
 _LEADING_INT = re.compile(r"[ \t\n\v\f\r]*([+-]?)(\d*)")
@@ -85,3 +87,149 @@ def effective(inst: Instance, catalog: Catalog, name: str) -> Directive | None:
     """The entry whose value takes effect for a scalar option: the last one."""
     found = occurrences(inst, catalog, name)
     return found[-1] if found else None
+
+
+# -- helpers for the value rules (UW102-UW115) ------------------------------------------
+
+NUMBER_KINDS = frozenset({"int", "uint64", "uint16", "megabytes"})
+_QUOTES = "\"'"
+
+
+def read_number(kind: str, text: str) -> Number:
+    """The number an option handler of ``kind`` stores (before any unit scaling).
+
+    ``int``: ``atoi``; ``uint64``/``megabytes``: ``strtoul``; ``uint16``: ``strtoul``
+    clamped to 65535 (``overflow`` is then set).
+    """
+    if kind == "int":
+        return atoi(text)
+    n = strtoul(text)
+    if kind == "uint16" and n.value > 65535:
+        return Number(65535, n.clean, overflow=True)
+    return n
+
+
+def inline_comment(value: str) -> int | None:
+    """Where a ``#``/``;`` that looks like an inline comment starts in ``value``, if any.
+
+    Only a marker preceded by a blank counts, and not one inside a quoted stretch
+    (``"a # b"``): uWSGI keeps both in the value, but only the first is a likely mistake.
+    """
+    quote = ""
+    for i, c in enumerate(value):
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in _QUOTES and value.count(c, i + 1):
+            quote = c
+        elif c in "#;" and i > 0 and value[i - 1] in " \t":
+            return i
+    return None
+
+
+def unique_entries(inst: Instance) -> Iterator[tuple[int, Directive]]:
+    """``(index, directive)`` for each option entry, skipping repeats of a source position
+    (an included file read twice, a ``for`` body emitted once per item)."""
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for i, d in enumerate(inst.options):
+        where = (d.file, d.loc.whole)
+        if where in seen:
+            continue
+        seen.add(where)
+        yield i, d
+
+
+def value_subspan(d: Directive, start: int, end: int) -> Span:
+    """The source span of ``d.value[start:end]``; the whole value span when the value is
+    not a plain slice of the text uWSGI parsed (JSON escapes, XML entities, ``%(_)``)."""
+    vs, ve = d.loc.value
+    text = getattr(d.loc.text, "text", None)
+    if not isinstance(text, str) or not 0 <= start <= end <= len(d.value):
+        return d.value_span
+    written = text[vs:ve]
+    if written == d.value:
+        return d.loc.text.span(vs + start, vs + end)
+    if written == f'"{d.value}"':  # a JSON string without escapes
+        return d.loc.text.span(vs + 1 + start, vs + 1 + end)
+    return d.value_span
+
+
+@cache
+def magic_letters() -> frozenset[str]:
+    """The characters after ``%`` that uWSGI's magic table defines (any other vanishes)."""
+    from .magic import Host, file_table
+
+    return frozenset(file_table("", "", "", Host()).values)
+
+
+def logic_kind(d: Directive) -> str | None:
+    """The opener key of the config-logic block ``d`` is written in (body lines only)."""
+    block = d.block
+    if block is None or block.opener is d or block.closer is d:
+        return None
+    return block.kind
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value as a message shows it: control characters escaped, long values cut."""
+    text = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- helpers for the start-up rules (UW120-UW139, UW401-UW409) ---------------------------
+
+
+def candidates(inst: Instance, catalog: Catalog, name: str) -> list[Directive | None]:
+    """The entries of a scalar option that may be the effective one, the last one first.
+
+    Walking back from the last occurrence, an entry whose logic condition is undecided
+    (``inst.conditional``) may or may not apply; the first decided one ends the list.  When
+    no decided entry is found, ``None`` (the option keeps its default) is possible too.
+    """
+    names = names_of(catalog, name)
+    out: list[Directive | None] = []
+    for i in range(len(inst.options) - 1, -1, -1):
+        d = inst.options[i]
+        if d.key not in names:
+            continue
+        out.append(d)
+        if i not in inst.conditional:
+            return out
+    out.append(None)
+    return out
+
+
+def possible_numbers(
+    inst: Instance, catalog: Catalog, name: str, default: int
+) -> list[tuple[Directive | None, int]] | None:
+    """What a numeric scalar option may be worth: ``(entry, number)`` per candidate
+    (``None`` entry: the default).  ``None`` when that cannot be told here: a value with
+    an unresolved reference, or a negative ``int`` (uWSGI exits on it: UW104's case)."""
+    opt = catalog.get(name)
+    kind = opt.value_kind if opt is not None and opt.value_kind else "int"
+    out: list[tuple[Directive | None, int]] = []
+    for d in candidates(inst, catalog, name):
+        if d is None:
+            out.append((None, default))
+            continue
+        if d.unresolved:
+            return None
+        n = read_number(kind, d.effective).value
+        if kind == "int" and n < 0:
+            return None
+        out.append((d, n))
+    return out
+
+
+def is_a_number(value: str) -> bool:
+    """``core/utils.c: is_a_number()``: only ASCII digits; the empty string counts."""
+    return all("0" <= c <= "9" for c in value)
+
+
+def switched_on(kind: str | None, value: str) -> bool:
+    """Whether a setting that is a flag in one version and a number in another is on:
+    ``memory-report`` is ``uwsgi_opt_true`` on 2.0 but ``uwsgi_opt_set_int`` on 2.1, where
+    `true` reads as 0 (off)."""
+    if kind in NUMBER_KINDS:
+        return read_number(kind or "int", value).value != 0
+    return flag_is_on(value)

@@ -5,19 +5,33 @@ Lines split on ``\\n`` only; space, TAB and CR stripped at both ends; a line sta
 only whole-line ``;``/``#`` comments; ``key = value`` split at the first ``=``; a line
 without ``=`` is a key with an empty value; quotes and trailing text are kept; repeated
 sections merge; keys before any header belong to the unnamed section ``""``.
+
+What uWSGI silently ignores in the section it is asked for is recorded as problems, with
+the code of the rule that reports it: a header read under another name than written
+(``UW004``), a byte order mark hiding the first header (``UW003``), no such section at all
+(``UW002``), keys before the first header (``UW005``), a trailing ``\\`` taken for a line
+continuation (``UW006``).
 """
 
 from __future__ import annotations
 
-from ..model import Comment, ConfigFile, Directive, Format, Span
+from ..model import Comment, ConfigFile, Directive, Format, Problem, Span
 from ..source import Expanded
 from .common import make_directive, section_of
 
+SECTION_NOT_FOUND = "UW002"
+BYTE_ORDER_MARK = "UW003"
+HEADER_MISREAD = "UW004"
+KEYS_BEFORE_SECTION = "UW005"
+NO_CONTINUATION = "UW006"
+
 _WS = " \t\r"
+_SHOWN = 6  # names listed in a message
 
 
 def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
-    """Every section of the file (``section`` does not change how INI is read)."""
+    """Every section of the file; ``section`` (the one uWSGI is asked for) only decides
+    which silently ignored text is worth a problem."""
     text = exp.text
     cfg = ConfigFile(path=exp.path, format=Format.INI)
     if "\r\n" in exp.source:
@@ -25,6 +39,9 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
     order: list[str] = []
     found: dict[str, list[Directive]] = {"": []}
     headers: dict[str, Span | None] = {"": None}
+    # headers read under another name than written: offsets, name read, name meant, keys
+    misread: list[tuple[int, int, str, str, list[str]]] = []
+    lines: list[tuple[int, int]] = []  # the non-empty lines: (start, end) after stripping
     current = ""
     pos = 0
     n = len(text)
@@ -41,9 +58,13 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
         while e > s and text[e - 1] in _WS:
             e -= 1
         if s < e:
+            lines.append((s, e))
             first = text[s]
             if first == "[":
                 current = text[s + 1 : e - 1] if e - s > 1 else ""
+                meant = _meant(text[s + 1 : e])
+                if meant != current:
+                    misread.append((s, e, current, meant, []))
                 if current not in found:
                     found[current] = []
                     headers[current] = exp.span(s, e)
@@ -62,11 +83,180 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
                     while vs < e and text[vs] in _WS:
                         vs += 1
                     key, value = (s, ke), (vs, e)
-                found[current].append(
-                    make_directive(exp, Format.INI, current, key, value, (s, e))
-                )
+                d = make_directive(exp, Format.INI, current, key, value, (s, e))
+                found[current].append(d)
+                if misread and misread[-1][2] == current and misread[-1][1] < s:
+                    misread[-1][4].append(d.key)
         pos = line_end + 1
     if found[""]:
         order.insert(0, "")
     cfg.sections = [section_of(name, headers[name], found[name], openers) for name in order]
+    _Checks(exp, cfg, section, found, headers, misread, lines).run()
     return cfg
+
+
+def _meant(inside: str) -> str:
+    """The name a header was meant to give: ``uwsgi`` for ``[uwsgi``, ``[ uwsgi ]``,
+    ``[uwsgi] ; comment`` and ``[uwsgi]x`` alike."""
+    close = inside.find("]")
+    return (inside if close == -1 else inside[:close]).strip(" \t")
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(f"`{k}`" for k in list(dict.fromkeys(names))[:_SHOWN])
+    return shown + (", ..." if len(set(names)) > _SHOWN else "")
+
+
+def _keys(n: int) -> str:
+    return "1 key" if n == 1 else f"{n} keys"
+
+
+class _Checks:
+    """What uWSGI ignores without a word when it reads ``section`` from this file."""
+
+    def __init__(
+        self,
+        exp: Expanded,
+        cfg: ConfigFile,
+        section: str,
+        found: dict[str, list[Directive]],
+        headers: dict[str, Span | None],
+        misread: list[tuple[int, int, str, str, list[str]]],
+        lines: list[tuple[int, int]],
+    ) -> None:
+        self.exp = exp
+        self.text = exp.text
+        self.cfg = cfg
+        self.section = section
+        self.found = found
+        self.headers = headers
+        self.misread = misread
+        self.lines = lines
+        self.explained = False  # the missing section is already explained by a problem
+        # a byte order mark glued to the first header: its keys are no one's to move
+        self.hidden = False
+
+    def add(self, code: str, message: str, span: Span) -> None:
+        self.cfg.problems.append(Problem(code, message, span))
+
+    def run(self) -> None:
+        self.byte_order_mark()
+        self.headers_misread()
+        self.missing_section()
+        self.keys_before_section()
+        self.continuations()
+
+    def byte_order_mark(self) -> None:
+        """``\\ufeff[uwsgi]`` is no header: uWSGI sees a key in the unnamed section."""
+        if not self.lines or not self.text.startswith("\ufeff"):
+            return
+        s, e = self.lines[0]
+        if s != 0 or not self.text[1:e].lstrip(_WS).startswith("["):
+            return
+        self.hidden = True
+        header = self.text[1:e].lstrip(_WS)
+        if header[1:-1] != self.section:
+            return  # another section: said when uWSGI is asked for that one
+        self.explained = self.section not in self.headers
+        lost = [d.key for d in self.found[""][1:]]
+        what = f"the {_keys(len(lost))} under it ({_names(lost)})" if lost else "its keys"
+        tail = (
+            "and finds no such section: it reads nothing from this file"
+            if self.explained
+            else f"and ignores {what}"
+        )
+        self.add(
+            BYTE_ORDER_MARK,
+            f"the file starts with a UTF-8 byte order mark, so its first line is no section "
+            f"header for uWSGI: it does not see `{header}` {tail}; save the file without the BOM",
+            self.exp.span(0, e),
+        )
+
+    def headers_misread(self) -> None:
+        for s, e, name, meant, keys in self.misread:
+            why = "it takes everything after `[` but the last character of the line"
+            if keys:
+                lost = f"the {_keys(len(keys))} under it ({_names(keys)})"
+                are, them = ("is", "it") if len(keys) == 1 else ("are", "them")
+            else:
+                lost, are, them = "keys under it", "are", "them"
+            if meant == self.section:
+                self.explained = self.explained or self.section not in self.headers
+                tail = f"{are} not in `[{meant}]` and uWSGI ignores {them}"
+            else:
+                tail = f"{are} in section `{name}`, not `{meant}`"
+            self.add(
+                HEADER_MISREAD,
+                f"uWSGI reads this header as section `{name}` ({why}): {lost} {tail}; "
+                f"write `[{meant}]` alone on the line",
+                self.exp.span(s, e),
+            )
+
+    def missing_section(self) -> None:
+        if self.section in self.headers or self.explained:
+            return
+        others = [n for n in self.headers if n and n != self.section]
+        loose = [d for d in self.found[""] if d.key.strip("\ufeff")]
+        if not others and not loose:
+            return
+        if others:
+            span = self.headers[others[0]]
+            has = "sections " + ", ".join(f"`[{n}]`" for n in others[:_SHOWN])
+            if len(others) == 1:
+                has = f"the section `[{others[0]}]`"
+        else:
+            span = loose[0].span
+            has = f"{_keys(len(loose))} but no section header"
+        hint = ""
+        near = [n for n in others if n.lower().strip() == self.section.lower()]
+        if near:
+            hint = f"; section names are case-sensitive: write `[{self.section}]`"
+        elif not others:
+            hint = f"; put `[{self.section}]` above them"
+        assert span is not None
+        self.add(
+            SECTION_NOT_FOUND,
+            f"no `[{self.section}]` section in this file, which has {has}: uWSGI logs "
+            f"\"Can't find section\" and reads nothing from it{hint}",
+            span,
+        )
+
+    def keys_before_section(self) -> None:
+        loose = [d for d in self.found[""] if d.key.strip("\ufeff")]
+        if not loose or self.section not in self.headers:
+            return
+        if self.hidden:
+            return  # the keys of the header that the mark hides (UW003 if it matters)
+        keys = [d.key for d in loose]
+        belong, them = ("belongs", "it") if len(keys) == 1 else ("belong", "them")
+        self.add(
+            KEYS_BEFORE_SECTION,
+            f"{_keys(len(keys))} ({_names(keys)}) before the first section header {belong} to "
+            f"no section: uWSGI ignores {them}; move {them} under `[{self.section}]`",
+            loose[0].span,
+        )
+
+    def continuations(self) -> None:
+        """A value ending in ``\\``: no line continuation in uWSGI's INI."""
+        items = self.found.get(self.section, [])
+        for d in items:
+            vs, ve = d.loc.value
+            if ve <= vs or self.text[ve - 1] != "\\":
+                continue
+            message = (
+                f"uWSGI has no line continuation: `{d.key}` keeps the `\\` at the end of its "
+                "value"
+            )
+            nl = self.text.find("\n", ve)
+            if nl != -1:
+                nxt = self.text.find("\n", nl + 1)
+                line = self.text[nl + 1 : len(self.text) if nxt == -1 else nxt].strip(_WS)
+                if line and line[0] not in "[;#":
+                    key = line.split("=", 1)[0].rstrip(_WS)
+                    message += f", and the next line is an option of its own: `{_short(key)}`"
+            message += "; write the whole value on one line"
+            self.add(NO_CONTINUATION, message, self.exp.span(ve - 1, ve))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

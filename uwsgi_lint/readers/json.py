@@ -8,12 +8,16 @@ member named ``section`` of the root must be an object; for each of its members,
 ``true`` is ``"1"``, ``false`` and ``null`` are ``"0"``, an integer is cast to a C ``int``
 and printed into 11 bytes (``snprintf(s, 11, "%d")``: at most 10 characters), reals and
 objects are dropped, and an array gives one option per element with the same rules.
+
+What uWSGI drops without a word in the asked object (reals, objects, nested arrays, the
+earlier values of a repeated key) is recorded as ``UW014`` problems.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
 
@@ -22,6 +26,7 @@ from ..source import Expanded
 from .common import make_directive, section_of
 
 MAX_DEPTH = 2048  # JSON_PARSER_MAX_DEPTH
+DROPPED = "UW014"  # a value uWSGI drops without a word
 _INT64 = 1 << 63
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -105,6 +110,7 @@ class _Member:
     key_end: int
     value: _Value
     replaced: list[int] = field(default_factory=list)  # key offsets of earlier duplicates
+    earlier: list[_Member] = field(default_factory=list)  # the members it replaced
 
 
 class _Lexer:
@@ -425,6 +431,7 @@ def _store(frame: _Frame, value: _Value) -> None:
     else:  # jansson replaces the value in place
         old = container.members[at]
         member.replaced = [*old.replaced, old.key_start]
+        member.earlier = [*old.earlier, old]
         container.members[at] = member
 
 
@@ -456,10 +463,68 @@ def _convert(value: _Value, raw: str) -> tuple[str, str] | None:
     return None
 
 
-def _directives(exp: Expanded, name: str, obj: _Value) -> list[Directive]:
-    """The options uWSGI appends for the members of ``obj``, in jansson's order."""
+_KINDS = {
+    "real": "a number with a fraction or exponent",
+    "object": "an object",
+    "array": "an array",
+}
+
+
+def _dropped(
+    exp: Expanded, member: _Member, problems: list[Problem], line_of: Callable[[int], int]
+) -> None:
+    """Problems for what uWSGI drops of ``member``: its replaced duplicates, a real or an
+    object value, and array elements that are not scalars."""
+    value = member.value
+    for old in member.earlier:
+        n = len(old.value.items) if old.value.kind == "array" else 1
+        what = "this value" if n == 1 else f"these {n} values"
+        problems.append(
+            Problem(
+                DROPPED,
+                f"`{member.key}` is repeated: jansson keeps only the last value (line "
+                f"{line_of(member.key_start)}), so uWSGI never sees {what}; to give an option "
+                f'several values, use one array: `"{member.key}": [..., ...]`',
+                exp.span(old.key_start, old.value.end),
+            )
+        )
+    if value.kind in ("real", "object"):
+        what = _KINDS[value.kind]
+        tail = (
+            "write it as a string or an integer"
+            if value.kind == "real"
+            else "uWSGI reads only `\"option\": value` members of the section: move its "
+            "members up one level"
+        )
+        problems.append(
+            Problem(
+                DROPPED,
+                f"uWSGI drops {what} without a word: `{member.key}` is never set; {tail}",
+                exp.span(member.key_start, value.end),
+            )
+        )
+    elif value.kind == "array":
+        for item in value.items:
+            if item.kind in _KINDS:
+                problems.append(
+                    Problem(
+                        DROPPED,
+                        f"uWSGI drops {_KINDS[item.kind]} inside an array without a word: this "
+                        f"element gives `{member.key}` nothing; use a string",
+                        exp.span(item.start, item.end),
+                    )
+                )
+
+
+def _directives(
+    exp: Expanded, name: str, obj: _Value, problems: list[Problem] | None = None
+) -> list[Directive]:
+    """The options uWSGI appends for the members of ``obj``, in jansson's order; what it
+    drops goes to ``problems`` when given."""
     out: list[Directive] = []
     for member in obj.members:
+        if problems is not None:
+            _dropped(exp, member, problems, lambda at: exp.span(at, at).start.line)
         dup = ""
         if member.replaced:
             first = exp.span(member.replaced[0], member.replaced[0] + 1).start
@@ -513,10 +578,27 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
             where = (member.key_start, member.value.end)
         msg = f"you must define a object named {name} in your JSON data (uWSGI exits)"
         cfg.problems.append(Problem("UW001", msg, exp.span(*where)))
+    failed = bool(cfg.problems)  # uWSGI exits: nothing it would drop matters
+    if member is not None and member.value.kind == "object" and not failed:
+        for old in member.earlier:
+            if old.value.kind != "object":
+                continue
+            n = len(old.value.members)
+            line = exp.span(member.key_start, member.key_start).start.line
+            cfg.problems.append(
+                Problem(
+                    DROPPED,
+                    f"`{name}` is repeated: jansson keeps only the last object (line {line}), so "
+                    f"uWSGI never sees the {n} option{'' if n == 1 else 's'} of this one; merge "
+                    "them into one object",
+                    exp.span(old.key_start, old.value.start + 1),
+                )
+            )
     for top in root.members:
         if top.value.kind == "object":
             header = exp.span(top.key_start, top.key_end)
-            directives = _directives(exp, top.key, top.value)
+            asked = top is member and not failed
+            directives = _directives(exp, top.key, top.value, cfg.problems if asked else None)
             cfg.sections.append(section_of(top.key, header, directives, openers))
     return cfg
 

@@ -17,6 +17,10 @@ libxml2's depth limit (256 open ancestors without ``XML_PARSE_HUGE``) stops it e
 
 ``section`` is the ``id`` of ``FILE:id``; the default ``"uwsgi"`` means no id was given
 (uWSGI then filters nothing).  ``""`` is the empty id, which uWSGI refuses.
+
+What uWSGI ignores in the chosen ``<uwsgi>`` is recorded as problems: attributes of option
+elements (``UW017``) and the child nodes after the first one, or a comment taken as the
+value (``UW019``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,15 @@ _NAME = re.compile(r"[^\s/>?]+")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _BAD_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _FATAL = "invalid XML, uWSGI exits (could not parse file): "
+ATTRIBUTE_IGNORED = "UW017"
+FIRST_CHILD_ONLY = "UW019"
+# the note of a directive whose element has more child nodes than the one uWSGI reads
+ONLY_FIRST_CHILD = "uWSGI takes only the first child node"
+# the notes of a directive whose value is the text of a comment or processing instruction
+COMMENT_VALUE = "the first child is a comment: uWSGI takes the comment text"
+PI_VALUE = "the first child is a processing instruction: uWSGI takes its data"
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
+_APP_ATTRIBUTES = frozenset({"mountpoint", "domain"})
 
 
 class _Stop(Exception):
@@ -404,12 +417,15 @@ class _Reader:
                     )
                 )
             elif node.kind == "element" and node.name == "app":
+                self.attributes(node)
                 out.extend(self.app(node))
             elif node.kind == "element":
                 out.extend(self.element(node))
         return out
 
     def element(self, node: _Node) -> list[Directive]:
+        if not node.children or node.children[0].kind != "element":
+            self.attributes(node)  # (not when uWSGI crashes on the element: UW001)
         if not node.children:
             empty = (node.tag_end, node.tag_end)
             return [self.directive(node, empty, node.name, "1", "empty element becomes 1")]
@@ -422,14 +438,85 @@ class _Reader:
                 node,
             )
             return []
-        notes = {
-            "comment": "the first child is a comment: uWSGI takes the comment text",
-            "pi": "the first child is a processing instruction: uWSGI takes its data",
-        }
+        notes = {"comment": COMMENT_VALUE, "pi": PI_VALUE}
         note = notes.get(first.kind, "")
         if len(node.children) > 1:
-            note = "; ".join(filter(None, [note, "uWSGI takes only the first child node"]))
+            note = "; ".join(filter(None, [note, ONLY_FIRST_CHILD]))
+        self.first_child(node, first)
         return [self.directive(node, (first.vstart, first.vend), node.name, first.value, note)]
+
+    def report(self, code: str, message: str, start: int, end: int) -> None:
+        if self.problems is not None:
+            self.problems.append(Problem(code, message, self.exp.span(start, end)))
+
+    def first_child(self, node: _Node, first: _Node) -> None:
+        """A comment taken as the value, or content after the first child node, lost."""
+        if self.problems is None:
+            return
+        name = node.name
+        if first.kind in ("comment", "pi"):
+            what = "a comment" if first.kind == "comment" else "a processing instruction"
+            rest = [c for c in node.children[1:] if _content(c)]
+            ignores = f" and ignores {_label(rest[0])}" if rest else ""
+            self.report(
+                FIRST_CHILD_ONLY,
+                f"the first child node of <{name}> is {what}: uWSGI takes its text "
+                f"`{_shown(first.value or '')}` as the value of `{name}`{ignores}; "
+                f"move the {what.split()[-1]} out of <{name}>",
+                first.start,
+                first.end,
+            )
+            return
+        lost = [c for c in node.children[1:] if _content(c)]
+        if not lost:
+            return
+        shown = ", ".join(_label(c) for c in lost[:3]) + (", ..." if len(lost) > 3 else "")
+        got = (
+            f"the blank text before {_label(node.children[1])}"
+            if not (first.value or "").strip()
+            else f"`{_shown(first.value or '')}`"
+        )
+        self.report(
+            FIRST_CHILD_ONLY,
+            f"uWSGI takes only the first child node of <{name}>, {got}: the rest ({shown}) is "
+            f"ignored; write the whole value as one text, without comments or elements inside",
+            lost[0].start,
+            lost[-1].end,
+        )
+
+    def attributes(self, node: _Node) -> None:
+        """Attributes of an option element that uWSGI never reads."""
+        if self.problems is None or not node.attrs:
+            return
+        allowed = _APP_ATTRIBUTES if node.name == "app" else frozenset()
+        tag = self.exp.text[node.start : node.tag_end]
+        for m in _ATTRIBUTE.finditer(tag):
+            qname = m.group(1)
+            local = qname.rpartition(":")[2]
+            if qname == "xmlns" or qname.startswith("xmlns:") or local == "id":
+                continue
+            if local in allowed:
+                continue
+            written = m.group(0)
+            if local == "mode":
+                message = (
+                    f"uWSGI 2.0.31 never filters on `mode`: the `mode` option is not set yet "
+                    f"while the XML is read, so this <{node.name}> always applies"
+                )
+            elif not node.children and node.name != "app":
+                message = (
+                    f"uWSGI ignores XML attributes (only `id` selects): `{_shown(written)}` "
+                    f"never reaches `{node.name}`, which gets `1`, the value of an empty "
+                    f"element; write <{node.name}>{_shown(node.attrs.get(local, ''))}"
+                    f"</{node.name}>"
+                )
+            else:
+                message = (
+                    f"uWSGI ignores XML attributes (only `id` selects): `{_shown(written)}` "
+                    f"has no effect on <{node.name}>"
+                )
+            start = node.start + m.start()
+            self.report(ATTRIBUTE_IGNORED, message, start, start + len(written))
 
     def app(self, node: _Node) -> list[Directive]:
         """``<app>``: ``mount`` from its only child, or from its second child's first child."""
@@ -453,6 +540,30 @@ class _Reader:
         value = prefix + source.value
         note = f"<app> becomes mount = {value}"
         return [self.directive(node, (source.vstart, source.vend), "mount", value, note), app]
+
+
+def _content(node: _Node) -> bool:
+    """A child node whose content uWSGI would lose: not a comment, not blank text."""
+    if node.kind in ("comment", "pi"):
+        return False
+    if node.kind == "text":
+        return bool((node.value or "").strip())
+    return True
+
+
+def _label(node: _Node) -> str:
+    if node.kind == "element":
+        return f"<{node.name}>"
+    if node.kind == "cdata":
+        return "a CDATA section"
+    if node.kind == "text":
+        return f"`{_shown((node.value or '').strip())}`"
+    return "a comment" if node.kind == "comment" else "a processing instruction"
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:

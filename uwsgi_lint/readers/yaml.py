@@ -6,7 +6,10 @@ first line it does not understand.  :func:`parse_libyaml` follows the ``UWSGI_LI
 branch (Debian's packages) token by token with PyYAML's scanner, which is libyaml itself
 when PyYAML was built with it.  Both return the section asked for (``file.yml:name``) and
 every other top-level key that opens a block, each read as if uWSGI were asked for it;
-what uWSGI silently loses is reported for the asked section only.
+what uWSGI silently loses is reported for the asked section only, as problems (and
+``ConfigFile.stopped``) that carry the code of the rule reporting them.  Each reader also
+reads the file the other way: where the other build of uWSGI would refuse the file or lose
+keys that this one reads, a ``UW013`` problem says so.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from ..model import Comment, ConfigFile, Directive, Format, Problem, Section, Span
@@ -23,11 +27,18 @@ from .common import CLOSERS, make_directive, section_of
 if TYPE_CHECKING:
     from yaml.tokens import ScalarToken, Token
 
-STOP = "yaml-stop"  # the reader stopped early: ConfigFile.stopped
-IGNORED = "yaml-ignored"  # text uWSGI silently skips without stopping
+# problem codes: the rule that reports each (uwsgi_lint/rules/format_*.py)
 SYNTAX = "UW001"  # uWSGI cannot parse the file and exits
-UNAVAILABLE = "yaml-unavailable"  # PyYAML is not installed
-LIMIT = "yaml-limit"  # nesting too deep to scan in reasonable time
+UNAVAILABLE = "UW001"  # PyYAML is not installed: the libyaml reading cannot be checked
+LIMIT = "UW001"  # nesting too deep to scan in reasonable time: not read past that point
+SECTION_NOT_FOUND = "UW002"  # no top-level key names the asked section
+BOM = "UW003"  # a byte order mark glued to the section key hides the section
+STOP = "UW007"  # the reader stopped early: ConfigFile.stopped
+INLINE = "UW008"  # the section written inline (`uwsgi: {...}`): skipped whole
+HASH = "UW010"  # `#` cuts a value that YAML would keep whole
+EMPTY = "UW011"  # `key:` with no value is skipped
+ALIAS = "UW012"  # an alias (or anchor) never gives its value
+OTHER_READER = "UW013"  # the other YAML reader refuses the file or loses keys
 
 _WS = " \t\r"
 _SHOWN = 6  # key names listed in a message
@@ -233,6 +244,8 @@ class _Embedded:
         self.later: list[_Line] = []  # heads of later blocks with the asked name
         self.later_lost = _Lost()
         self.in_later = False
+        self.problems: list[Problem] = []
+        self.tops: list[tuple[_Line, str]] = []  # depth-0 lines with a key, and the key
 
     def line(self, line: _Line) -> None:
         if line.top:
@@ -246,6 +259,8 @@ class _Embedded:
         if self.asked is not None and self.after_asked is None:
             self.after_asked = line
         name = _head_name(self.text, line)
+        if name is not None:
+            self.tops.append((line, name))
         self.current = None
         self.in_later = name == self.section and name in self.seen
         if self.in_later:
@@ -264,7 +279,10 @@ class _Embedded:
             return  # only whitespace
         if block.stop is None:
             if _stop_reason(self.text, line) is None:
-                block.found.append(_entry(self.exp, line, block.name))
+                d = _entry(self.exp, line, block.name)
+                block.found.append(d)
+                if block is self.asked and self.text[line.end : line.end + 1] == "#":
+                    self._hash(d, line)
                 return
             block.stop = line
             block.only_bare_key = _bare_key(self.text, line)
@@ -272,6 +290,43 @@ class _Embedded:
             block.only_bare_key = False
         if block is self.asked:
             block.lost.count(self.text, line)
+
+    def _hash(self, d: Directive, line: _Line) -> None:
+        """A ``#`` that YAML would keep in the value: inside quotes, or without a blank
+        before it (``url: http://h/#x``)."""
+        text = self.text
+        vs = d.loc.value[0]
+        hash_at = line.end
+        nl = text.find("\n", hash_at)
+        eol = _rstrip(text, hash_at, len(text) if nl == -1 else nl, _WS)
+        quote = text[vs] if vs < hash_at and text[vs] in "\"'" else ""
+        if quote:
+            if text.find(quote, vs + 1, hash_at) != -1:
+                return  # the quoted part closed before the `#`
+            close = text.find(quote, hash_at, eol)
+            if close == -1:
+                return  # not valid YAML either
+            meant = text[vs + 1 : close]
+            why = "even inside quotes"
+            eol = close + 1
+        elif vs < hash_at and text[hash_at - 1] not in " \t":
+            comments = (text.find(" #", hash_at, eol), text.find("\t#", hash_at, eol))
+            eol = _rstrip(text, hash_at, min((i for i in comments if i != -1), default=eol), _WS)
+            meant = text[vs:eol]
+            why = "even with no blank before it"
+        else:
+            return
+        lost = text[hash_at:eol]
+        self.problems.append(
+            Problem(
+                HASH,
+                f"uWSGI's embedded YAML reader starts a comment at every `#`, {why}: "
+                f"`{_short(d.key)}` gets `{_short(d.value)}`, not `{_short(meant)}`, and "
+                f"`{_short(lost)}` is dropped; no quoting helps: set this option in an INI "
+                "file instead (`ini: file.ini`)",
+                self.exp.span(hash_at, eol),
+            )
+        )
 
     def stopped(self) -> Problem | None:
         """The stop point of the asked section, when something that looks like config is lost."""
@@ -319,6 +374,13 @@ def _line_span(exp: Expanded, line: _Line) -> Span:
 
 def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
     """Read ``exp`` as the embedded reader does; ``section`` is the one uWSGI is asked for."""
+    cfg = _parse_embedded(exp, openers, section)
+    if _pyyaml() is not None:
+        _compare(cfg, _parse_libyaml(exp, openers, section), LIBYAML_BUILD)
+    return cfg
+
+
+def _parse_embedded(exp: Expanded, openers: frozenset[str], section: str) -> ConfigFile:
     cfg = ConfigFile(path=exp.path, format=Format.YAML)
     if "\r\n" in exp.source:
         cfg.newline = "\r\n"
@@ -331,12 +393,87 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
     for block in reader.blocks:
         header = _header_span(exp, block.head)
         cfg.sections.append(section_of(block.name, header, block.found, openers))
+    cfg.problems.extend(reader.problems)
     if reader.asked is not None:
         _check_header(exp, reader.asked, cfg)
         cfg.stopped = reader.stopped()
-    elif first is not None:
-        _check_bom(exp, first, section, cfg)
+        _check_last_bare_key(exp, reader.asked, cfg)
+        _check_aliases(exp, reader.asked, cfg)
+    elif first is not None and not _check_bom(exp, first, section, cfg) and reader.tops:
+        line, name = reader.tops[0]
+        names = [name for _, name in reader.tops]
+        scalars = all(not _opens_block(exp.text, ln, name) for ln, name in reader.tops)
+        span = exp.span(line.start, line.start + len(name))
+        cfg.problems.append(_not_found(section, names, scalars, span))
     return cfg
+
+
+def _check_last_bare_key(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
+    """``key:`` on the last line of the section: the reader stops there and loses only it."""
+    line = block.stop
+    if line is None or not block.only_bare_key:
+        return
+    text = exp.text
+    end = _rstrip(text, line.body, line.end, _WS)
+    key = text[line.body : end - 1].rstrip(" \t")
+    hint = f"`{key}: 1`" if key in CLOSERS else f"`{_short(key)}: <value>`"
+    msg = (
+        f"`{_short(key)}:` has no value: uWSGI's embedded YAML reader stops at this line and, "
+        f"as it is the last one of the `{block.name}` section, loses only `{_short(key)}`; "
+        f"write {hint}"
+    )
+    cfg.problems.append(Problem(EMPTY, msg, exp.span(line.body, end)))
+
+
+# an anchor as YAML defines one: `&name` at the start of a value or list item
+_ANCHOR_DEF = re.compile(r"(?:^|[\s\[{,])&([^\s,\[\]{}]+)")
+_ANCHOR_VALUE = re.compile(r"&([^\s,\[\]{}]+)")
+_ALIAS_VALUE = re.compile(r"\*([^\s,\[\]{}]+)")
+
+
+def _check_aliases(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
+    """YAML anchors and aliases, which the embedded reader keeps as text.
+
+    An alias is reported only when the file defines its anchor (``*.py`` is a glob)."""
+    if "&" not in exp.text or "*" not in exp.text:
+        anchors: set[str] = set()
+    else:
+        anchors = set(_ANCHOR_DEF.findall(exp.text))
+    for d in block.found:
+        value = d.value
+        if value.startswith("&") and (m := _ANCHOR_VALUE.match(value)):
+            rest = value[m.end() :].lstrip(" \t")
+            msg = (
+                f"uWSGI's embedded YAML reader does not know YAML anchors: `{_short(d.key)}` "
+                f"gets `{_short(value)}`, anchor included"
+                + (f", not `{_short(rest)}`" if rest else "")
+                + "; remove the anchor (and write out the values that refer to it)"
+            )
+            cfg.problems.append(Problem(ALIAS, msg, d.value_span))
+        elif (m := _ALIAS_VALUE.fullmatch(value)) and m.group(1) in anchors:
+            merge = " (merge keys do not work either)" if d.key == "<<" else ""
+            msg = (
+                f"uWSGI's embedded YAML reader does not know YAML aliases: `{_short(d.key)}` "
+                f"gets the text `{_short(value)}`, not the value of `&{_short(m.group(1))}`"
+                f"{merge}; write the value out"
+            )
+            cfg.problems.append(Problem(ALIAS, msg, d.value_span))
+
+
+def _not_found(section: str, names: list[str], scalars: bool, span: Span) -> Problem:
+    """No top-level key names the section: uWSGI reads nothing, and says nothing."""
+    shown = ", ".join(f"`{_short(n)}`" for n in list(dict.fromkeys(names))[:_SHOWN])
+    hint = ""
+    if any(n.strip().lower() == section.lower() for n in names):
+        hint = f"; keys are case-sensitive and end at the colon: write `{section}:`"
+    elif scalars:
+        hint = f"; put a `{section}:` line first and indent the options under it"
+    return Problem(
+        SECTION_NOT_FOUND,
+        f"no top-level `{section}:` key in this file (its top-level keys: {shown}): uWSGI "
+        f"reads nothing from it, without a warning{hint}",
+        span,
+    )
 
 
 def _check_header(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
@@ -346,22 +483,78 @@ def _check_header(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
     end = _rstrip(text, start, block.head.end, _WS)
     while start < end and text[start] in _WS:
         start += 1
-    if start < end:
+    if start < end and not _ANCHOR_OR_TAG.fullmatch(text, start, end):
+        inline = text[start] in "{["
+        lost = "the section is written inline, and nothing of it" if inline else "it"
         msg = (
             f"uWSGI's embedded YAML reader ignores everything after `{block.name}:` on this "
-            f"line: `{_short(text[start:end])}` is never read"
+            f"line: `{_short(text[start:end])}` is never read ({lost} reaches uWSGI)"
         )
-        cfg.problems.append(Problem(IGNORED, msg, exp.span(start, end)))
+        if inline:
+            msg += f"; write `{block.name}:` alone and one `key: value` per line below it"
+        cfg.problems.append(Problem(INLINE, msg, exp.span(start, end)))
 
 
-def _check_bom(exp: Expanded, first: _Line, section: str, cfg: ConfigFile) -> None:
+_ANCHOR_OR_TAG = re.compile(r"(?:[&!][^\s]*\s*)+")
+
+
+def _check_bom(exp: Expanded, first: _Line, section: str, cfg: ConfigFile) -> bool:
     """A byte order mark glued to the first key hides the section from uWSGI."""
     if first.start == 0 and _head_name(exp.text, first) == "\ufeff" + section:
         msg = (
             f"the file starts with a UTF-8 byte order mark: uWSGI's embedded YAML reader "
-            f"reads the first key as BOM + `{section}` and does not find the `{section}` section"
+            f"reads the first key as BOM + `{section}`, does not find the `{section}` section "
+            "and reads nothing from this file; save the file without the BOM"
         )
-        cfg.problems.append(Problem(IGNORED, msg, exp.span(0, 1)))
+        cfg.problems.append(Problem(BOM, msg, _header_span(exp, first)))
+        return True
+    return False
+
+
+# -- how the other build of uWSGI reads the file ----------------------------------------
+
+LIBYAML_BUILD = "a libyaml build of uWSGI (as Debian and Ubuntu package it)"
+EMBEDDED_BUILD = "the embedded YAML reader of a pip-installed uWSGI"
+_LOSSES = frozenset({SYNTAX, SECTION_NOT_FOUND, BOM, STOP, INLINE, HASH, EMPTY, ALIAS})
+# UW001 problems that are limits of uwsgi-lint, not of uWSGI
+_OWN_LIMITS = ("PyYAML is not installed", "flow collections nested more than")
+
+
+def _placeholder_start(problem: Problem) -> bool:
+    """libyaml refusing a plain value that starts with `%` or `@`: ``%(name)``, ``@(file)``
+    and magic variables are written so for the embedded reader, which would keep the quotes
+    libyaml needs; no spelling reads the same in both, so this is no news worth a finding."""
+    return problem.code == SYNTAX and any(
+        _RESERVED_HINT.format(ch=ch) in problem.message for ch in "%@"
+    )
+
+
+def _compare(cfg: ConfigFile, other: ConfigFile, build: str) -> None:
+    """One ``UW013`` problem when the other reader refuses the file or loses keys that
+    this one reads (differences in values are left to the rules of the target reader)."""
+    # a line this reader has something to say about already (the same anchor, say)
+    mine = {p.span.start.line for p in cfg.problems}
+    if cfg.stopped is not None:
+        mine.add(cfg.stopped.span.start.line)
+    missing = any(p.code == SECTION_NOT_FOUND for p in cfg.problems)
+    found = [p for p in other.problems if p.code in _LOSSES]
+    if other.stopped is not None:
+        found.append(other.stopped)
+    found = [
+        p
+        for p in found
+        if p.span.start.line not in mine
+        and not _placeholder_start(p)
+        and not (p.code == SYNTAX and p.message.startswith(_OWN_LIMITS))
+        and not (p.code == SECTION_NOT_FOUND and missing)
+    ]
+    if not found:
+        return
+    found.sort(key=lambda p: (p.span.start, p.span.end))
+    first = found[0]
+    more = f" ({len(found) - 1} more)" if len(found) > 1 else ""
+    msg = f"{build} reads this file differently{more}: {first.message}"
+    cfg.problems.append(Problem(OTHER_READER, msg, first.span))
 
 
 # ---------------------------------------------------------------------------------------
@@ -442,11 +635,19 @@ class _Machine:
         self.entry: int | None = None  # start of the block entry a scalar follows
         self.halt: _Halt | None = None
         self.problems: list[Problem] = []
+        self.pending: ScalarToken | None = None  # a key of the asked section awaiting a value
+        self.tops: list[ScalarToken] = []  # keys of the root mapping
 
     def offsets(self, tok: Token) -> tuple[int, int]:
         return tok.start_mark.index + self.base, tok.end_mark.index + self.base
 
     def feed(self, kind: int, tok: Token) -> None:
+        if self.pending is not None:
+            if kind in (_KEY, _END, _ENTRY, _FLOW_MAP_END, _STREAM_END):
+                self._no_value(self.pending)
+            self.pending = None
+        if kind == _VALUE and self.status == 1 and self.halt is None and self.awaits():
+            self.pending = self.key
         if kind == _KEY:
             self.status = 1
         elif kind == _VALUE:
@@ -500,8 +701,24 @@ class _Machine:
             run.header = self.exp.span(ks, self.offsets(self.prev or self.key)[1])
             self.order.append(run)
 
+    def awaits(self) -> bool:
+        """A key of the asked section was just read: a value should follow."""
+        return self.key is not None and self.asked in self.active
+
+    def _no_value(self, key: ScalarToken) -> None:
+        """``key:`` with nothing after it: no scalar comes, so uWSGI adds nothing."""
+        s, e = self.offsets(key)
+        name = _short(key.value)
+        hint = f"write `{name}: 1`" if key.value in CLOSERS else f"give `{name}` a value"
+        msg = (
+            f"uWSGI's libyaml reader skips a key with no value: `{name}` is never set; {hint}"
+        )
+        self.problems.append(Problem(EMPTY, msg, self.exp.span(s, e)))
+
     def _scalar(self, tok: ScalarToken) -> None:
         if self.status == 1:
+            if self.level == 1:
+                self.tops.append(tok)
             self.key = tok
         elif self.status in (2, 3):
             if self.key is not None:
@@ -553,6 +770,8 @@ class _Machine:
         reason = reasons.get(prev, "a scalar that is neither a key nor a value")
         asked = not self.asked.done
         self.halt = _Halt(self.exp.span(start, end), reason, asked)
+        if self.key is not None and self.asked in self.active:
+            self.asked.lost.append(self.key.value)  # the key of the value it stops at
 
     def _other(self, kind: int, tok: Token) -> None:
         if kind == _FLOW_MAP_START:
@@ -566,8 +785,9 @@ class _Machine:
             what = f"`{_short(key.value)}` gets no value" if key is not None else "it is lost"
             msg = (
                 f"uWSGI's libyaml reader skips aliases: {what} from `{_short(self.exp.text[s:e])}`"
+                "; write the value out"
             )
-            self.problems.append(Problem(IGNORED, msg, self.exp.span(s, e)))
+            self.problems.append(Problem(ALIAS, msg, self.exp.span(s, e)))
         self.status = 0
 
     def _flow_section(self, tok: Token) -> None:
@@ -579,9 +799,10 @@ class _Machine:
             s, _ = self.offsets(tok)
             msg = (
                 f"uWSGI's libyaml reader reads the `{run.name}` section only as a block "
-                f"mapping: this flow mapping `{{...}}` is skipped with everything in it"
+                f"mapping: this flow mapping `{{...}}` is skipped with everything in it; write "
+                f"`{run.name}:` alone and one `key: value` per line below it"
             )
-            self.problems.append(Problem(IGNORED, msg, self.exp.span(s, s + 1)))
+            self.problems.append(Problem(INLINE, msg, self.exp.span(s, s + 1)))
 
     def error(self, message: str, at: int) -> None:
         """uWSGI exits on a scanner error, unless it had stopped reading before it."""
@@ -590,6 +811,9 @@ class _Machine:
         at = min(at, len(self.exp.text))
         end = min(at + 1, len(self.exp.text))
         msg = f"uWSGI cannot parse this YAML and exits (error parsing YAML file): {message}"
+        ch = self.exp.text[at] if at < len(self.exp.text) else ""
+        if message == _NO_TOKEN and ch in _RESERVED:
+            msg += f"; {_RESERVED_HINT.format(ch=ch)}: put the value in quotes"
         self.problems.append(Problem(SYNTAX, msg, self.exp.span(at, end)))
 
     def too_deep(self, tok: Token) -> None:
@@ -608,7 +832,7 @@ class _Machine:
         msg = (
             f"uWSGI's libyaml reader stops at {halt.reason} (it logs \"unsupported YAML token "
             f'21 in {self.asked.name} block"): {summary} of the `{self.asked.name}` section '
-            f"after it {_are(count)} ignored"
+            f"from there on {_are(count)} ignored"
         )
         return Problem(STOP, msg, halt.span)
 
@@ -657,12 +881,26 @@ def _bad_char(ch: str) -> str:
 
 def parse_libyaml(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
     """Read ``exp`` as a libyaml build of uWSGI does; needs PyYAML (imported here)."""
-    cfg = ConfigFile(path=exp.path, format=Format.YAML)
-    if "\r\n" in exp.source:
-        cfg.newline = "\r\n"
+    cfg = _parse_libyaml(exp, openers, section)
+    if _pyyaml() is not None:
+        _compare(cfg, _parse_embedded(exp, openers, section), EMBEDDED_BUILD)
+    return cfg
+
+
+def _pyyaml() -> ModuleType | None:
     try:
         import yaml
     except ImportError:
+        return None
+    return yaml
+
+
+def _parse_libyaml(exp: Expanded, openers: frozenset[str], section: str) -> ConfigFile:
+    cfg = ConfigFile(path=exp.path, format=Format.YAML)
+    if "\r\n" in exp.source:
+        cfg.newline = "\r\n"
+    yaml = _pyyaml()
+    if yaml is None:
         msg = "PyYAML is not installed: cannot check how a libyaml build of uWSGI reads this"
         cfg.problems.append(Problem(UNAVAILABLE, msg, exp.span(0, 0)))
         return cfg
@@ -677,12 +915,24 @@ def parse_libyaml(exp: Expanded, openers: frozenset[str], section: str = "uwsgi"
     cfg.problems.extend(machine.problems)
     cfg.stopped = machine.stopped()
     cfg.sections = [_section(run, openers) for run in machine.order]
+    if machine.asked.header is None and machine.halt is None and machine.tops and not any(
+        p.code in (SYNTAX, INLINE) for p in cfg.problems
+    ):
+        names = [t.value for t in machine.tops]
+        first = machine.tops[0]
+        scalars = not machine.order
+        span = exp.span(*machine.offsets(first))
+        cfg.problems.append(_not_found(section, names, scalars, span))
     return cfg
 
 
 def _section(run: _Run, openers: frozenset[str]) -> Section:
     return section_of(run.name, run.header, run.found, openers)
 
+
+_NO_TOKEN = "found character that cannot start any token"
+_RESERVED = "%@`"  # YAML indicators that cannot start a plain scalar
+_RESERVED_HINT = "a plain YAML value cannot start with `{ch}`"
 
 # newer libyaml (bundled with PyYAML >= 6.0.2 wheels) refuses deep nesting; 0.2.5 does not
 _NEST_LIMIT_ERROR = "exceeded maximum nesting depth"

@@ -1,0 +1,685 @@
+"""The format rules UW002-UW019: exact positions and messages, and what must stay silent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from uwsgi_lint.engine import lint
+from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.readers import ini, json, xml, yaml
+from uwsgi_lint.rules import all_rules
+
+from .helpers import write
+
+Finding = tuple[str, int, int, int, int, str]
+FORMAT_CODES = tuple(f"UW{n:03d}" for n in range(2, 20))
+
+
+def findings(
+    tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
+) -> list[Finding]:
+    """``(code, line, column, end line, end column, message)`` of the given rules (all
+    format rules when none is given) for one file."""
+    path = write(tmp_path, name, text)
+    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
+    assert report.errors == []
+    wanted = codes or FORMAT_CODES
+    return [
+        (
+            d.code,
+            d.span.start.line,
+            d.span.start.column,
+            d.span.end.line,
+            d.span.end.column,
+            d.message,
+        )
+        for d in report.diagnostics
+        if d.code in wanted
+    ]
+
+
+def where(found: list[Finding]) -> list[tuple[str, int, int, int, int]]:
+    return [f[:5] for f in found]
+
+
+def test_every_reader_code_is_a_rule() -> None:
+    """Readers record problems under the code of the rule that reports them."""
+    codes = {r.code for r in all_rules()}
+    for module in (ini, json, xml, yaml):
+        text = Path(module.__file__ or "").read_text(encoding="utf-8")
+        used = set(re.findall(r'= "(UW\d{3})"', text)) | set(
+            re.findall(r'Problem\(\s*"(UW\d{3})"', text)
+        )
+        assert used, module.__name__
+        assert used <= codes, (module.__name__, used - codes)
+        assert not re.search(r'"(yaml|json|xml|ini)-[a-z-]+"', text), module.__name__
+
+
+# -- UW002 section-not-found -----------------------------------------------------------
+
+
+def test_ini_without_the_section(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "; app\n[app]\nsocket = :3031\n[prod]\nx = 1\n")
+    assert found == [
+        (
+            "UW002", 2, 1, 2, 6,
+            "no `[uwsgi]` section in this file, which has sections `[app]`, `[prod]`: uWSGI "
+            "logs \"Can't find section\" and reads nothing from it",
+        )
+    ]
+
+
+def test_ini_section_case_and_no_header(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uWSGI]\nsocket = :3031\n")
+    assert found[0][:5] == ("UW002", 1, 1, 1, 8)
+    assert found[0][5].endswith("section names are case-sensitive: write `[uwsgi]`")
+    found = findings(tmp_path, "b.ini", "socket = :3031\nmaster = true\n")
+    assert found == [
+        (
+            "UW002", 1, 1, 1, 15,
+            "no `[uwsgi]` section in this file, which has 2 keys but no section header: "
+            "uWSGI logs \"Can't find section\" and reads nothing from it; put `[uwsgi]` above "
+            "them",
+        )
+    ]
+
+
+def test_ini_section_asked_by_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.ini", "[uwsgi]\nsocket = :3031\n")
+    report = lint([f"{path}:prod"])
+    assert [(d.code, d.span.start.line) for d in report.diagnostics] == [("UW002", 1)]
+    assert "no `[prod]` section" in report.diagnostics[0].message
+    assert lint([str(path)]).diagnostics == []
+
+
+def test_yaml_without_the_section(tmp_path: Path) -> None:
+    for reader in ("embedded", "libyaml"):
+        found = findings(tmp_path, "a.yaml", "socket: :3031\nmaster: true\n", yaml_reader=reader)
+        assert found == [
+            (
+                "UW002", 1, 1, 1, 7,
+                "no top-level `uwsgi:` key in this file (its top-level keys: `socket`, "
+                "`master`): uWSGI reads nothing from it, without a warning; put a `uwsgi:` line "
+                "first and indent the options under it",
+            )
+        ], reader
+    found = findings(tmp_path, "b.yaml", "uWSGI:\n  socket: :3031\n")
+    assert found[0][:5] == ("UW002", 1, 1, 1, 6)
+    assert "keys are case-sensitive" in found[0][5]
+
+
+def test_empty_files_and_comments_have_no_section_to_miss(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.ini", "; nothing yet\n\n") == []
+    assert findings(tmp_path, "a.yaml", "# nothing yet\n") == []
+    assert findings(tmp_path, "b.ini", "[uwsgi]\n") == []
+
+
+# -- UW003 byte-order-mark ----------------------------------------------------------------
+
+
+def test_bom_hides_the_ini_header(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "\ufeff[uwsgi]\nsocket = :3031\n")
+    assert found == [
+        (
+            "UW003", 1, 1, 1, 9,
+            "the file starts with a UTF-8 byte order mark, so its first line is no section "
+            "header for uWSGI: it does not see `[uwsgi]` and finds no such section: it reads "
+            "nothing from this file; save the file without the BOM",
+        )
+    ]
+    # a later [uwsgi] is found, the keys under the hidden one are not
+    found = findings(tmp_path, "b.ini", "\ufeff[uwsgi]\nsocket = :3031\n[uwsgi]\nmaster = 1\n")
+    assert [f[:3] for f in found] == [("UW003", 1, 1)]
+    assert "and ignores the 1 key under it (`socket`)" in found[0][5]
+
+
+def test_bom_hides_the_yaml_section(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.yaml", "\ufeffuwsgi:\n  socket: :3031\n")
+    assert where(found) == [("UW003", 1, 1, 1, 8)]
+    assert "reads the first key as BOM + `uwsgi`" in found[0][5]
+    # libyaml skips the mark; the embedded reader's loss is then UW013
+    found = findings(tmp_path, "b.yaml", "\ufeffuwsgi:\n  socket: :3031\n", yaml_reader="libyaml")
+    assert [f[0] for f in found] == ["UW013"]
+
+
+def test_bom_before_a_blank_line_or_another_section_is_harmless(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.ini", "\ufeff\n[uwsgi]\nsocket = :3031\n") == []
+    assert findings(tmp_path, "b.ini", "\ufeff[app]\nx = 1\n[uwsgi]\nsocket = :3031\n") == []
+
+
+# -- UW004 ini-header-misread ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "read"),
+    [("[uwsgi", "uwsg"), ("[ uwsgi ]", " uwsgi "), ("[uwsgi] ; main", "uwsgi] ; mai"),
+     ("[uwsgi]]", "uwsgi]")],
+)
+def test_headers_uwsgi_reads_otherwise(tmp_path: Path, header: str, read: str) -> None:
+    found = findings(tmp_path, "a.ini", f"{header}\nsocket = :3031\nmaster = true\n")
+    assert found == [
+        (
+            "UW004", 1, 1, 1, len(header) + 1,
+            f"uWSGI reads this header as section `{read}` (it takes everything after `[` but "
+            "the last character of the line): the 2 keys under it (`socket`, `master`) are "
+            "not in `[uwsgi]` and uWSGI ignores them; write `[uwsgi]` alone on the line",
+        )
+    ]
+
+
+def test_misread_header_of_another_section(tmp_path: Path) -> None:
+    text = "[uwsgi]\nsocket = :3031\n[prod ]\nprocesses = 8\n"
+    found = findings(tmp_path, "a.ini", text)
+    assert where(found) == [("UW004", 3, 1, 3, 8)]
+    assert "the 1 key under it (`processes`) is in section `prod `, not `prod`" in found[0][5]
+
+
+def test_headers_read_as_written(tmp_path: Path) -> None:
+    text = "[uwsgi]\nsocket = :3031\n[uwsgi:prod]\nx = 1\n  [app]  \ny = 2\n"
+    assert findings(tmp_path, "a.ini", text) == []
+
+
+# -- UW005 ini-keys-before-section ---------------------------------------------------------
+
+
+def test_keys_before_the_first_header(tmp_path: Path) -> None:
+    text = "socket = :3031\nmaster\n[uwsgi]\nprocesses = 2\n"
+    assert findings(tmp_path, "a.ini", text) == [
+        (
+            "UW005", 1, 1, 1, 15,
+            "2 keys (`socket`, `master`) before the first section header belong to no "
+            "section: uWSGI ignores them; move them under `[uwsgi]`",
+        )
+    ]
+
+
+def test_comments_before_the_first_header_are_fine(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.ini", "; app\n# x = 1\n\n[uwsgi]\nsocket = :3031\n") == []
+
+
+# -- UW006 ini-backslash-continuation -----------------------------------------------------
+
+
+def test_trailing_backslash(tmp_path: Path) -> None:
+    text = "[uwsgi]\nenv = A=1 \\\n  B=2\nlog-format = %(addr) \\\n\nmaster = true\n"
+    found = findings(tmp_path, "a.ini", text)
+    assert found == [
+        (
+            "UW006", 2, 11, 2, 12,
+            "uWSGI has no line continuation: `env` keeps the `\\` at the end of its value, and "
+            "the next line is an option of its own: `B`; write the whole value on one line",
+        ),
+        (
+            "UW006", 4, 22, 4, 23,
+            "uWSGI has no line continuation: `log-format` keeps the `\\` at the end of its "
+            "value; write the whole value on one line",
+        ),
+    ]
+
+
+def test_backslash_elsewhere_or_in_another_section(tmp_path: Path) -> None:
+    text = "[uwsgi]\nroute = ^/a\\.b$ last:\n[other]\nx = y \\\nz\n"
+    assert findings(tmp_path, "a.ini", text) == []
+
+
+# -- UW007 yaml-reader-stops ---------------------------------------------------------------
+
+
+def test_embedded_reader_stops_at_a_list(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  env:\n    - A=1\n  master: true\n"
+    found = findings(tmp_path, "a.yaml", text, "UW007")
+    assert found == [
+        (
+            "UW007", 3, 3, 3, 7,
+            "uWSGI's embedded YAML reader stops at this line (nothing follows the colon: a "
+            "nested block, a list or an empty value): 2 keys (env, master) and 1 list item "
+            "from here to the end of the `uwsgi` section are ignored",
+        )
+    ]
+    # libyaml reads the list; the embedded reader's stop is then UW013
+    assert findings(tmp_path, "a.yaml", text, "UW007", yaml_reader="libyaml") == []
+
+
+def test_libyaml_reader_stops_at_a_tag(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  chdir: !!str /srv\n  master: true\n"
+    found = findings(tmp_path, "a.yaml", text, "UW007", yaml_reader="libyaml")
+    assert where(found) == [("UW007", 3, 10, 3, 20)]
+    assert "2 options (chdir, master) of the `uwsgi` section from there on" in found[0][5]
+
+
+# -- UW008 yaml-inline-section -------------------------------------------------------------
+
+
+def test_inline_section(tmp_path: Path) -> None:
+    text = 'uwsgi: {socket: ":3031", master: true}\n'
+    found = findings(tmp_path, "a.yaml", text)
+    assert where(found) == [("UW008", 1, 8, 1, 39)]
+    assert "`{socket: \":3031\", master: true}` is never read" in found[0][5]
+    found = findings(tmp_path, "a.yaml", text, yaml_reader="libyaml")
+    assert where(found) == [("UW008", 1, 8, 1, 9)]
+    assert found[0][5].startswith("uWSGI's libyaml reader reads the `uwsgi` section only")
+
+
+def test_anchor_on_the_section_line_is_no_inline_section(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.yaml", "uwsgi: &cfg\n  socket: :3031\n", "UW008") == []
+
+
+# -- UW009 yaml-raw-value ------------------------------------------------------------------
+
+
+def test_quotes_kept(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: \"/tmp/app.sock\"\n  chdir: '/srv/app'\n  log-format: \"%(uri)\"\n"
+    found = findings(tmp_path, "a.yaml", text, "UW009")
+    assert found == [
+        (
+            "UW009", 2, 11, 2, 26,
+            "uWSGI's embedded YAML reader keeps quotes: `socket` gets `\"/tmp/app.sock\"`, "
+            "quotes included; write the value without quotes",
+        ),
+        (
+            "UW009", 3, 10, 3, 20,
+            "uWSGI's embedded YAML reader keeps quotes: `chdir` gets `'/srv/app'`, quotes "
+            "included; write the value without quotes",
+        ),
+        (
+            "UW009", 4, 15, 4, 23,
+            "uWSGI's embedded YAML reader keeps quotes: `log-format` gets `\"%(uri)\"`, quotes "
+            "included; write the value without quotes (a libyaml build needs them here: no "
+            "spelling of this value reads the same in both)",
+        ),
+    ]
+
+
+def test_quotes_left_to_other_rules_or_harmless(tmp_path: Path) -> None:
+    # numbers: UW103; flags: UW102; unknown keys: UW101; libyaml strips quotes
+    text = 'uwsgi:\n  processes: "4"\n  master: "true"\n  nosuch: "x"\n  socket: a"b"\n'
+    assert findings(tmp_path, "a.yaml", text, "UW009") == []
+    text = 'uwsgi:\n  socket: "/tmp/app.sock"\n'
+    assert findings(tmp_path, "b.yaml", text, yaml_reader="libyaml") == []
+
+
+def test_quotes_on_a_placeholder(tmp_path: Path) -> None:
+    text = 'uwsgi:\n  base: "/srv"\n  chdir: %(base)/app\n'
+    assert where(findings(tmp_path, "a.yaml", text, "UW009")) == [("UW009", 2, 9, 2, 15)]
+
+
+def test_crlf_values(tmp_path: Path) -> None:
+    text = b"uwsgi:\r\n  processes: 4\r\n  socket: /tmp/a.sock\r\n  chdir: /srv\r\n"
+    path = write(tmp_path, "a.yaml", text)
+    report = lint([str(path)])
+    (d,) = [d for d in report.diagnostics if d.code == "UW009"]
+    assert (d.span.start.line, d.span.start.column, d.span.end.column) == (3, 11, 23)
+    assert d.message == (
+        "this file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps the "
+        "carriage return at the end of each value: `socket` is `/tmp/a.sock\\r` (2 values "
+        "get a stray CR: `socket`, `chdir`); convert the file to LF line ends"
+    )
+    assert [(r.span.start.line, r.message) for r in d.related] == [
+        (4, "`chdir` ends with a CR too")
+    ]
+
+
+def test_crlf_harmless_for_numbers_and_other_readers(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.yaml", b"uwsgi:\r\n  processes: 4\r\n", "UW009") == []
+    assert findings(tmp_path, "b.yaml", b"uwsgi:\r\n  socket: :1\r\n", yaml_reader="libyaml") == []
+    assert findings(tmp_path, "c.ini", b"[uwsgi]\r\nsocket = /tmp/a.sock\r\n") == []
+    # a comment ends the value before the CR
+    assert findings(tmp_path, "d.yaml", b"uwsgi:\r\n  socket: /tmp/a # x\r\n", "UW009") == []
+
+
+# -- UW010 yaml-hash-comment --------------------------------------------------------------
+
+
+def test_hash_cuts_values(tmp_path: Path) -> None:
+    text = (
+        'uwsgi:\n  procname: "app#1"\n  socket: :3031\n  static-map: /x=/srv/#top\n'
+        "  chdir: /srv # a real comment\n  env: 'A=#1'  # and another\n"
+    )
+    found = findings(tmp_path, "a.yaml", text, "UW010")
+    assert where(found) == [
+        ("UW010", 2, 17, 2, 20),
+        ("UW010", 4, 23, 4, 27),
+        ("UW010", 6, 11, 6, 14),
+    ]
+    assert found[1][5] == (
+        "uWSGI's embedded YAML reader starts a comment at every `#`, even with no blank "
+        "before it: `static-map` gets `/x=/srv/`, not `/x=/srv/#top`, and `#top` is "
+        "dropped; no quoting helps: set this option in an INI file instead (`ini: file.ini`)"
+    )
+    assert "even inside quotes: `env` gets `'A=`, not `A=#1`" in found[2][5]
+    assert findings(tmp_path, "a.yaml", text, "UW010", yaml_reader="libyaml") == []
+
+
+def test_hash_in_an_unclosed_quote_is_no_yaml_either(tmp_path: Path) -> None:
+    assert findings(tmp_path, "a.yaml", 'uwsgi:\n  socket: "a#b\n', "UW010") == []
+
+
+# -- UW011 yaml-key-without-value ----------------------------------------------------------
+
+
+def test_last_key_without_value(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  if-env: PROD\n  processes: 4\n  endif:\n"
+    found = findings(tmp_path, "a.yaml", text)
+    assert found == [
+        (
+            "UW011", 5, 3, 5, 9,
+            "`endif:` has no value: uWSGI's embedded YAML reader stops at this line and, as it "
+            "is the last one of the `uwsgi` section, loses only `endif`; write `endif: 1`",
+        )
+    ]
+
+
+def test_libyaml_skips_keys_without_value(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  master:\n  processes: 4\n  nested:\n    threads: 2\n"
+    found = findings(tmp_path, "a.yaml", text, "UW011", yaml_reader="libyaml")
+    assert found == [
+        (
+            "UW011", 3, 3, 3, 9,
+            "uWSGI's libyaml reader skips a key with no value: `master` is never set; give "
+            "`master` a value",
+        )
+    ]
+    # the embedded reader stops there instead (UW007)
+    assert findings(tmp_path, "a.yaml", text, "UW011") == []
+
+
+# -- UW012 yaml-alias ----------------------------------------------------------------------
+
+
+def test_anchors_and_aliases_kept_as_text(tmp_path: Path) -> None:
+    text = (
+        "uwsgi:\n  socket: :3031\n  chdir: &app /srv/app\n  touch-reload: *app\n"
+        "  static-skip-ext: *.py\n"
+    )
+    found = findings(tmp_path, "a.yaml", text, "UW012")
+    assert found == [
+        (
+            "UW012", 3, 10, 3, 23,
+            "uWSGI's embedded YAML reader does not know YAML anchors: `chdir` gets "
+            "`&app /srv/app`, anchor included, not `/srv/app`; remove the anchor (and write out "
+            "the values that refer to it)",
+        ),
+        (
+            "UW012", 4, 17, 4, 21,
+            "uWSGI's embedded YAML reader does not know YAML aliases: `touch-reload` gets the "
+            "text `*app`, not the value of `&app`; write the value out",
+        ),
+    ]
+
+
+def test_libyaml_drops_aliases(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  chdir: *app\n"
+    found = findings(tmp_path, "a.yaml", text, "UW012", yaml_reader="libyaml")
+    assert found == [
+        (
+            "UW012", 3, 10, 3, 14,
+            "uWSGI's libyaml reader skips aliases: `chdir` gets no value from `*app`; write "
+            "the value out",
+        )
+    ]
+    # no anchor in the file: the embedded reader's `*app` may be meant as text
+    assert findings(tmp_path, "a.yaml", text, "UW012") == []
+    # an anchor outside the section (where libyaml stops: UW007)
+    text = "base: &app /srv/app\nuwsgi:\n  socket: :3031\n  chdir: *app\n"
+    found = findings(tmp_path, "b.yaml", text, "UW012")
+    assert where(found) == [("UW012", 4, 10, 4, 14)]
+    found = findings(tmp_path, "b.yaml", text, "UW007", yaml_reader="libyaml")
+    assert where(found) == [("UW007", 1, 7, 1, 20)]
+
+
+# -- UW013 yaml-reader-differs -------------------------------------------------------------
+
+
+def test_a_file_libyaml_refuses(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  log-format: UWSGI: %(method)\n"
+    found = findings(tmp_path, "a.yaml", text)
+    assert found == [
+        (
+            "UW013", 3, 20, 3, 21,
+            "a libyaml build of uWSGI (as Debian and Ubuntu package it) reads this file "
+            "differently: uWSGI cannot parse this YAML and exits (error parsing YAML file): "
+            "mapping values are not allowed in this context",
+        )
+    ]
+    found = findings(tmp_path, "a.yaml", text, yaml_reader="libyaml")
+    assert [f[0] for f in found] == []  # UW001 there
+
+
+def test_a_file_the_embedded_reader_stops_in(tmp_path: Path) -> None:
+    text = "uwsgi:\n  socket: :3031\n  env:\n    - A=1\n    - B=2\n  master: true\n"
+    found = findings(tmp_path, "a.yaml", text, yaml_reader="libyaml")
+    assert where(found) == [("UW013", 3, 3, 3, 7)]
+    assert found[0][5].startswith(
+        "the embedded YAML reader of a pip-installed uWSGI reads this file differently: "
+        "uWSGI's embedded YAML reader stops at this line"
+    )
+
+
+def test_placeholders_at_the_start_of_a_value_are_no_news(tmp_path: Path) -> None:
+    text = "uwsgi:\n  base: /srv\n  chdir: %(base)\n  wsgi-file: %d/app.py\n"
+    assert findings(tmp_path, "a.yaml", text) == []
+
+
+# -- UW014 json-value-dropped ---------------------------------------------------------------
+
+
+def test_json_values_dropped(tmp_path: Path) -> None:
+    text = (
+        '{"uwsgi": {\n "socket": ":3031",\n "ratio": 1.5,\n "python": {"path": "/srv"},\n'
+        ' "env": ["A=1", [2], 1e3],\n "socket": ":3032"\n}}\n'
+    )
+    found = findings(tmp_path, "a.json", text)
+    assert found == [
+        (
+            "UW014", 2, 2, 2, 19,
+            "`socket` is repeated: jansson keeps only the last value (line 6), so uWSGI never "
+            'sees this value; to give an option several values, use one array: `"socket": '
+            "[..., ...]`",
+        ),
+        (
+            "UW014", 3, 2, 3, 14,
+            "uWSGI drops a number with a fraction or exponent without a word: `ratio` is "
+            "never set; write it as a string or an integer",
+        ),
+        (
+            "UW014", 4, 2, 4, 28,
+            "uWSGI drops an object without a word: `python` is never set; uWSGI reads only "
+            '`"option": value` members of the section: move its members up one level',
+        ),
+        (
+            "UW014", 5, 17, 5, 20,
+            "uWSGI drops an array inside an array without a word: this element gives `env` "
+            "nothing; use a string",
+        ),
+        (
+            "UW014", 5, 22, 5, 25,
+            "uWSGI drops a number with a fraction or exponent inside an array without a word: "
+            "this element gives `env` nothing; use a string",
+        ),
+    ]
+
+
+def test_json_section_repeated(tmp_path: Path) -> None:
+    text = '{"uwsgi": {"socket": ":1", "master": true},\n "uwsgi": {"socket": ":2"}}\n'
+    found = findings(tmp_path, "a.json", text)
+    assert where(found) == [("UW014", 1, 2, 1, 12)]
+    assert "never sees the 2 options of this one" in found[0][5]
+
+
+def test_json_other_sections_and_broken_files_are_not_checked(tmp_path: Path) -> None:
+    text = '{"uwsgi": {"socket": ":1"}, "other": {"ratio": 1.5, "a": 1, "a": 2}}\n'
+    assert findings(tmp_path, "a.json", text) == []
+    assert findings(tmp_path, "b.json", '{"uwsgi": {"ratio": 1.5,}}\n') == []
+
+
+# -- UW015 json-integer-cut -----------------------------------------------------------------
+
+
+def test_json_integers_cut(tmp_path: Path) -> None:
+    text = '{"uwsgi": {"env": 5000000000, "procname": -1000000000, "socket": ":3031"}}\n'
+    found = findings(tmp_path, "a.json", text)
+    assert found == [
+        (
+            "UW015", 1, 19, 1, 29,
+            "uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
+            "`env` gets the text `705032704`, not `5000000000`; write it as a string, "
+            '`"5000000000"`',
+        ),
+        (
+            "UW015", 1, 43, 1, 54,
+            "uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
+            "`procname` gets the text `-100000000`, not `-1000000000`; write it as a string, "
+            '`"-1000000000"`',
+        ),
+    ]
+
+
+def test_json_integers_left_alone(tmp_path: Path) -> None:
+    # numbers are UW103's; -0 and in-range integers read as written
+    text = '{"uwsgi": {"limit-as": 5000000000, "env": -0, "procname": 2147483647}}\n'
+    assert findings(tmp_path, "a.json", text, "UW015") == []
+
+
+# -- UW016 boolean-as-value ------------------------------------------------------------------
+
+
+def test_json_booleans_on_value_options(tmp_path: Path) -> None:
+    text = (
+        '{"uwsgi": {"socket": ":3031", "daemonize": null, "harakiri": true, '
+        '"chdir": false, "env": [true]}}\n'
+    )
+    found = findings(tmp_path, "a.json", text)
+    assert where(found) == [
+        ("UW016", 1, 44, 1, 48),
+        ("UW016", 1, 62, 1, 66),
+        ("UW016", 1, 77, 1, 82),
+        ("UW016", 1, 92, 1, 96),
+    ]
+    assert found[0][5] == (
+        "`daemonize` takes a value, not a switch: JSON `null` becomes the text `0`, so uWSGI "
+        "sets `daemonize` to `0`; write the value, or remove the option"
+    )
+
+
+def test_json_booleans_that_mean_what_they_say(tmp_path: Path) -> None:
+    text = (
+        '{"uwsgi": {"socket": ":3031", "master": false, "vacuum": true, "harakiri": false, '
+        '"chmod-socket": true, "need-app": null, "if-env": "X", "endif": true, '
+        '"nosuch": true}}\n'
+    )
+    assert findings(tmp_path, "a.json", text, "UW016") == []
+
+
+def test_xml_empty_elements(tmp_path: Path) -> None:
+    text = (
+        "<uwsgi>\n  <socket/>\n  <master/>\n  <chmod-socket/>\n  <harakiri></harakiri>\n"
+        "  <if-env>X</if-env><endif/>\n</uwsgi>\n"
+    )
+    found = findings(tmp_path, "a.xml", text, "UW016")
+    assert where(found) == [("UW016", 2, 3, 2, 12), ("UW016", 5, 3, 5, 24)]
+    assert found[0][5] == (
+        "`socket` takes a value, not a switch: the empty element <socket/> becomes the text "
+        "`1`, so uWSGI sets `socket` to `1`; write the value, or remove the option"
+    )
+
+
+# -- UW017 xml-attribute-ignored -------------------------------------------------------------
+
+
+def test_xml_attributes(tmp_path: Path) -> None:
+    text = (
+        '<uwsgi id="x">\n  <harakiri value="30"/>\n  <socket name="main">:3031</socket>\n'
+        '  <socket mode="dev" id="b">:3032</socket>\n'
+        '  <app mountpoint="/" foo="1"><script>app</script></app>\n</uwsgi>\n'
+    )
+    found = findings(tmp_path, "a.xml", text)
+    assert where(found) == [
+        ("UW017", 2, 13, 2, 23),
+        ("UW017", 3, 11, 3, 22),
+        ("UW017", 4, 11, 4, 21),
+        ("UW017", 5, 23, 5, 30),
+    ]
+    assert found[0][5] == (
+        "uWSGI ignores XML attributes (only `id` selects): `value=\"30\"` never reaches "
+        "`harakiri`, which gets `1`, the value of an empty element; write "
+        "<harakiri>30</harakiri>"
+    )
+    assert found[1][5] == (
+        "uWSGI ignores XML attributes (only `id` selects): `name=\"main\"` has no effect on "
+        "<socket>"
+    )
+    assert found[2][5] == (
+        "uWSGI 2.0.31 never filters on `mode`: the `mode` option is not set yet while the XML "
+        "is read, so this <socket> always applies"
+    )
+
+
+def test_xml_attributes_of_unknown_elements_are_unknown_option_s(tmp_path: Path) -> None:
+    text = '<uwsgi>\n  <routing base="x">\n    <route>a</route>\n  </routing>\n</uwsgi>\n'
+    assert findings(tmp_path, "a.xml", text) == []
+    assert [f[0] for f in findings(tmp_path, "a.xml", text, "UW101")] == ["UW101"]
+    # an element first: uWSGI crashes (UW001), nothing else is said
+    text = '<uwsgi>\n  <socket name="x"><route>a</route></socket>\n</uwsgi>\n'
+    assert [f[0] for f in findings(tmp_path, "b.xml", text, "UW001", *FORMAT_CODES)] == [
+        "UW001"
+    ]
+
+
+# -- UW018 xml-whitespace-kept --------------------------------------------------------------
+
+
+def test_xml_whitespace(tmp_path: Path) -> None:
+    text = (
+        "<uwsgi>\n  <socket> /tmp/a.sock </socket>\n  <chdir>\n    /srv/app\n  </chdir>\n"
+        "  <processes> 4 </processes>\n  <chmod-socket> 660</chmod-socket>\n</uwsgi>\n"
+    )
+    found = findings(tmp_path, "a.xml", text)
+    assert where(found) == [
+        ("UW018", 2, 11, 2, 24),
+        ("UW018", 3, 10, 5, 3),
+        ("UW018", 7, 17, 7, 21),
+    ]
+    assert found[0][5] == (
+        "uWSGI keeps the whitespace around the text of an XML element: the value of `socket` "
+        "starts with a blank and ends with a blank (` /tmp/a.sock `); write "
+        "<socket>/tmp/a.sock</socket>"
+    )
+    assert found[1][5] == (
+        "uWSGI keeps the whitespace around the text of an XML element: the value of `chdir` "
+        "starts with a line break and 4 blanks and ends with a line break and 2 blanks "
+        "(`\\n    /srv/app\\n  `); write <chdir>/srv/app</chdir>"
+    )
+
+
+def test_xml_whitespace_left_to_others_or_harmless(tmp_path: Path) -> None:
+    text = (
+        "<uwsgi>\n  <master> true </master>\n  <eval>\nprint(1)\n</eval>\n"
+        "  <nosuch> x </nosuch>\n  <socket>:3031</socket>\n</uwsgi>\n"
+    )
+    assert findings(tmp_path, "a.xml", text, "UW018") == []
+
+
+# -- UW019 xml-first-child-only -------------------------------------------------------------
+
+
+def test_xml_first_child(tmp_path: Path) -> None:
+    text = (
+        "<uwsgi>\n  <chdir><!-- app -->/srv/app</chdir>\n  <module>app<!-- x -->.wsgi</module>\n"
+        "  <socket>:3031<!-- main --></socket>\n</uwsgi>\n"
+    )
+    found = findings(tmp_path, "a.xml", text)
+    assert found == [
+        (
+            "UW019", 2, 10, 2, 22,
+            "the first child node of <chdir> is a comment: uWSGI takes its text ` app ` as the "
+            "value of `chdir` and ignores `/srv/app`; move the comment out of <chdir>",
+        ),
+        (
+            "UW019", 3, 24, 3, 29,
+            "uWSGI takes only the first child node of <module>, `app`: the rest (`.wsgi`) is "
+            "ignored; write the whole value as one text, without comments or elements inside",
+        ),
+    ]

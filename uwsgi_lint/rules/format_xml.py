@@ -1,0 +1,144 @@
+"""UW017-UW019: XML that uWSGI's XML reader (libxml2) reads otherwise than it looks.
+
+The XML reader records the attributes it ignores and the child nodes it does not read
+(``uwsgi_lint/readers/xml.py``); the whitespace it keeps is seen in the values.  Nothing is
+said about the inside of an element that names no option: UW101 says uWSGI ignores it all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..expand import Instance
+from ..model import Directive, Format, Span
+from ..readers.xml import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
+from ..values import NUMBER_KINDS, read_number, shown, unique_entries
+from . import Rule, RuleContext, rule
+from .flag_value import FLAG_KINDS
+from .format_sections import reader_problems
+from .inline_comment import free_text
+from .unknown_option import placeholder_names
+
+_BLANKS = " \t\r\n"
+
+
+def _ignored_elements(inst: Instance, ctx: RuleContext) -> dict[str, list[Span]]:
+    """The spans of XML elements that are not options (nor placeholders) for each file,
+    minus those that also give an option (``<app>`` gives ``mount`` and ``app``)."""
+    used = placeholder_names(inst)
+    known: set[tuple[str, Span]] = set()
+    unknown: dict[tuple[str, Span], Directive] = {}
+    for _, d in unique_entries(inst):
+        if d.format is not Format.XML:
+            continue
+        where = (d.file, d.span)
+        if d.key in ctx.catalog or d.key in used:
+            known.add(where)
+        else:
+            unknown[where] = d
+    spans: dict[str, list[Span]] = {}
+    for (file, span) in unknown:
+        if (file, span) not in known:
+            spans.setdefault(file, []).append(span)
+    return spans
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+def _xml_findings(rule: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    ignored: dict[str, list[Span]] | None = None
+    for problem in reader_problems(inst, rule.code):
+        if ignored is None:
+            ignored = _ignored_elements(inst, ctx)
+        if any(_inside(problem.span, s) for s in ignored.get(problem.span.file, ())):
+            continue
+        yield rule.diagnostic(problem.span, problem.message)
+
+
+@rule(
+    "UW017",
+    "xml-attribute-ignored",
+    Severity.WARNING,
+    "uWSGI ignores the attributes of an XML option element (`<harakiri value=\"30\"/>` is 1).",
+)
+def attribute_ignored(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from _xml_findings(self, inst, ctx)
+
+
+def _blanks(text: str) -> str:
+    """``a line break and 2 blanks``."""
+    breaks = text.count("\n")
+    blanks = len(text) - breaks - text.count("\r")
+    parts = []
+    if breaks:
+        parts.append("a line break" if breaks == 1 else f"{breaks} line breaks")
+    if blanks:
+        parts.append("a blank" if blanks == 1 else f"{blanks} blanks")
+    return " and ".join(parts) or "a carriage return"
+
+
+def whitespace_message(d: Directive, value: str, meant: str) -> str:
+    lead = value[: len(value) - len(value.lstrip(_BLANKS))]
+    trail = value[len(value.rstrip(_BLANKS)) :]
+    where = []
+    if lead:
+        where.append(f"starts with {_blanks(lead)}")
+    if trail:
+        where.append(f"ends with {_blanks(trail)}")
+    fix = (
+        f"write <{d.key}>{meant}</{d.key}>"
+        if "\n" not in meant and len(meant) <= 60
+        else "put the text right after the opening tag and right before the closing one"
+    )
+    return (
+        f"uWSGI keeps the whitespace around the text of an XML element: the value of "
+        f"`{d.key}` {' and '.join(where)} (`{shown(value)}`); {fix}"
+    )
+
+
+@rule(
+    "UW018",
+    "xml-whitespace-kept",
+    Severity.WARNING,
+    "uWSGI keeps the blanks and line breaks around the text of an XML element.",
+)
+def whitespace_kept(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    used: set[str] | None = None
+    for _, d in unique_entries(inst):
+        if d.format is not Format.XML or d.note.startswith("<app>"):
+            continue
+        value = d.value
+        meant = value.strip(_BLANKS)
+        if value == meant or (not meant and ONLY_FIRST_CHILD in d.note):
+            continue
+        if COMMENT_VALUE in d.note or PI_VALUE in d.note:
+            continue  # UW019 says the comment is the value
+        opt = ctx.catalog.get(d.key)
+        if opt is None:
+            if used is None:
+                used = placeholder_names(inst)
+            if d.key not in used:
+                continue
+        else:
+            kind = opt.value_kind or ""
+            if kind in FLAG_KINDS or free_text(opt):
+                continue  # UW102 speaks for flags; code and log formats may keep blanks
+            if kind in NUMBER_KINDS and (
+                read_number(kind, value).value == read_number(kind, meant).value
+            ):
+                continue  # atoi()/strtoul() skip leading blanks and stop at trailing ones
+        yield self.diagnostic(d.value_span, whitespace_message(d, value, meant))
+
+
+@rule(
+    "UW019",
+    "xml-first-child-only",
+    Severity.WARNING,
+    "uWSGI reads only the first child node of an XML option element: a comment becomes the "
+    "value, later text is lost.",
+)
+def first_child_only(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from _xml_findings(self, inst, ctx)

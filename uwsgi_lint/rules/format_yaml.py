@@ -1,0 +1,161 @@
+"""UW007-UW013: YAML that uWSGI's YAML readers read otherwise than YAML does.
+
+uWSGI has two YAML readers: the embedded line reader of pip builds (the default, assumed
+unless ``--yaml-reader libyaml``) and the libyaml token reader of Debian's packages.  The
+readers record where they stop, what they skip and how the other reader would fail
+(``uwsgi_lint/readers/yaml.py``); the quotes and carriage returns that the embedded reader
+keeps are found here, in the values it produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import Option
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive, Format
+from ..values import NUMBER_KINDS, read_number, shown, unique_entries
+from . import Rule, RuleContext, rule
+from .flag_value import FLAG_KINDS
+from .format_sections import reader_findings
+from .unknown_option import placeholder_names
+
+# what YAML does not let a plain (unquoted) value start with
+_INDICATORS = tuple("%@`&*!|>{}[],#?-:'\"")
+
+
+def embedded_values(inst: Instance, ctx: RuleContext) -> Iterator[tuple[Directive, Option | None]]:
+    """The YAML entries the embedded reader produced, with their option (``None``: a key
+    uWSGI does not know but a value reads as a placeholder); other unknown keys, flags
+    (UW102 speaks for them) and logic closers are left out."""
+    if ctx.assume.yaml_reader != "embedded":
+        return
+    used: set[str] | None = None
+    for _, d in unique_entries(inst):
+        if d.format is not Format.YAML:
+            continue
+        opt = ctx.catalog.get(d.key)
+        if opt is None:
+            if used is None:
+                used = placeholder_names(inst)
+            if d.key not in used:
+                continue
+        elif opt.value_kind in FLAG_KINDS or opt.value_kind == "logic-close":
+            continue
+        yield d, opt
+
+
+def same_number(opt: Option | None, a: str, b: str) -> bool:
+    """Both texts give the same number to a numeric option."""
+    kind = opt.value_kind if opt is not None else None
+    if kind not in NUMBER_KINDS:
+        return False
+    assert kind is not None
+    return read_number(kind, a).value == read_number(kind, b).value
+
+
+@rule(
+    "UW007",
+    "yaml-reader-stops",
+    Severity.ERROR,
+    "uWSGI's YAML reader stops silently at a line it does not understand: later keys are lost.",
+)
+def reader_stops(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
+
+
+@rule(
+    "UW008",
+    "yaml-inline-section",
+    Severity.ERROR,
+    "A section written on the `uwsgi:` line (`uwsgi: {...}`) is skipped whole.",
+)
+def inline_section(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
+
+
+@rule(
+    "UW009",
+    "yaml-raw-value",
+    Severity.WARNING,
+    "uWSGI's embedded YAML reader keeps what YAML strips: the quotes around a value, the "
+    "carriage return of a CRLF line end.",
+)
+def raw_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    crlf: dict[str, list[Directive]] = {}
+    for d, opt in embedded_values(inst, ctx):
+        value = d.value
+        if value.endswith("\r"):
+            if not same_number(opt, value, value.rstrip("\r")):
+                crlf.setdefault(d.file, []).append(d)
+            continue
+        if len(value) < 2 or value[0] not in "\"'" or value[-1] != value[0]:
+            continue
+        if opt is not None and opt.value_kind in NUMBER_KINDS:
+            continue  # UW103 says which number a quoted number is
+        inner = value[1:-1]
+        message = (
+            f"uWSGI's embedded YAML reader keeps quotes: `{d.key}` gets `{shown(value)}`, "
+            "quotes included; write the value without quotes"
+        )
+        if inner.startswith(_INDICATORS) or ": " in inner or " #" in inner:
+            message += (
+                " (a libyaml build needs them here: no spelling of this value reads the same "
+                "in both)"
+            )
+        yield self.diagnostic(d.value_span, message)
+    for found in crlf.values():
+        first, rest = found[0], found[1:]
+        keys = list(dict.fromkeys(d.key for d in found))
+        names = ", ".join(f"`{k}`" for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
+        more = f" ({len(found)} values get a stray CR: {names})" if rest else ""
+        yield self.diagnostic(
+            first.value_span,
+            f"this file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps "
+            f"the carriage return at the end of each value: `{first.key}` is "
+            f"`{shown(first.value)}`{more}; convert the file to LF line ends",
+            tuple(Related(f"`{d.key}` ends with a CR too", d.value_span) for d in rest),
+        )
+
+
+@rule(
+    "UW010",
+    "yaml-hash-comment",
+    Severity.WARNING,
+    "uWSGI's embedded YAML reader starts a comment at every `#`, even inside quotes or a URL.",
+)
+def hash_comment(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
+
+
+@rule(
+    "UW011",
+    "yaml-key-without-value",
+    Severity.ERROR,
+    "`key:` with no value: the libyaml reader skips the key, the embedded reader stops there.",
+)
+def key_without_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
+
+
+@rule(
+    "UW012",
+    "yaml-alias",
+    Severity.ERROR,
+    "YAML anchors and aliases do not work: the embedded reader keeps `&name`/`*name` as "
+    "text, the libyaml reader drops an alias's key.",
+)
+def alias(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
+
+
+@rule(
+    "UW013",
+    "yaml-reader-differs",
+    Severity.INFO,
+    "The other build of uWSGI (pip's embedded YAML reader, Debian's libyaml) refuses this "
+    "file or loses keys of it.",
+)
+def reader_differs(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    yield from reader_findings(self, inst)
