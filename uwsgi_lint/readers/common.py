@@ -9,6 +9,13 @@ from ..source import Expanded
 
 # uWSGI ends any logic block on these keys, by name (core/config.c: add_exported_option_do)
 CLOSERS = frozenset({"end", "endif", "end-if", "endfor", "end-for"})
+# the note on the `app` entry that uWSGI adds for every XML <app> element (not an option)
+APP_NOTE = "<app> also adds app with an empty value"
+# XML notes: an element has more child nodes than the one uWSGI reads; its value is the
+# text of a comment or of a processing instruction
+ONLY_FIRST_CHILD = "uWSGI takes only the first child node"
+COMMENT_VALUE = "the first child is a comment: uWSGI takes the comment text"
+PI_VALUE = "the first child is a processing instruction: uWSGI takes its data"
 
 
 def make_directive(

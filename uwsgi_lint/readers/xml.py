@@ -32,7 +32,14 @@ from xml.parsers import expat
 
 from ..model import Comment, ConfigFile, Directive, Format, Problem, Section, Span
 from ..source import Expanded
-from .common import make_directive, section_of
+from .common import (
+    APP_NOTE,
+    COMMENT_VALUE,
+    ONLY_FIRST_CHILD,
+    PI_VALUE,
+    make_directive,
+    section_of,
+)
 
 # libxml2 xmlParserMaxDepth: an element with more open ancestors is a fatal error
 MAX_DEPTH = 256
@@ -47,11 +54,6 @@ _BAD_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _FATAL = "invalid XML, uWSGI exits (could not parse file): "
 ATTRIBUTE_IGNORED = "UW017"
 FIRST_CHILD_ONLY = "UW019"
-# the note of a directive whose element has more child nodes than the one uWSGI reads
-ONLY_FIRST_CHILD = "uWSGI takes only the first child node"
-# the notes of a directive whose value is the text of a comment or processing instruction
-COMMENT_VALUE = "the first child is a comment: uWSGI takes the comment text"
-PI_VALUE = "the first child is a processing instruction: uWSGI takes its data"
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _APP_ATTRIBUTES = frozenset({"mountpoint", "domain"})
 
@@ -521,7 +523,7 @@ class _Reader:
     def app(self, node: _Node) -> list[Directive]:
         """``<app>``: ``mount`` from its only child, or from its second child's first child."""
         empty = (node.tag_end, node.tag_end)
-        app = self.directive(node, empty, "app", "", "<app> also adds app with an empty value")
+        app = self.directive(node, empty, "app", "", APP_NOTE)
         kids = node.children
         if not kids:
             return [app]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..diagnostics import Diagnostic, Severity
 from ..expand import Instance
 from ..model import Directive, Format, Span
-from ..readers.xml import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
+from ..readers.common import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
 from ..values import NUMBER_KINDS, read_number, shown, unique_entries
 from . import Rule, RuleContext, rule
 from .flag_value import FLAG_KINDS

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ..catalog import Catalog, load_catalog
 from ..diagnostics import Diagnostic, Severity
 from ..expand import Instance
-from ..readers.common import CLOSERS
+from ..readers.common import APP_NOTE, CLOSERS
 from . import Rule, RuleContext, rule
 
 _PLACEHOLDER = re.compile(r"%\(([^()]*)\)")
@@ -63,6 +63,8 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
         if where in seen or key in CLOSERS or key in used:
             continue
         opt = catalog.get(key)
+        if opt is None and d.note == APP_NOTE:
+            continue  # uWSGI's own `app` entry for an <app> element, not the user's key
         if opt is None:
             setter = catalog.get(d.raw_key)
             if setter is not None and setter.value_kind == "assignment" and d.raw_key != key:

@@ -1,0 +1,253 @@
+"""The start-up rules UW120-UW125: exact positions and messages, and what must stay silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from uwsgi_lint.engine import lint
+from uwsgi_lint.expand import Assumptions
+
+from .helpers import write
+
+Finding = tuple[str, int, int, str]
+
+
+def findings(
+    tmp_path: Path, name: str, text: str, *codes: str, **assume: object
+) -> list[Finding]:
+    """``(code, line, column, message)`` of the given rules for one file."""
+    path = write(tmp_path, name, text)
+    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
+    assert report.errors == []
+    return [
+        (d.code, d.span.start.line, d.span.start.column, d.message)
+        for d in report.diagnostics
+        if d.code in codes
+    ]
+
+
+def where(found: list[Finding]) -> list[tuple[str, int, int]]:
+    return [(c, line, col) for c, line, col, _ in found]
+
+
+# -- UW120 worker-lifetime-not-above-minimum ----------------------------------------------
+
+
+def test_max_lifetime_at_default_minimum(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nmax-worker-lifetime = 10\n", "UW120")
+    assert found == [(
+        "UW120", 2, 23,
+        "`max-worker-lifetime` (10 s) is not above `min-worker-lifetime` (10: not set, the "
+        "default): uWSGI exits at start-up with \"invalid min-worker-lifetime value (10), must "
+        "be lower than max-worker-lifetime (10)\"; use more than 10 seconds",
+    )]
+
+
+def test_max_lifetime_below_explicit_minimum(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml",
+                 "uwsgi:\n  min-worker-lifetime: 60\n  max-worker-lifetime: 30\n")
+    (d,) = [d for d in lint([str(path)]).diagnostics if d.code == "UW120"]
+    assert (d.span.start.line, d.span.start.column) == (3, 24)
+    assert d.message == (
+        "`max-worker-lifetime` (30 s) is not above `min-worker-lifetime` (60): uWSGI exits at "
+        "start-up with \"invalid min-worker-lifetime value (60), must be lower than "
+        "max-worker-lifetime (30)\"; raise `max-worker-lifetime` above 60 seconds or lower "
+        "`min-worker-lifetime`")
+    assert [r.span.start.line for r in d.related] == [2]
+
+
+def test_lifetime_silent(tmp_path: Path) -> None:
+    for i, text in enumerate([
+        "[uwsgi]\nmax-worker-lifetime = 11\n",
+        "[uwsgi]\nmax-worker-lifetime = 0\n",  # off
+        "[uwsgi]\nmax-worker-lifetime = 5\nmin-worker-lifetime = 1\n",
+        "[uwsgi]\nmax-worker-lifetime = -1\n",  # strtoul: a huge number
+        "[uwsgi]\nmax-worker-lifetime = 3600 ; one hour\n",
+        "[uwsgi]\nmax-worker-lifetime = $(LIFE)\n",
+    ]):
+        assert findings(tmp_path, f"s{i}.ini", text, "UW120") == [], text
+
+
+# -- UW121 invalid-chmod-socket -----------------------------------------------------------
+
+
+def test_chmod_values(tmp_path: Path) -> None:
+    text = ("[uwsgi]\nchmod-socket = 0660\nchmod = true\nchmod-socket\nchmod-socket = 664 # g\n"
+            "chmod-socket = 888\n")
+    found = findings(tmp_path, "a.ini", text, "UW121")
+    assert where(found) == [("UW121", 2, 16), ("UW121", 3, 9), ("UW121", 4, 1),
+                            ("UW121", 5, 16), ("UW121", 6, 16)]
+    assert found[0][3] == (
+        "`chmod-socket` takes exactly three octal digits or `1`: with `0660` uWSGI exits at "
+        "start-up with \"invalid chmod value: 0660\"; write it with three digits, without the "
+        "leading 0: `660`")
+    assert found[2][3] == (
+        "`chmod-socket` takes exactly three octal digits or `1`: with an empty value uWSGI "
+        "exits at start-up with \"invalid chmod value: \"; write exactly three octal digits "
+        "(`660`, `666`), or `1` for 666")
+    assert found[3][3].endswith(
+        "uWSGI has no inline comments, so the comment is part of the value: keep only `664` "
+        "on the line")
+
+
+def test_chmod_json_false_and_xml_blanks(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.json", '{"uwsgi": {"chmod-socket": false}}\n', "UW121")
+    assert where(found) == [("UW121", 1, 28)]
+    assert "with `0` (JSON false becomes 0)" in found[0][3]
+    found = findings(tmp_path, "a.xml", "<uwsgi>\n<chmod> 660 </chmod>\n</uwsgi>\n", "UW121")
+    assert where(found) == [("UW121", 2, 8)]
+    assert found[0][3].endswith("remove the blanks around `660`")
+
+
+def test_chmod_valid(tmp_path: Path) -> None:
+    for i, text in enumerate([
+        "[uwsgi]\nchmod-socket = 660\n",
+        "[uwsgi]\nchmod-socket = 1\n",
+        "[uwsgi]\nchmod = 777\n",
+        "[uwsgi]\nchmod-socket = $(MODE)\n",
+    ]):
+        assert findings(tmp_path, f"s{i}.ini", text, "UW121") == [], text
+    assert findings(tmp_path, "a.json", '{"uwsgi": {"chmod-socket": true}}\n', "UW121") == []
+    assert findings(tmp_path, "a.xml", "<uwsgi><chmod-socket/></uwsgi>\n", "UW121") == []
+
+
+# -- UW122 uid-gid-zero -------------------------------------------------------------------
+
+
+def test_uid_and_gid_zero(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 0\ngid = 00\n", "UW122")
+    assert found == [
+        ("UW122", 2, 7,
+         "uWSGI reads `uid = 0` as the user *name* \"0\" (a numeric id of 0 counts as unset): "
+         "started as root it exits with \"user 0 not found.\"; to stay root, remove the line "
+         "or write `uid = root`"),
+        ("UW122", 3, 7,
+         "uWSGI reads `gid = 00` as the group *name* \"00\" (a numeric id of 0 counts as "
+         "unset): started as root it exits with \"group 00 not found.\"; to stay root, remove "
+         "the line or write `gid = root`"),
+    ]
+
+
+def test_uid_zero_name_sticks(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 0\nuid = 33\ngid = 33\n", "UW122")
+    assert where(found) == [("UW122", 2, 7)]
+    assert "and the later numeric `uid` does not clear that name)" in found[0][3]
+    found = findings(tmp_path, "b.ini", "[uwsgi]\nuid =\ngid = 1\n", "UW122")
+    assert where(found) == [("UW122", 2, 1)]
+    assert 'exits with "user  not found."' in found[0][3]
+
+
+def test_uid_zero_silent(tmp_path: Path) -> None:
+    for i, text in enumerate([
+        "[uwsgi]\nuid = 0\nuid = www-data\ngid = www-data\n",  # the later name wins
+        "[uwsgi]\nuid = root\ngid = root\n",
+        "[uwsgi]\nuid = 33\ngid = 33\n",
+        "[uwsgi]\nuid = $(USER_ID)\n",
+        # an undecided numeric entry could let the later name through
+        "[uwsgi]\nuid = 0\nif-env = X\nuid = 33\nendif =\nuid = www-data\ngid = 1\n",
+    ]):
+        assert findings(tmp_path, f"s{i}.ini", text, "UW122") == [], text
+
+
+# -- UW123 uid-without-gid ----------------------------------------------------------------
+
+
+def test_uid_without_gid(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = www-data\n", "UW123")
+    assert found == [(
+        "UW123", 2, 1,
+        "`uid = www-data` without `gid`: started as root, uWSGI switches the user but never "
+        "calls setgid(), so the processes keep group root (gid 0) and the supplementary groups "
+        "they started with, and the files they create belong to group root; add `gid` (the "
+        "user's group)",
+    )]
+    found = findings(tmp_path, "a.xml", "<uwsgi>\n  <uid>33</uid>\n</uwsgi>\n", "UW123")
+    assert where(found) == [("UW123", 2, 4)]
+
+
+def test_uid_without_gid_silent(tmp_path: Path) -> None:
+    for i, text in enumerate([
+        "[uwsgi]\nuid = www-data\ngid = www-data\n",
+        "[uwsgi]\nuid = app\nimmediate-gid = app\n",
+        "[uwsgi]\nuid = root\n",
+        "[uwsgi]\nuid = 0\n",  # UW122's case
+        "[uwsgi]\nuid = $(APP_USER)\n",
+        "[uwsgi]\nuid = app\nif-env = X\ngid = app\nendif =\n",
+        "[uwsgi]\nsocket = /run/a.sock\n",
+    ]):
+        assert findings(tmp_path, f"s{i}.ini", text, "UW123") == [], text
+
+
+# -- UW124/UW125 listen -------------------------------------------------------------------
+
+
+def test_listen_above_new_default(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nlisten = 65535\n", "UW124", "UW125")
+    assert found == [(
+        "UW124", 2, 10,
+        "`listen` (65535) is above net.core.somaxconn on a default Linux (4096 since 5.4, 128 "
+        "before): uWSGI refuses to bind every socket with \"Listen queue size is greater than "
+        "the system max net.core.somaxconn\" and exits, unless the host sets `sysctl "
+        "net.core.somaxconn` to at least 65535; lower `listen` or raise the sysctl wherever "
+        "this config runs",
+    )]
+
+
+def test_listen_above_old_default(tmp_path: Path) -> None:
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nlisten = 1024\n", "UW124", "UW125")
+    assert found == [(
+        "UW125", 2, 10,
+        "`listen` (1024) is above 128, the default net.core.somaxconn before Linux 5.4 "
+        "(RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; 4096 since): there uWSGI refuses to "
+        "bind every socket with \"Listen queue size is greater than the system max "
+        "net.core.somaxconn\" and exits; raise `sysctl net.core.somaxconn` to at least 1024 on "
+        "such hosts, or keep `listen` at 128 or below",
+    )]
+    found = findings(tmp_path, "b.ini", "[uwsgi]\nlisten = 4096\n", "UW124", "UW125")
+    assert where(found) == [("UW125", 2, 10)]
+    found = findings(tmp_path, "a.json", '{"uwsgi": {"listen": 4097}}\n', "UW124", "UW125")
+    assert where(found) == [("UW124", 1, 22)]
+
+
+def test_listen_silent(tmp_path: Path) -> None:
+    for i, text in enumerate([
+        "[uwsgi]\nlisten = 128\n",
+        "[uwsgi]\nlisten = 100\n",
+        "[uwsgi]\nlisten = %(backlog)\nbacklog = 5000\n",  # never expanded: UW111
+        "[uwsgi]\nlisten = @(/proc/sys/net/core/somaxconn)\n",
+        "[uwsgi]\nlisten = 5000\nlisten = 100\n",  # the last one counts
+        "[uwsgi]\nif-env = BIG\nlisten = 5000\nendif =\n",  # maybe the default 100
+    ]):
+        assert findings(tmp_path, f"s{i}.ini", text, "UW124", "UW125") == [], text
+
+
+# -- UW122/UW123 for vassals that their Emperor starts without root -----------------------
+
+
+def _tree(tmp_path: Path, emperor: str) -> list[tuple[str, str, int]]:
+    (tmp_path / "vassals").mkdir()
+    write(tmp_path, "emperor.ini", "[uwsgi]\nemperor = %d/vassals\n" + emperor)
+    write(tmp_path, "vassals/v.ini", "[uwsgi]\nsocket = /run/v.sock\nuid = app\n")
+    write(tmp_path, "vassals/w.ini", "[uwsgi]\nsocket = /run/w.sock\nuid = 0\ngid = 1\n")
+    paths = [str(tmp_path / p) for p in ("emperor.ini", "vassals/v.ini", "vassals/w.ini")]
+    report = lint(paths)
+    assert report.errors == []
+    return [(Path(d.span.file).name, d.code, d.span.start.line) for d in report.diagnostics
+            if d.code in ("UW122", "UW123")]
+
+
+def test_vassals_of_a_root_emperor(tmp_path: Path) -> None:
+    assert _tree(tmp_path, "") == [("v.ini", "UW123", 3), ("w.ini", "UW122", 3)]
+
+
+def test_vassals_of_an_emperor_that_dropped_root(tmp_path: Path) -> None:
+    assert _tree(tmp_path, "uid = app\ngid = app\n") == []
+
+
+def test_vassals_of_a_tyrant(tmp_path: Path) -> None:
+    assert _tree(tmp_path, "emperor-tyrant = true\n") == []
+
+
+def test_emperor_that_keeps_root_for_its_vassals(tmp_path: Path) -> None:
+    found = _tree(tmp_path, "uid = app\ngid = app\nmaster-as-root = true\n")
+    assert found == [("v.ini", "UW123", 3), ("w.ini", "UW122", 3)]

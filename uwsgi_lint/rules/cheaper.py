@@ -1,0 +1,328 @@
+"""UW401-UW406: the cheaper subsystem as ``core/init.c: sanitize_args()`` and
+``core/master.c: master_loop()`` judge it at start-up.
+
+uWSGI prints one line without a file or a line number and exits (or goes on with another
+setting); these rules say which directive is at fault.  A scalar takes its last value;
+an entry under an undecided logic condition may or may not apply, so a finding needs
+every possible combination of the other options to agree (``values.possible_numbers``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from ..catalog import Catalog, plugin_default_build
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive, Span
+from ..values import (
+    candidates,
+    names_of,
+    possible_numbers,
+    shown,
+    switched_on,
+)
+from . import Rule, RuleContext, rule
+
+CORE_ALGOS = ("spare", "backlog", "manual")  # core/uwsgi.c: uwsgi_setup()
+CORE_ALGOS_21 = ("spare2",)  # [2.1-dev] core
+PLUGIN_ALGOS = {"busyness": "cheaper_busyness", "backlog2": "cheaper_backlog2"}
+_PLUGIN_KEYS = ("plugins", "plugin", "need-plugin", "need-plugins")
+FALLBACK = "unable to find requested cheaper algorithm, falling back to spare"
+
+Numbers = list[tuple[Directive | None, int]]
+
+
+def _where(d: Directive) -> tuple[str, tuple[int, int]]:
+    return (d.file, d.loc.whole)
+
+
+def _setting(name: str, numbers: Numbers, default_note: str = "the default") -> str:
+    """`processes` (4), `processes` (not set: 1, the default), or every possible value."""
+    values = sorted({n for _, n in numbers})
+    shown_values = " or ".join(str(v) for v in values)
+    if len(numbers) == 1:
+        d, n = numbers[0]
+        if d is None:
+            return f"`{name}` ({n}: not set, {default_note})"
+        return f"`{d.key}` ({n})"
+    return f"`{name}` ({shown_values}, depending on undecided conditions)"
+
+
+def _related(numbers: Numbers, what: str) -> tuple[Related, ...]:
+    return tuple(Related(what, d.span) for d, _ in numbers if d is not None)
+
+
+@rule(
+    "UW401",
+    "cheaper-not-below-processes",
+    Severity.ERROR,
+    "`cheaper` at or above `processes` (default 1): uWSGI exits at start-up.",
+)
+def check_cheaper_processes(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    cheapers = possible_numbers(inst, cat, "cheaper", 0)
+    procs = possible_numbers(inst, cat, "processes", 1)
+    if cheapers is None or procs is None:
+        return
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for d, c in cheapers:
+        if d is None or c <= 0 or _where(d) in seen:
+            continue  # 0: cheaper mode off
+        if not all(c >= p for _, p in procs):
+            continue
+        seen.add(_where(d))
+        hint = f"set `processes` above {c}"
+        if any(pd is not None for pd, _ in procs):
+            hint = f"lower `{d.key}` below the number of processes or raise `processes`"
+        yield self.diagnostic(
+            d.value_span,
+            f"`{d.key}` ({c}) is not below {_setting('processes', procs)}: uWSGI exits at "
+            "start-up with \"invalid cheaper value: must be lower than processes\" "
+            f"(`cheaper` is the minimum of workers kept, `processes` the maximum); {hint}",
+            _related(procs, "`processes` is set here"),
+        )
+
+
+@rule(
+    "UW402",
+    "cheaper-initial-out-of-range",
+    Severity.WARNING,
+    "`cheaper-initial` below `cheaper` or above `processes`: uWSGI replaces it at start-up.",
+)
+def check_cheaper_initial(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    initials = possible_numbers(inst, cat, "cheaper-initial", 0)
+    cheapers = possible_numbers(inst, cat, "cheaper", 0)
+    procs = possible_numbers(inst, cat, "processes", 1)
+    if initials is None or cheapers is None or procs is None:
+        return
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for d, i in initials:
+        if d is None or i == 0 or _where(d) in seen:
+            continue  # 0: unset, uWSGI starts `cheaper` workers
+        outcomes: list[str] = []
+        for _, c in cheapers:
+            for _, p in procs:
+                if 0 < c < p and i < c:
+                    outcomes.append("below")
+                elif 0 < c < p and i > p:
+                    outcomes.append("above")
+        if len(outcomes) != len(cheapers) * len(procs) or len(set(outcomes)) != 1:
+            continue  # cheaper off, fatal (UW401) or in range in some case
+        seen.add(_where(d))
+        if outcomes[0] == "below":
+            message = (
+                f"`{d.key}` ({i}) is below {_setting('cheaper', cheapers)}: uWSGI logs "
+                "\"warning: invalid cheaper-initial value\" and starts "
+                f"{_count(cheapers, 'cheaper')} workers instead"
+            )
+            related = _related(cheapers, "`cheaper` is set here")
+        else:
+            message = (
+                f"`{d.key}` ({i}) is above {_setting('processes', procs)}: uWSGI logs "
+                "\"warning: invalid cheaper-initial value\" and starts all "
+                f"{_count(procs, 'processes')} workers instead"
+            )
+            related = _related(procs, "`processes` is set here")
+        yield self.diagnostic(
+            d.value_span,
+            f"{message}; set it between `cheaper` and `processes` (both included)",
+            related,
+        )
+
+
+def _count(numbers: Numbers, name: str) -> str:
+    values = sorted({n for _, n in numbers})
+    if len(values) == 1:
+        return str(values[0])
+    return f"`{name}` (" + " or ".join(str(v) for v in values) + ")"
+
+
+@cache
+def _memory_options(catalog: Catalog) -> frozenset[str]:
+    """Options whose MEMORY flag forces memory collection (``force_get_memusage``)."""
+    return frozenset(
+        n for n in catalog.names() if (o := catalog.get(n)) is not None and "MEMORY" in o.flags
+    )
+
+
+@rule(
+    "UW403",
+    "cheaper-rss-limit-without-memory-report",
+    Severity.ERROR,
+    "`cheaper-rss-limit-soft` without `memory-report`: uWSGI exits at start-up.",
+)
+def check_rss_soft(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
+    if softs is None:
+        return
+    memory = _memory_options(cat)
+    if any(d.key in memory for d in inst.options):
+        return  # reload-on-rss & co. collect memory usage too
+    reports = [d for d in candidates(inst, cat, "memory-report") if d is not None]
+    if any(d.unresolved for d in reports):
+        return
+    opt = cat.get("memory-report")
+    kind = opt.value_kind if opt is not None else "bool"
+    if any(switched_on(kind, d.effective) for d in reports):
+        return
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for d, s in softs:
+        if d is None or s == 0 or _where(d) in seen:
+            continue
+        seen.add(_where(d))
+        fix = "add `memory-report = true`"
+        if kind != "bool":
+            fix = "add `memory-report = 1` (a number on this uWSGI version: `true` reads as 0)"
+        why = "`memory-report` is not set"
+        if reports:
+            why = f"`memory-report = {shown(reports[0].effective)}` leaves it off"
+        yield self.diagnostic(
+            d.key_span,
+            f"`{d.key}` needs the memory report and {why}: uWSGI exits at start-up with "
+            "\"enabling cheaper-rss-limit-soft requires enabling also memory-report\"; "
+            f"{fix}",
+            tuple(Related("`memory-report` is set here", r.span) for r in reports),
+        )
+
+
+@rule(
+    "UW404",
+    "cheaper-rss-limit-hard-invalid",
+    Severity.ERROR,
+    "`cheaper-rss-limit-hard` without a soft limit, or not above it: uWSGI exits at start-up.",
+)
+def check_rss_hard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    hards = possible_numbers(inst, cat, "cheaper-rss-limit-hard", 0)
+    softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
+    if hards is None or softs is None:
+        return
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for d, h in hards:
+        if d is None or h == 0 or _where(d) in seen:
+            continue
+        if all(s == 0 for _, s in softs):
+            seen.add(_where(d))
+            yield self.diagnostic(
+                d.key_span,
+                f"`{d.key}` without `cheaper-rss-limit-soft`: uWSGI exits at start-up with "
+                "\"enabling cheaper-rss-limit-hard requires setting also "
+                f"cheaper-rss-limit-soft\"; add a soft limit below {h} bytes (it also needs "
+                "`memory-report`)",
+                _related(softs, "`cheaper-rss-limit-soft` is 0 here"),
+            )
+        elif all(s > 0 and h <= s for _, s in softs):
+            seen.add(_where(d))
+            yield self.diagnostic(
+                d.value_span,
+                f"`{d.key}` ({h} bytes) is not above "
+                f"{_setting('cheaper-rss-limit-soft', softs)}: uWSGI exits at start-up with "
+                "\"cheaper-rss-limit-hard value must be higher than cheaper-rss-limit-soft "
+                "value\"; the hard limit (stop workers) must be the higher one",
+                _related(softs, "`cheaper-rss-limit-soft` is set here"),
+            )
+
+
+@cache
+def _cheaper_options(catalog: Catalog) -> frozenset[str]:
+    """`cheaper-*` settings that only matter in cheaper mode (not the `cheaper-list` flags)."""
+    listing = names_of(catalog, "cheaper-algo-list")
+    return frozenset(n for n in catalog.names() if n.startswith("cheaper-") and n not in listing)
+
+
+@rule(
+    "UW405",
+    "cheaper-option-without-cheaper",
+    Severity.WARNING,
+    "A `cheaper-*` option while `cheaper` is unset or 0: ignored, though it turns the master on.",
+)
+def check_without_cheaper(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    cheapers = possible_numbers(inst, cat, "cheaper", 0)
+    if cheapers is None or any(c != 0 for _, c in cheapers):
+        return
+    set_to_zero = [d for d, _ in cheapers if d is not None]
+    if set_to_zero:
+        why = f"`{set_to_zero[0].key} = {shown(set_to_zero[0].effective)}` reads as 0, which"
+    else:
+        why = "`cheaper` is not set (0, the default), which"
+    wanted = _cheaper_options(cat)
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for d in inst.options:
+        if d.key not in wanted or _where(d) in seen:
+            continue
+        seen.add(_where(d))
+        opt = cat.get(d.key)
+        master = ""
+        if opt is not None and opt.master:
+            master = ", yet this option still turns the master process on"
+        yield self.diagnostic(
+            d.key_span,
+            f"`{d.key}` is ignored: {why} turns cheaper mode off{master}; set `cheaper` to "
+            "the minimum number of workers (below `processes`) or remove this line",
+            tuple(Related("`cheaper` is set here", z.span) for z in set_to_zero),
+        )
+
+
+def _loaded_plugins(inst: Instance, ctx: RuleContext) -> set[str]:
+    names = set(ctx.assume.plugins or ())
+    for d in inst.options:
+        if d.key in _PLUGIN_KEYS:
+            for spec in re.split(r"[,\s]+", d.value):
+                base = os.path.basename(spec)
+                for suffix in ("_plugin.so", ".so"):
+                    base = base.removesuffix(suffix)
+                if base:
+                    names.add(base)
+    return names
+
+
+@rule(
+    "UW406",
+    "unknown-cheaper-algo",
+    Severity.WARNING,
+    "A `cheaper-algo` uWSGI does not have: it logs a line and falls back to `spare`.",
+)
+def check_algo(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    version = ctx.assume.version
+    loaded = _loaded_plugins(inst, ctx)
+    known = set(CORE_ALGOS) | (set(CORE_ALGOS_21) if version != "2.0" else set())
+    for algo, plugin in PLUGIN_ALGOS.items():
+        if plugin_default_build(plugin, version) or plugin in loaded:
+            known.add(algo)
+    seen: set[Span] = set()
+    for d in candidates(inst, cat, "cheaper-algo"):
+        if d is None or d.unresolved or d.value_span in seen:
+            continue
+        name = d.effective
+        if name in known:
+            continue
+        seen.add(d.value_span)
+        hint = f"use one of {', '.join(sorted(known))}"
+        if name in PLUGIN_ALGOS:
+            plugin = PLUGIN_ALGOS[name]
+            why = (
+                f"`{name}` comes from the {plugin} plugin, which the default uWSGI build does "
+                f"not include and this config does not load"
+            )
+            hint = f"add `plugins = {plugin}` or {hint}"
+        elif name in CORE_ALGOS_21:
+            why = f"`{name}` exists only in uWSGI 2.1 (target version {version})"
+        else:
+            why = f"uWSGI has no cheaper algorithm `{shown(name)}`"
+            close = difflib.get_close_matches(name.strip().strip("\"'").lower(), sorted(known))
+            if close:
+                hint = f"did you mean `{close[0]}`?"
+        yield self.diagnostic(
+            d.value_span,
+            f"{why}: when the master starts, uWSGI logs \"{FALLBACK}\" and uses `spare`; "
+            f"{hint}",
+        )

@@ -1,0 +1,89 @@
+"""UW105: a ``# comment`` or ``; comment`` after a value, which uWSGI keeps in the value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import Option
+from ..diagnostics import Diagnostic, Severity
+from ..expand import Instance
+from ..model import Directive, Format
+from ..values import (
+    NUMBER_KINDS,
+    flag_is_on,
+    inline_comment,
+    read_number,
+    shown,
+    unique_entries,
+    value_subspan,
+)
+from . import Rule, RuleContext, rule
+from .flag_value import FLAG_KINDS, looks_off
+
+# values that are commands, code or free text, where `#` and `;` are ordinary characters
+FREE_TEXT_HANDLERS = frozenset(
+    {
+        "uwsgi_opt_add_cron",
+        "uwsgi_opt_add_cron2",
+        "uwsgi_opt_add_unique_cron",
+        "uwsgi_opt_add_legion_cron",
+        "uwsgi_opt_add_daemon",
+        "uwsgi_opt_add_daemon2",
+        "uwsgi_opt_add_route",
+        "uwsgi_opt_add_custom_option",
+    }
+)
+FREE_TEXT_PREFIXES = ("exec-", "hook-", "log-format", "logformat", "log-encoder", "log-req-encoder")
+SKIP_KINDS = frozenset({"logic-close"})
+
+
+def free_text(opt: Option) -> bool:
+    return (
+        opt.handler in FREE_TEXT_HANDLERS
+        or opt.name.startswith(FREE_TEXT_PREFIXES)
+        or "eval" in opt.name
+        or opt.value_kind in SKIP_KINDS
+    )
+
+
+def consequence(opt: Option, d: Directive, value: str, cut: str) -> str:
+    """What the comment does to the value uWSGI uses."""
+    kind = opt.value_kind or ""
+    if kind in FLAG_KINDS:
+        if not flag_is_on(cut) or looks_off(cut):
+            return f"so `{d.key}` is on, not off"
+        return f"`{d.key}` is still on"
+    if kind in NUMBER_KINDS:
+        got = read_number(kind, value).value
+        if got == read_number(kind, cut).value:
+            return f"uWSGI still reads {got}"
+        return f"uWSGI reads {got}"
+    return f"uWSGI uses `{shown(value)}`"
+
+
+@rule(
+    "UW105",
+    "inline-comment-in-value",
+    Severity.WARNING,
+    "A trailing `# ...` or `; ...` is part of the value: uWSGI has no inline comments.",
+)
+def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for _, d in unique_entries(inst):
+        opt = ctx.catalog.get(d.key)
+        if opt is None or free_text(opt):
+            continue
+        value = d.effective
+        at = inline_comment(value)
+        if at is None or (d.format is Format.YAML and value[at] == "#"):
+            continue
+        cut = value[:at].rstrip(" \t")
+        if not cut:
+            continue
+        comment = value[at:]
+        span = value_subspan(d, at, len(d.value)) if d.value == value else d.value_span
+        yield self.diagnostic(
+            span,
+            f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
+            f"`{d.key}` value and {consequence(opt, d, value, cut)}; put the comment on a "
+            "line of its own",
+        )

@@ -1,0 +1,272 @@
+"""UW106/UW107: a ``%`` that uWSGI's magic substitution eats.
+
+uWSGI replaces every ``%`` and the character after it in the raw file text, before any
+parser runs (``core/utils.c: magic_sub()``): ``%`` at the end of a line swallows the line
+break, so the next line joins the value (or the comment) and its directive is lost; a
+character the magic table does not define vanishes together with the ``%``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Severity
+from ..expand import Instance
+from ..model import ConfigFile, Directive, Format
+from ..values import flag_is_on, magic_letters, names_of, shown
+from . import Rule, RuleContext, rule
+
+LINE_FORMATS = (Format.INI, Format.YAML)  # a line break ends a directive only there
+STRFTIME_KEYS = ("log-date",)  # and its aliases (logdate, log-prefix)
+_HEX = "0123456789abcdefABCDEF"
+MEANING = {
+    "d": "the config file's directory",
+    "p": "the config file's path",
+    "s": "the config file's name",
+    "n": "the config file's name without extension",
+    "e": "the config file's extension",
+    "c": "the name of the config file's directory",
+    "x": "the section name",
+    "o": "the config file as given",
+    "i": "the config file's inode number",
+    "j": "a hash of the config file's path",
+    "h": "the hostname",
+    "k": "the number of CPUs",
+    "u": "the uid",
+    "U": "the user name",
+    "g": "the gid",
+    "G": "the group name",
+    "t": "the start-up time",
+    "T": "the start-up time in microseconds",
+    "V": "the uWSGI version",
+    "v": "the working directory",
+    "b": "the uWSGI binary's path",
+}
+
+
+def meaning(ch: str) -> str:
+    if ch.isdigit():
+        return f"component {int(ch) + 1} of the config file's directory"
+    if ch in "ODSPCENXIJ":
+        return MEANING[ch.lower()].replace("the config file", "the first config file")
+    return MEANING.get(ch, "a magic variable")
+
+
+@dataclass(frozen=True, slots=True)
+class Eaten:
+    at: int  # offset of the `%` in the raw text
+    char: str  # what follows it ("" at the end of the text)
+    known: bool  # a defined magic variable (replaced by something, not vanishing)
+
+
+def scan(raw: str, strftime: bool) -> tuple[list[Eaten], list[int]]:
+    """The suspicious ``%X`` in ``raw``, and the offsets of ``%`` + line break."""
+    letters = magic_letters()
+    found: list[Eaten] = []
+    breaks: list[int] = []
+    i = raw.find("%")
+    while i != -1:
+        ch = raw[i + 1] if i + 1 < len(raw) else ""
+        if ch == "%":
+            i = raw.find("%", i + 2)
+            continue
+        if ch == "\n":
+            breaks.append(i)
+        elif ch in letters and ch:
+            nxt = raw[i + 2] if i + 2 < len(raw) else ""
+            if strftime and ch not in "([":
+                found.append(Eaten(i, ch, True))
+            elif ch.isdigit() and nxt and nxt in _HEX and not strftime:
+                found.append(Eaten(i, ch, True))  # %2F: URL encoding read as a directory
+        else:
+            found.append(Eaten(i, ch, False))
+        i = raw.find("%", i + 2)
+    return found, breaks
+
+
+def swallowed(raw: str, at: int) -> list[str]:
+    """The lines a ``%`` + line break at ``at`` (and any that follow in a chain) join."""
+    lines: list[str] = []
+    rest = raw[at + 2 :]
+    while True:
+        line, nl, rest = rest.partition("\n")
+        lines.append(line)
+        if not nl or not line.rstrip("\r").endswith("%") or line.rstrip("\r").endswith("%%"):
+            return lines
+
+
+def describe_line(line: str, fmt: Format) -> tuple[str, str] | None:
+    """``(what is lost, key)`` for a swallowed line, None for an empty one."""
+    text = line.strip(" \t\r")
+    if not text:
+        return None
+    if text.startswith("["):
+        return f"the section header `{shown(text)}`", ""
+    if text.startswith(("#", ";")) and (fmt is Format.INI or text.startswith("#")):
+        return f"the comment `{shown(text, 40)}`", ""
+    if fmt is Format.YAML:
+        key = re.split(r":[ \t]|:$", text.lstrip("- "), maxsplit=1)[0].strip()
+    else:
+        key = text.split("=", 1)[0].strip()
+    return f"`{shown(text, 50)}`", key
+
+
+def strftime_context(inst: Instance, ctx: RuleContext, d: Directive) -> bool:
+    names: set[str] = set()
+    for key in STRFTIME_KEYS:
+        names |= names_of(ctx.catalog, key)
+    if d.key in names or "strftime:" in d.value:
+        return True
+    if d.key in names_of(ctx.catalog, "log-format"):
+        flag = names_of(ctx.catalog, "logformat-strftime")
+        return any(o.key in flag and flag_is_on(o.effective) for o in inst.options)
+    return False
+
+
+def fixed(raw: str, eaten: list[Eaten], fmt: Format) -> str:
+    """The raw value with every eaten ``%`` doubled."""
+    out = raw
+    for e in sorted(eaten, key=lambda e: e.at, reverse=True):
+        out = out[: e.at] + "%" + out[e.at :]
+    if fmt is Format.JSON and len(out) > 1 and out[0] == out[-1] == '"':
+        out = out[1:-1]
+    return out
+
+
+def files_of(inst: Instance) -> Iterator[ConfigFile]:
+    seen: set[str] = set()
+    for cfg in inst.files:
+        if cfg.path not in seen:
+            seen.add(cfg.path)
+            yield cfg
+
+
+def written(inst: Instance) -> Iterator[Directive]:
+    """Every directive of every file read, all sections (magic runs over the whole file)."""
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    for cfg in files_of(inst):
+        for sec in cfg.sections:
+            for d in sec.directives():
+                where = (d.file, d.loc.whole)
+                if where not in seen:
+                    seen.add(where)
+                    yield d
+
+
+def _line_of(start_line: int, raw: str, at: int) -> int:
+    return start_line + raw.count("\n", 0, at)
+
+
+def _lost(raw: str, at: int, fmt: Format, start: int) -> tuple[str, str] | None:
+    """``(the lines joined, what is lost)`` for a ``%`` + line break at ``at``."""
+    lines: list[str] = []
+    lost: list[str] = []
+    line = _line_of(start, raw, at) + 1
+    for text in swallowed(raw, at):
+        got = describe_line(text, fmt)
+        if got is not None:
+            what, key = got
+            lines.append(f"line {line} ({what})")
+            if key:
+                lost.append(f"`{key}`")
+            elif what.startswith("the section header"):
+                lost.append(what)
+        line += 1
+    if not lines:
+        return None
+    if not lost:
+        return " and ".join(lines), ""
+    return " and ".join(lines), "uWSGI never sees " + " or ".join(lost)
+
+
+@rule(
+    "UW106",
+    "percent-swallows-line",
+    Severity.ERROR,
+    "A `%` at the end of a line eats the line break: the next line joins the value and is lost.",
+)
+def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for d in written(inst):
+        if d.format not in LINE_FORMATS:
+            continue
+        raw = d.raw_value
+        _, breaks = scan(raw, False)
+        start = d.value_span.start.line
+        for at in breaks:
+            got = _lost(raw, at, d.format, start)
+            if got is None:
+                continue
+            joined, lost = got
+            yield self.diagnostic(
+                d.value_span,
+                f"the `%` at the end of line {_line_of(start, raw, at)} is a magic variable "
+                f"that eats the line break: {joined} becomes part of the `{d.key}` value "
+                f"(`{shown(d.value)}`){'; ' + lost if lost else ''}; write `%%` for a "
+                "literal percent sign",
+            )
+    for cfg in files_of(inst):
+        if cfg.format not in LINE_FORMATS:
+            continue
+        for c in cfg.comments:
+            at = c.text.find("%\n")
+            while at != -1 and at > 0 and c.text[at - 1] == "%":
+                at = c.text.find("%\n", at + 2)
+            if at == -1:
+                continue
+            got = _lost(c.text, at, cfg.format, c.span.start.line)
+            if got is None or not got[1]:
+                continue  # only comments or blank lines joined: nothing is lost
+            joined, lost = got
+            yield self.diagnostic(
+                c.span,
+                f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
+                f"becomes part of the comment and {lost}; write `%%` for a literal percent sign",
+            )
+
+
+@rule(
+    "UW107",
+    "percent-vanishes",
+    Severity.WARNING,
+    "A `%` followed by a letter uWSGI does not define vanishes with it (`%Y`, `50% off`).",
+)
+def check_vanish(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for d in written(inst):
+        raw = d.raw_value
+        if "%" not in raw:
+            continue
+        strftime = strftime_context(inst, ctx, d)
+        eaten, breaks = scan(raw, strftime)
+        for at in breaks:
+            empty = all(not line.strip(" \t\r") for line in swallowed(raw, at))
+            if d.format not in LINE_FORMATS or empty:
+                eaten.append(Eaten(at, "\n", False))
+        if not eaten:
+            continue
+        eaten.sort(key=lambda e: e.at)
+        gone = [e for e in eaten if not e.known]
+        kept = [e for e in eaten if e.known]
+        parts = []
+        if gone:
+            tokens = ", ".join(f"`{_token(e)}`" for e in gone)
+            parts.append(f"{tokens} {'vanishes' if len(gone) == 1 else 'vanish'}")
+        for e in kept:
+            parts.append(f"`%{e.char}` becomes {meaning(e.char)}")
+        why = "; ".join(parts)
+        if strftime and kept:
+            why += " (before strftime sees the format)"
+        yield self.diagnostic(
+            d.value_span,
+            f"uWSGI substitutes magic `%` variables in the raw text: {why}, so the value is "
+            f"`{shown(d.value)}`; write `{shown(fixed(raw, eaten, d.format))}`",
+        )
+
+
+def _token(e: Eaten) -> str:
+    if e.char == "":
+        return "%"
+    if e.char == "\n":
+        return "%" + "\\n"
+    return "%" + shown(e.char)

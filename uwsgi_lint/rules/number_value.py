@@ -1,0 +1,166 @@
+"""UW103/UW104: numbers that uWSGI reads with ``atoi``/``strtoul`` differently from how
+they are written, and negative values that ``uwsgi_opt_set_int`` refuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..catalog import Option
+from ..diagnostics import Diagnostic, Severity
+from ..expand import Instance
+from ..model import Directive, Format
+from ..values import (
+    NUMBER_KINDS,
+    ULONG_MAX,
+    atoi,
+    inline_comment,
+    names_of,
+    read_number,
+    shown,
+    unique_entries,
+)
+from . import Rule, RuleContext, rule
+
+SET_INT = "uwsgi_opt_set_int"  # exits on a negative value
+# uint64 options that count bytes, where a small number is a slip for megabytes
+BYTES_OPTIONS = frozenset({"cheaper-rss-limit-soft", "cheaper-rss-limit-hard"})
+MIB = 1024 * 1024
+_UNIT = re.compile(
+    r"\s*[+-]?\d+(?:\.\d+)?\s*(?P<unit>[kmgtp]i?b?|b|bytes?|ms|s|secs?|seconds?|m|mins?|"
+    r"minutes?|h|hours?|d|days?)\s*",
+    re.I,
+)
+_SIZE_UNITS = {"k": 1024, "m": MIB, "g": 1024 * MIB, "t": 1024 * 1024 * MIB}
+_EXPANSIONS = ("$(", "%(", "@(")
+
+
+def _skip(opt: Option, d: Directive, value: str) -> bool:
+    if d.unresolved:
+        return True  # unknown here: $(ENV) unset, %h ...
+    return opt.immediate and any(s in value for s in _EXPANSIONS)  # UW111's case
+
+
+def _unit_scale(unit: str) -> int | None:
+    u = unit.lower()
+    if u and u[0] in _SIZE_UNITS and (len(u) == 1 or u[1:] in ("b", "ib")):
+        return _SIZE_UNITS[u[0]]
+    return None
+
+
+def _amount(kind: str, name: str, n: int) -> str:
+    if kind == "megabytes":
+        return f"{n} ({n} MB)"
+    if name in BYTES_OPTIONS:
+        return f"{n} ({n} bytes)"
+    return str(n)
+
+
+def misread(opt: Option, d: Directive, value: str, ctx: RuleContext) -> str | None:
+    """What uWSGI makes of ``value`` when that is not the number written, else None."""
+    kind = opt.value_kind or ""
+    num = read_number(kind, value)
+    n = num.value
+    shown_n = _amount(kind, d.key, n)
+    if not num.clean:
+        stripped = value.strip()
+        if stripped == "":
+            text = f"an empty value is read as {shown_n}"
+        elif re.match(r"[+-]?0[xX]", stripped):
+            text = f"uWSGI reads decimal numbers only: `{shown(value)}` is {shown_n}"
+        elif unit := _UNIT.fullmatch(value):
+            text = f"uWSGI takes plain numbers, no units: `{shown(value)}` is read as {shown_n}"
+            scale = _unit_scale(unit["unit"])
+            if scale and kind == "megabytes" and scale >= MIB:
+                text += f"; write `{n * scale // MIB}` for {shown(stripped)}"
+            elif scale and d.key in BYTES_OPTIONS:
+                text += f"; write `{n * scale}` for {shown(stripped)}"
+        elif re.match(r"[+-]?\d+\.\d", stripped):
+            text = f"uWSGI reads whole numbers only: `{shown(value)}` is {shown_n}"
+        elif re.match(r"[+-]?\d", stripped):
+            text = f"uWSGI reads `{shown(value)}` as {shown_n}: the rest is ignored"
+        elif "${" in value:
+            text = (
+                f"uWSGI does not expand `${{...}}` (only `$(...)`): `{shown(value)}` "
+                f"is read as {shown_n}"
+            )
+        elif stripped.lower() in ("false", "off", "no") and n == 0:
+            return None  # written off, read as 0: the same thing
+        elif stripped.lower() in ("true", "yes", "on", "enabled"):
+            text = f"`{d.key}` takes a number, not a flag: `{shown(value)}` is read as {shown_n}"
+            if n == 0:
+                text += ", which usually means off"
+        else:
+            text = f"`{shown(value)}` is not a number: uWSGI reads it as {shown_n}"
+        if n == 0 and d.key in names_of(ctx.catalog, "processes"):
+            text += ", so the master starts with no workers, without an error"
+        return text
+    if num.overflow:
+        if kind == "uint16":
+            return f"`{shown(value)}` is above 65535: uWSGI uses 65535"
+        if kind == "int":
+            return f"`{shown(value)}` does not fit a C int: uWSGI reads {shown_n}"
+        return f"`{shown(value)}` is above {ULONG_MAX}: uWSGI uses {ULONG_MAX}"
+    if kind != "int" and value.strip().startswith("-") and n != 0:
+        return f"`{shown(value)}` is read as an unsigned number: it wraps around to {n}"
+    if d.format is Format.JSON and re.fullmatch(r"-?\d+", d.raw_value):
+        written = int(d.raw_value)
+        if written != int(value):
+            return f"the JSON integer `{written}` is cut to a C int: uWSGI reads {shown_n}"
+    if d.key in BYTES_OPTIONS and 0 < n < MIB:
+        return (
+            f"`{d.key}` counts bytes, not megabytes: `{n}` is {n} bytes; "
+            f"for {n} MB write `{n * MIB}`"
+        )
+    return None
+
+
+@rule(
+    "UW103",
+    "number-misread",
+    Severity.WARNING,
+    "A number that uWSGI reads differently from how it is written (`four`, `1G`, `0x10`).",
+)
+def check_misread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for _, d in unique_entries(inst):
+        opt = ctx.catalog.get(d.key)
+        if opt is None or opt.value_kind not in NUMBER_KINDS:
+            continue
+        value = d.effective
+        if _skip(opt, d, value) or inline_comment(value) is not None:
+            continue  # UW105 reports a comment and the number it leaves
+        if opt.handler == SET_INT and atoi(value).value < 0:
+            continue  # UW104
+        message = misread(opt, d, value, ctx)
+        if message:
+            yield self.diagnostic(d.value_span, message)
+
+
+@rule(
+    "UW104",
+    "negative-number-refused",
+    Severity.ERROR,
+    "A negative value (or one that wraps to negative) for an option uWSGI requires to be >= 0.",
+)
+def check_negative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for _, d in unique_entries(inst):
+        opt = ctx.catalog.get(d.key)
+        if opt is None or opt.handler != SET_INT:
+            continue
+        value = d.effective
+        if _skip(opt, d, value):
+            continue
+        num = atoi(value)
+        if num.value >= 0:
+            continue
+        how = f"`{d.key}` cannot be negative"
+        if value.strip() != str(num.value):
+            how = f"`{shown(value)}` is read as {num.value}"
+        if d.format is Format.JSON and d.raw_value.lstrip("-").isdigit() and d.raw_value != value:
+            how = f"the JSON integer `{d.raw_value}` is cut to a C int, {num.value}"
+        elif num.overflow:
+            how = f"`{shown(value)}` does not fit a C int and wraps to {num.value}"
+        yield self.diagnostic(
+            d.value_span,
+            f"{how}: uWSGI exits with 'invalid value for option \"{d.key}\": must be > 0'",
+        )

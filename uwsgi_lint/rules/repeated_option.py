@@ -1,0 +1,163 @@
+"""UW112: a scalar option set more than once: uWSGI applies every one, the last wins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import Catalog, Option
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive
+from ..values import atoi, flag_is_on, logic_kind, names_of, shown, strtoul, unique_entries
+from . import Rule, RuleContext, rule
+from .placeholders import where
+
+SCALAR_KINDS = frozenset(
+    {
+        "bool",
+        "bool-inverted",
+        "int",
+        "uint64",
+        "uint16",
+        "megabytes",
+        "string",
+        "user",
+        "group",
+        "octal",
+        "octal3",
+    }
+)
+
+
+def meaning(opt: Option, value: str) -> object:
+    """What the handler stores, so `true`/`1` or `4`/`04` count as the same value."""
+    kind = opt.value_kind
+    if kind in ("bool", "bool-inverted"):
+        return flag_is_on(value)
+    if kind == "int":
+        return atoi(value).value
+    if kind in ("uint64", "uint16", "megabytes"):
+        return strtoul(value).value
+    return value
+
+
+# what the Emperor adds around a vassal: defaults the vassal file overrides on purpose, and
+# files read after it (their values win over the vassal's own)
+EMPEROR_DEFAULTS = frozenset({"vassal-set", "vassals-set", "vassals-include-before"})
+EMPEROR_AFTER = frozenset({"vassals-include", "vassals-inherit", "vassals-inherit-before"})
+
+
+def inherited(d: Directive) -> str | None:
+    """The ``inherit`` target that brought ``d`` in, if any."""
+    for o in d.origin:
+        if o.kind == "inherit":
+            return o.target
+    return None
+
+
+def emperor_kind(d: Directive, kinds: frozenset[str]) -> str | None:
+    """``vassals-include = x.ini`` when the Emperor added ``d`` through one of ``kinds``."""
+    for o in d.origin:
+        if o.kind in kinds:
+            return f"{o.kind} = {o.target}"
+    return None
+
+
+def conditional(d: Directive, i: int, inst: Instance) -> bool:
+    kind = logic_kind(d)
+    return i in inst.conditional or (kind is not None and not kind.startswith("for"))
+
+
+def group_key(catalog: Catalog, name: str) -> str:
+    return min(names_of(catalog, name))
+
+
+@rule(
+    "UW112",
+    "scalar-option-repeated",
+    Severity.WARNING,
+    "A single-value option set twice: only the last value takes effect.",
+)
+def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    groups: dict[str, list[tuple[int, Directive]]] = {}
+    for i, d in unique_entries(inst):
+        opt = ctx.catalog.get(d.key)
+        if opt is None or opt.repeatable or opt.value_kind not in SCALAR_KINDS:
+            continue
+        if d.unresolved:
+            continue
+        groups.setdefault(group_key(ctx.catalog, d.key), []).append((i, d))
+    for entries in groups.values():
+        scopes: dict[object, list[tuple[int, Directive]]] = {}
+        for i, d in entries:
+            scope: object = "top"
+            if conditional(d, i, inst):
+                # an override under a condition is what if-* is for: only repeats inside
+                # the same block count
+                scope = id(d.block) if logic_kind(d) is not None else ("alone", i)
+            scopes.setdefault(scope, []).append((i, d))
+        for scoped in scopes.values():
+            if len(scoped) > 1:
+                yield from _report(self, ctx, [d for _, d in scoped])
+
+
+def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[Diagnostic]:
+    last = entries[-1]
+    opt = ctx.catalog.get(last.key)
+    assert opt is not None
+    wins = meaning(opt, last.effective)
+    earlier = [
+        d
+        for d in entries[:-1]
+        if meaning(opt, d.effective) != wins and emperor_kind(d, EMPEROR_DEFAULTS) is None
+    ]
+    if not earlier:
+        return
+    forced = emperor_kind(last, EMPEROR_AFTER)
+    target = inherited(last)
+    if forced is not None or target is not None:
+        # the losing line is the surprise: report there
+        if forced is not None:
+            how = (
+                f"the Emperor's `{forced}` is read after this file, so its "
+                f"`{last.key} = {shown(last.effective)}` ({{where}}) wins"
+            )
+            own = [d for d in earlier if emperor_kind(d, EMPEROR_AFTER) is None]
+        else:
+            how = (
+                f"`inherit = {target}` is applied after everything else, so its "
+                f"`{last.key} = {shown(last.effective)}` ({{where}}) wins"
+            )
+            own = [d for d in earlier if inherited(d) is None]
+        for a in own:
+            alias = ""
+            if a.key != last.key:
+                alias = f" (`{last.key}` and `{a.key}` are the same option)"
+            yield self.diagnostic(
+                a.key_span,
+                f"`{a.key} = {shown(a.effective)}` never takes effect: "
+                + how.format(where=where(last.span, a.file))
+                + alias,
+                (Related(f"the `{last.key}` that wins", last.span),),
+            )
+        earlier = [d for d in earlier if all(d is not o for o in own)]
+        if not earlier:
+            return
+    keys = {d.key for d in earlier} - {last.key}
+    alias = ""
+    if keys:
+        alias = f" (`{'`, `'.join(sorted(keys))}` and `{last.key}` are the same option)"
+    replaced = ", ".join(
+        f"`{_setting(d, last)}` from {where(d.span, last.file)}" for d in earlier
+    )
+    yield self.diagnostic(
+        last.key_span,
+        f"`{last.key}` is set more than once and only the last value takes effect: this "
+        f"`{shown(last.effective)}` replaces {replaced}{alias}",
+        tuple(Related(f"`{d.key}` set earlier here, overridden", d.span) for d in earlier),
+    )
+
+
+def _setting(d: Directive, last: Directive) -> str:
+    """``value``, or ``key = value`` when ``d`` uses another name than ``last``."""
+    return shown(d.effective) if d.key == last.key else f"{d.key} = {shown(d.effective)}"

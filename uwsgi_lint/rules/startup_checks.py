@@ -1,0 +1,286 @@
+"""UW120-UW125: what uWSGI refuses (or quietly changes) at start-up, after reading the
+config: ``core/init.c: sanitize_args()``, the option handlers in ``core/uwsgi.c``,
+``core/utils.c: uwsgi_as_root()`` and ``core/socket.c: create_server_socket()``.
+
+uWSGI reports these with one line that names no file and no line; these rules point at
+the directive to change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..catalog import Catalog
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive
+from ..values import (
+    atoi,
+    candidates,
+    flag_is_on,
+    is_a_number,
+    names_of,
+    possible_numbers,
+    shown,
+    unique_entries,
+)
+from . import Rule, RuleContext, rule
+
+MIN_WORKER_LIFETIME = 10  # core/init.c: uwsgi_init_default()
+SOMAXCONN_OLD = 128  # net.core.somaxconn before Linux 5.4
+SOMAXCONN_NEW = 4096  # since Linux 5.4
+_EXPANSIONS = ("$(", "%(", "@(")
+_OCTAL3 = re.compile(r"[0-7]{3}")
+
+
+@rule(
+    "UW120",
+    "worker-lifetime-not-above-minimum",
+    Severity.ERROR,
+    "`max-worker-lifetime` at or below `min-worker-lifetime` (default 10): uWSGI exits.",
+)
+def check_lifetime(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    maxes = possible_numbers(inst, cat, "max-worker-lifetime", 0)
+    mins = possible_numbers(inst, cat, "min-worker-lifetime", MIN_WORKER_LIFETIME)
+    if maxes is None or mins is None:
+        return
+    seen: set[object] = set()
+    for d, mx in maxes:
+        if d is None or mx == 0 or (d.file, d.loc.whole) in seen:
+            continue  # 0: off
+        if not all(mn >= mx for _, mn in mins):
+            continue
+        seen.add((d.file, d.loc.whole))
+        mn = max(n for _, n in mins)
+        explicit = [m for m, _ in mins if m is not None]
+        if explicit:
+            what = f"`min-worker-lifetime` ({' or '.join(str(n) for _, n in mins)})"
+            fix = f"raise `{d.key}` above {mn} seconds or lower `min-worker-lifetime`"
+        else:
+            what = f"`min-worker-lifetime` ({mn}: not set, the default)"
+            fix = f"use more than {mn} seconds"
+        yield self.diagnostic(
+            d.value_span,
+            f"`{d.key}` ({mx} s) is not above {what}: uWSGI exits at start-up with "
+            f"\"invalid min-worker-lifetime value ({mn}), must be lower than "
+            f"max-worker-lifetime ({mx})\"; {fix}",
+            tuple(Related("`min-worker-lifetime` is set here", m.span) for m in explicit),
+        )
+
+
+def _chmod_fix(value: str) -> str:
+    v = value.strip()
+    if re.fullmatch(r"0[0-7]{3}", v):
+        return f"write it with three digits, without the leading 0: `{v[1:]}`"
+    m = re.match(r"([0-7]{3}|1)\s+[#;]", v)
+    if m:
+        return (
+            f"uWSGI has no inline comments, so the comment is part of the value: keep only "
+            f"`{m.group(1)}` on the line"
+        )
+    if _OCTAL3.fullmatch(v) and v != value:
+        return f"remove the blanks around `{v}`"
+    return "write exactly three octal digits (`660`, `666`), or `1` for 666"
+
+
+@rule(
+    "UW121",
+    "invalid-chmod-socket",
+    Severity.ERROR,
+    "A `chmod-socket` value that is not three octal digits (or `1`): uWSGI exits.",
+)
+def check_chmod(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    names = names_of(ctx.catalog, "chmod-socket")
+    for _, d in unique_entries(inst):
+        if d.key not in names or d.unresolved:
+            continue
+        value = d.effective
+        if value == "1" or _OCTAL3.fullmatch(value):
+            continue
+        # every occurrence goes through the handler, not only the last one
+        span = d.value_span if d.raw_value else d.key_span
+        what = f"`{shown(value)}`" if value else "an empty value"
+        if d.note:
+            what += f" ({d.note})"
+        yield self.diagnostic(
+            span,
+            f"`{d.key}` takes exactly three octal digits or `1`: with {what} uWSGI exits at "
+            f"start-up with \"invalid chmod value: {shown(value)}\"; {_chmod_fix(value)}",
+        )
+
+
+# an Emperor that keeps root for its vassals although it sets `uid` (core/uwsgi.c:
+# uwsgi_start() drops privileges before starting the Emperor unless one of these is set)
+_EMPEROR_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init", "drop-after-apps")
+
+
+def _unprivileged_vassal(inst: Instance, catalog: Catalog) -> bool:
+    """A vassal that its Emperor starts without root, where `uid`/`gid` names are ignored
+    (``uwsgi_as_root()``'s non-root branch): tyrant mode, or an Emperor that dropped to
+    another user before it started the vassals."""
+    emperor = inst.emperor
+    if inst.role != "vassal" or emperor is None:
+        return False
+    if any(d.key == "emperor-tyrant" and flag_is_on(d.effective) for d in emperor.options):
+        return True
+    if any(d.key == "chown-socket" for d in emperor.options):
+        return False
+    for name in _EMPEROR_KEEPS_ROOT:
+        found = [d for d in emperor.options if d.key in names_of(catalog, name)]
+        if found and flag_is_on(found[-1].effective):
+            return False
+    uids = candidates(emperor, catalog, "uid")
+    return all(d is not None and _drops_root(d) for d in uids)  # None: maybe no uid
+
+
+def _drops_root(d: Directive) -> bool:
+    if d.unresolved:
+        return False
+    if is_a_number(d.effective):
+        return atoi(d.effective).value > 0
+    return d.effective != "root"
+
+
+def _name_setter(inst: Instance, key: str) -> tuple[Directive | None, bool, bool]:
+    """Replay ``uwsgi_opt_set_uid``/``_gid``: a number sets the id, and while the id is 0
+    the value is also kept as the name that ``uwsgi_as_root()`` looks up.
+
+    Returns the entry that set the name last, whether the replay can be trusted (no
+    unresolved value, no undecided entry after that one) and whether a later non-zero
+    number follows it (which leaves the name in place)."""
+    ident = 0
+    setter: Directive | None = None
+    undecided_after = False
+    number_after = False
+    for i, d in enumerate(inst.options):
+        if d.key != key:
+            continue
+        if d.unresolved:
+            return None, False, False
+        value = d.effective
+        if is_a_number(value):
+            ident = atoi(value).value
+        if ident == 0:
+            setter = d
+            undecided_after = number_after = False
+        else:
+            undecided_after = undecided_after or i in inst.conditional
+            number_after = True
+    return setter, not undecided_after, number_after
+
+
+@rule(
+    "UW122",
+    "uid-gid-zero",
+    Severity.ERROR,
+    "`uid = 0` / `gid = 0` are looked up as the user/group *named* \"0\": uWSGI exits as root.",
+)
+def check_zero_ids(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if _unprivileged_vassal(inst, ctx.catalog):
+        return  # not root: uWSGI ignores the names
+    for key, kind in (("uid", "user"), ("gid", "group")):
+        setter, sure, number_after = _name_setter(inst, key)
+        if setter is None or not sure or not is_a_number(setter.effective):
+            continue
+        value = setter.effective
+        later = ""
+        if number_after:
+            later = f", and the later numeric `{key}` does not clear that name"
+        span = setter.value_span if setter.raw_value else setter.key_span
+        written = f"`{key} = {value}`" if value else f"an empty `{key}`"
+        yield self.diagnostic(
+            span,
+            f"uWSGI reads {written} as the {kind} *name* \"{value}\" (a numeric id of 0 "
+            f"counts as unset{later}): started as root it exits with \"{kind} {value} not "
+            f"found.\"; to stay root, remove the line or write `{key} = root`",
+        )
+
+
+@rule(
+    "UW123",
+    "uid-without-gid",
+    Severity.WARNING,
+    "`uid` without `gid`: uWSGI drops the user but keeps group root (gid 0).",
+)
+def check_uid_without_gid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    if any(d.key in ("gid", "immediate-gid") for d in inst.options):
+        return
+    if _unprivileged_vassal(inst, cat):
+        return  # not root: uWSGI cannot change the group anyway
+    uids = [d for d in candidates(inst, cat, "uid") if d is not None]
+    if not uids or any(d.unresolved for d in uids):
+        return
+    d = uids[0]
+    value = d.effective
+    if value == "root" or (is_a_number(value) and atoi(value).value == 0):
+        return  # staying root (or UW122's case)
+    yield self.diagnostic(
+        d.key_span,
+        f"`{d.key} = {shown(value)}` without `gid`: started as root, uWSGI switches the user "
+        "but never calls setgid(), so the processes keep group root (gid 0) and the "
+        "supplementary groups they started with, and the files they create belong to group "
+        "root; add `gid` (the user's group)",
+    )
+
+
+def _listen(inst: Instance, ctx: RuleContext) -> Iterator[tuple[Directive, int]]:
+    """The effective `listen` and its lowest possible value, when every possible value is
+    above the old limit."""
+    values: list[tuple[Directive, int]] = []
+    for d in candidates(inst, ctx.catalog, "listen"):
+        if d is None:
+            return  # default 100
+        if any(s in d.value for s in _EXPANSIONS):
+            return  # IMMEDIATE: never expanded, read as 0 (UW111's case)
+        values.append((d, atoi(d.value).value))
+    if values and all(n > SOMAXCONN_OLD for _, n in values):
+        yield values[0][0], min(n for _, n in values)
+
+
+_LISTEN_FAILS = (
+    "uWSGI refuses to bind every socket with \"Listen queue size is greater than the system "
+    "max net.core.somaxconn\" and exits"
+)
+
+
+@rule(
+    "UW124",
+    "listen-above-somaxconn",
+    Severity.ERROR,
+    "`listen` above 4096, the default `net.core.somaxconn`: uWSGI exits unless it is raised.",
+)
+def check_listen(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for d, lowest in _listen(inst, ctx):
+        if lowest <= SOMAXCONN_NEW:
+            continue
+        n = atoi(d.value).value
+        yield self.diagnostic(
+            d.value_span,
+            f"`listen` ({n}) is above net.core.somaxconn on a default Linux ({SOMAXCONN_NEW} "
+            f"since 5.4, {SOMAXCONN_OLD} before): {_LISTEN_FAILS}, unless the host sets "
+            f"`sysctl net.core.somaxconn` to at least {n}; lower `listen` or raise the sysctl "
+            "wherever this config runs",
+        )
+
+
+@rule(
+    "UW125",
+    "listen-above-old-somaxconn",
+    Severity.WARNING,
+    "`listen` above 128, the default `net.core.somaxconn` before Linux 5.4.",
+)
+def check_listen_old(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    for d, lowest in _listen(inst, ctx):
+        if lowest > SOMAXCONN_NEW:
+            continue
+        n = atoi(d.value).value
+        yield self.diagnostic(
+            d.value_span,
+            f"`listen` ({n}) is above {SOMAXCONN_OLD}, the default net.core.somaxconn before "
+            f"Linux 5.4 (RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; {SOMAXCONN_NEW} "
+            f"since): there {_LISTEN_FAILS}; raise `sysctl net.core.somaxconn` to at least "
+            f"{n} on such hosts, or keep `listen` at {SOMAXCONN_OLD} or below",
+        )

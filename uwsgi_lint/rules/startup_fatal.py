@@ -1,0 +1,164 @@
+"""UW113/UW114: what makes uWSGI refuse a config while reading it, and nested logic blocks.
+
+uWSGI has no nesting of config-logic blocks (``core/config.c: add_exported_option_do()``):
+an opener inside a block is fatal when the outer condition holds ("recursive logic in
+options is not supported"); when it does not hold, the inner opener is dropped and the
+inner closer ends the OUTER block, so the rest of it is applied unconditionally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance, logic_openers
+from ..model import Block, ConfigFile, Directive, Span
+from ..readers.common import CLOSERS
+from . import Rule, RuleContext, rule
+from .placeholders import where
+
+RECURSIVE = "recursive logic"
+ELSE = "else"  # uWSGI 2.1: ends the block like a closer, then opens the opposite one
+
+
+@rule(
+    "UW113",
+    "refused-at-startup",
+    Severity.ERROR,
+    "Something uWSGI refuses while reading the config: it exits before starting.",
+)
+def check_fatal(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    seen: set[tuple[Span, str]] = set()
+    for p in inst.problems:
+        # missing includes and include cycles have codes of their own (UW020, UW021)
+        if p.code != "uwsgi-fatal" or p.message.startswith(RECURSIVE):
+            continue
+        if (p.span, p.message) in seen:
+            continue
+        seen.add((p.span, p.message))
+        message = p.message
+        if message.startswith("you cannot use"):
+            message += " (uWSGI exits); use `set` to give an option a value, or another name"
+        elif message.startswith("invalid placeholder"):
+            message += ": uWSGI exits; write `name=value`"
+        elif "crashes" not in message:
+            message += ", so uWSGI exits at start-up"
+        yield self.diagnostic(p.span, message)
+
+
+def _files(inst: Instance) -> Iterator[ConfigFile]:
+    seen: set[str] = set()
+    for cfg in inst.files:
+        if cfg.path not in seen:
+            seen.add(cfg.path)
+            yield cfg
+
+
+def _used_sections(inst: Instance) -> set[tuple[str, str]]:
+    return {(d.file, d.section) for d in inst.options}
+
+
+@rule(
+    "UW114",
+    "nested-logic-block",
+    Severity.ERROR,
+    "An `if-*`/`for` block inside another: uWSGI exits, or the inner `endif` ends the outer block.",
+)
+def check_nested(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    openers = logic_openers(ctx.catalog)
+    # 2.1's `else` closes the block before it opens its own: no nesting (the expander
+    # does not model that yet, so its problem for `else` is ignored here)
+    fatal = {
+        p.span
+        for p in inst.problems
+        if p.message.startswith(RECURSIVE) and not p.message.endswith("(option = else)")
+    }
+    # a fatal opener whose outer condition is undecided here: uWSGI may or may not exit
+    undecided = {d.span for i, d in enumerate(inst.options) if i in inst.conditional}
+    used = _used_sections(inst)
+    reported: set[Span] = set()
+    for cfg in _files(inst):
+        for sec in cfg.sections:
+            if (cfg.path, sec.name) not in used:
+                continue
+            for item in sec.items:
+                if not isinstance(item, Block):
+                    continue
+                for d in item.body:
+                    if d.key not in openers or d.key == ELSE:
+                        continue
+                    reported.add(d.span)
+                    yield _nested(self, item, d.span, d.key, sec.items, fatal - undecided)
+    for span in sorted(fatal - reported - undecided, key=lambda s: (s.file, s.start)):
+        yield self.diagnostic(
+            span,
+            "uWSGI exits: 'recursive logic in options is not supported': this block opens "
+            "inside another one that is still open (a block left open at the end of a file "
+            "carries on into the next config read)",
+        )
+
+
+def _nested(
+    self: Rule,
+    outer: Block,
+    span: Span,
+    key: str,
+    items: list[Directive | Block],
+    fatal: set[Span],
+) -> Diagnostic:
+    o = outer.opener
+    here = span.file
+    related = [Related(f"the outer `{o.key}` block opens here", o.span)]
+    if span in fatal:
+        return self.diagnostic(
+            span,
+            f"`{key}` inside the `{o.key} = {o.value}` block ({where(o.span, here)}): the outer "
+            "condition holds, so uWSGI exits with 'recursive logic in options is not "
+            "supported'; uWSGI has no nested blocks: combine the conditions or split them",
+            tuple(related),
+        )
+    holds = "has an item" if o.key.startswith("for") else "holds"
+    closer = outer.closer
+    if closer is None:
+        rest = "and the outer block is never closed"
+    else:
+        related.append(Related("this closer ends the OUTER block", closer.span))
+        after = _rest_of_outer(items, outer)
+        if after is not None:
+            rest = (
+                f"and its closer ({where(closer.span, here)}) ends the OUTER block, so "
+                f"{after} applied whatever the outer condition"
+            )
+        else:
+            rest = f"and its closer ({where(closer.span, here)}) ends the OUTER block"
+    return self.diagnostic(
+        span,
+        f"uWSGI has no nested blocks: when `{o.key} = {o.value}` ({where(o.span, here)}) "
+        f"{holds}, this `{key}` makes uWSGI exit with 'recursive logic in options is not "
+        f"supported'; when it does not, this line is dropped {rest}; combine the conditions "
+        "or split "
+        "them into separate blocks",
+        tuple(related),
+    )
+
+
+def _rest_of_outer(items: list[Directive | Block], outer: Block) -> str | None:
+    """The lines after the inner closer up to the stray closer meant for the outer block."""
+    after = False
+    lines: list[int] = []
+    for item in items:
+        if item is outer:
+            after = True
+            continue
+        if not after:
+            continue
+        if isinstance(item, Block):
+            break
+        if item.key in CLOSERS:
+            break
+        lines.append(item.span.start.line)
+    if not lines:
+        return None
+    if len(lines) == 1:
+        return f"line {lines[0]} is"
+    return f"lines {lines[0]}-{lines[-1]} are"
