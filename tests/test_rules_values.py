@@ -457,3 +457,24 @@ def test_obsolete_options(tmp_path: Path) -> None:
     assert found[1][3] == (
         "`die-on-term` is deprecated in uWSGI 2.1-dev: in uWSGI 2.1 SIGTERM always shuts the "
         "instance down, and `die-on-term` only prints a deprecation warning; remove the line")
+
+
+def test_emperor_defaults_and_forced_values(tmp_path: Path) -> None:
+    (tmp_path / "vassals").mkdir()
+    write(tmp_path, "emperor.ini", (
+        "[uwsgi]\nemperor = %d/vassals\nvassals-include = %d/inject.ini\n"
+        "vassal-set = harakiri=30\n"))
+    write(tmp_path, "inject.ini", "[uwsgi]\nidle = 60\n")
+    app = write(tmp_path, "vassals/app.ini", "[uwsgi]\nidle = 20\nharakiri = 60\n")
+    report = lint([str(tmp_path / "emperor.ini"), str(app)])
+    found = [(d.span.file, d.span.start.line, d.message) for d in report.diagnostics
+             if d.code == "UW112"]
+    assert found == [(str(app), 2, (
+        f"`idle = 20` never takes effect: the Emperor's `vassals-include = {tmp_path}//"
+        "inject.ini` is read after this file, so its `idle = 60` (inject.ini line 2) wins"))]
+
+
+def test_values_set_with_set_are_checked(tmp_path: Path) -> None:
+    text = "[uwsgi]\nset = master=n\nset = processes=four\n"
+    found = findings(tmp_path, "a.ini", text, "UW102", "UW103")
+    assert lines(found) == [("UW102", 2, 7), ("UW103", 3, 7)]

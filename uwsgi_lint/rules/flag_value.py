@@ -87,7 +87,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         value = d.effective
         if opt.value_kind in FLAG_KINDS:
-            if inline_comment(value) is not None:
+            if inline_comment(d.value) is not None:
                 continue  # UW105 says what the comment does to the flag
             message = flag_message(d, value)
         elif opt.handler == LOG_DATE_HANDLER:

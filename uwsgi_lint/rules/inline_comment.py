@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..catalog import Option
 from ..diagnostics import Diagnostic, Severity
 from ..expand import Instance
-from ..model import Directive, Format
+from ..model import Format
 from ..values import (
     NUMBER_KINDS,
     flag_is_on,
@@ -46,13 +46,13 @@ def free_text(opt: Option) -> bool:
     )
 
 
-def consequence(opt: Option, d: Directive, value: str, cut: str) -> str:
+def consequence(opt: Option, key: str, value: str, cut: str) -> str:
     """What the comment does to the value uWSGI uses."""
     kind = opt.value_kind or ""
     if kind in FLAG_KINDS:
         if not flag_is_on(cut) or looks_off(cut):
-            return f"so `{d.key}` is on, not off"
-        return f"`{d.key}` is still on"
+            return f"so `{key}` is on, not off"
+        return f"`{key}` is still on"
     if kind in NUMBER_KINDS:
         got = read_number(kind, value).value
         if got == read_number(kind, cut).value:
@@ -69,21 +69,38 @@ def consequence(opt: Option, d: Directive, value: str, cut: str) -> str:
 )
 def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     for _, d in unique_entries(inst):
+        if d.note.startswith("from "):
+            continue  # added by `set = name=value`: reported at that line, as written
         opt = ctx.catalog.get(d.key)
         if opt is None or free_text(opt):
             continue
-        value = d.effective
+        # as written: a comment that a placeholder brings in is reported where it is written
+        value = d.value
         at = inline_comment(value)
         if at is None or (d.format is Format.YAML and value[at] == "#"):
             continue
+        key, target = d.key, opt
+        if opt.value_kind == "assignment":
+            key, eq, rest = value.partition("=")
+            target_opt = ctx.catalog.get(key)
+            if not eq or at < len(key) + 1:
+                continue
+            if target_opt is not None and free_text(target_opt):
+                continue
+            target = target_opt or opt
+            value, at = rest, at - len(key) - 1
         cut = value[:at].rstrip(" \t")
         if not cut:
             continue
         comment = value[at:]
-        span = value_subspan(d, at, len(d.value)) if d.value == value else d.value_span
+        if key == d.key and d.effective.endswith(comment):
+            value = d.effective  # what the handler gets, placeholders expanded
+            cut = value[: len(value) - len(comment)].rstrip(" \t")
+        start = len(d.value) - len(comment)
+        span = value_subspan(d, start, len(d.value)) if d.value.endswith(comment) else None
         yield self.diagnostic(
-            span,
+            span or d.value_span,
             f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
-            f"`{d.key}` value and {consequence(opt, d, value, cut)}; put the comment on a "
-            "line of its own",
+            f"`{key}` value and {consequence(target, key, value, cut)}; put the comment on "
+            "a line of its own",
         )

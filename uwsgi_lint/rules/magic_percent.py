@@ -176,9 +176,10 @@ def _lost(raw: str, at: int, fmt: Format, start: int) -> tuple[str, str] | None:
         line += 1
     if not lines:
         return None
+    joined = " and ".join(lines) + (" become" if len(lines) > 1 else " becomes")
     if not lost:
-        return " and ".join(lines), ""
-    return " and ".join(lines), "uWSGI never sees " + " or ".join(lost)
+        return joined, ""
+    return joined, "uWSGI never sees " + " or ".join(lost)
 
 
 @rule(
@@ -194,7 +195,11 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
         raw = d.raw_value
         _, breaks = scan(raw, False)
         start = d.value_span.start.line
+        covered = -1
         for at in breaks:
+            if at < covered:
+                continue  # a later link of a chain this report already covers
+            covered = at + 2 + sum(len(line) + 1 for line in swallowed(raw, at))
             got = _lost(raw, at, d.format, start)
             if got is None:
                 continue
@@ -202,7 +207,7 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             yield self.diagnostic(
                 d.value_span,
                 f"the `%` at the end of line {_line_of(start, raw, at)} is a magic variable "
-                f"that eats the line break: {joined} becomes part of the `{d.key}` value "
+                f"that eats the line break: {joined} part of the `{d.key}` value "
                 f"(`{shown(d.value)}`){'; ' + lost if lost else ''}; write `%%` for a "
                 "literal percent sign",
             )
@@ -222,7 +227,7 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             yield self.diagnostic(
                 c.span,
                 f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
-                f"becomes part of the comment and {lost}; write `%%` for a literal percent sign",
+                f"part of the comment and {lost}; write `%%` for a literal percent sign",
             )
 
 

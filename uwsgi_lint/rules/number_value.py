@@ -127,7 +127,7 @@ def check_misread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
         if opt is None or opt.value_kind not in NUMBER_KINDS:
             continue
         value = d.effective
-        if _skip(opt, d, value) or inline_comment(value) is not None:
+        if _skip(opt, d, value) or inline_comment(d.value) is not None:
             continue  # UW105 reports a comment and the number it leaves
         if opt.handler == SET_INT and atoi(value).value < 0:
             continue  # UW104

@@ -44,6 +44,7 @@ def meaning(opt: Option, value: str) -> object:
 # what the Emperor adds around a vassal: defaults the vassal file overrides on purpose, and
 # files read after it (their values win over the vassal's own)
 EMPEROR_DEFAULTS = frozenset({"vassal-set", "vassals-set", "vassals-include-before"})
+WHERE = "\0where\0"  # filled in per reported line
 EMPEROR_AFTER = frozenset({"vassals-include", "vassals-inherit", "vassals-inherit-before"})
 
 
@@ -120,13 +121,13 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
         if forced is not None:
             how = (
                 f"the Emperor's `{forced}` is read after this file, so its "
-                f"`{last.key} = {shown(last.effective)}` ({{where}}) wins"
+                f"`{last.key} = {shown(last.effective)}` ({WHERE}) wins"
             )
             own = [d for d in earlier if emperor_kind(d, EMPEROR_AFTER) is None]
         else:
             how = (
                 f"`inherit = {target}` is applied after everything else, so its "
-                f"`{last.key} = {shown(last.effective)}` ({{where}}) wins"
+                f"`{last.key} = {shown(last.effective)}` ({WHERE}) wins"
             )
             own = [d for d in earlier if inherited(d) is None]
         for a in own:
@@ -136,7 +137,7 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
             yield self.diagnostic(
                 a.key_span,
                 f"`{a.key} = {shown(a.effective)}` never takes effect: "
-                + how.format(where=where(last.span, a.file))
+                + how.replace(WHERE, where(last.span, a.file))
                 + alias,
                 (Related(f"the `{last.key}` that wins", last.span),),
             )
