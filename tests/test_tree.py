@@ -217,3 +217,29 @@ def test_unreadable_vassal_does_not_stop_the_others(tmp_path: Path, n: int) -> N
     write(tmp_path, "vassals/bad.json", "{")
     report = lint([str(emperor)])
     assert sorted(d.code for d in report.diagnostics) == ["UW001"] + ["UW101"] * n
+
+
+def test_snippets_found_in_a_directory_are_checked_only_where_included(tmp_path: Path) -> None:
+    write(tmp_path, "snippets/base.ini", "[uwsgi]\nchdir = %(appdir)\n")
+    write(tmp_path, "apps/app.ini", "[uwsgi]\nappdir = /srv/app\nini = %d../snippets/base.ini\n")
+    report = lint([str(tmp_path)])
+    assert report.diagnostics == [], report.diagnostics
+    named = lint([str(tmp_path / "snippets" / "base.ini")])
+    assert [d.code for d in named.diagnostics] == ["UW108"]
+
+
+def test_nested_includes_across_formats(tmp_path: Path) -> None:
+    write(tmp_path, "c.json", '{"uwsgi": {"harakiri": 30, "yaml": "%dd.yml"}}')
+    write(tmp_path, "d.yml", "uwsgi:\n  max-requests: 100\n  xml: %de.xml\n")
+    write(tmp_path, "e.xml", "<uwsgi><processes>3</processes></uwsgi>")
+    write(tmp_path, "b.yaml", "uwsgi:\n  master: true\n  json: %dc.json\n")
+    app = write(tmp_path, "app.ini", "[uwsgi]\nyaml = %db.yaml\nvacuum = true\n")
+    [inst] = tree([app])
+    assert [k for k, _ in expanded(inst)] == [
+        "yaml", "master", "json", "harakiri", "yaml", "max-requests", "xml", "processes",
+        "vacuum"]
+    processes = inst.options[7]
+    assert (Path(processes.file).name, processes.span.start.line) == ("e.xml", 1)
+    assert [o.kind for o in processes.origin] == ["yaml", "json", "yaml", "xml"]
+    report = lint([str(app)])
+    assert report.diagnostics == []

@@ -110,10 +110,10 @@ def _show(args: argparse.Namespace) -> int:
     from .expand import Assumptions
     from .render import show
 
-    files, missing = targets(list(args.paths), _walk(args))
+    files, missing, explicit = targets(list(args.paths), _walk(args))
     errors: list[str] = []
     assume = Assumptions(version=args.target_version, yaml_reader=args.yaml_reader)
-    instances = assemble(files, assume, errors)
+    instances = assemble(files, assume, errors, explicit)
     _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
     for d in missing:
         print(f"uwsgi-lint: {d.span.file}: {d.message}", file=sys.stderr)

@@ -220,11 +220,16 @@ def tree_dirs(paths: Iterable[str]) -> list[str]:
 
 
 def assemble(
-    paths: Sequence[str], assume: Assumptions, errors: list[str] | None = None
+    paths: Sequence[str],
+    assume: Assumptions,
+    errors: list[str] | None = None,
+    explicit: frozenset[str] = frozenset(),
 ) -> list[Instance]:
     """Instances for ``paths``: Emperors with their vassals attached, every vassal read as
-    its Emperor starts it, and the other files on their own.  A bug met while reading one
-    file is recorded in ``errors`` and that file is left out."""
+    its Emperor starts it, and the other files on their own -- except snippets: a file
+    that another instance includes is checked as part of it, not alone, unless it is in
+    ``explicit`` (named on the command line).  A bug met while reading one file is
+    recorded in ``errors`` and that file is left out."""
     catalog = load_catalog(assume.version)
     errors = errors if errors is not None else []
     own: dict[str, Instance] = {}  # realpath\0path -> the file read on its own
@@ -258,8 +263,17 @@ def assemble(
                 governed.add(real)
                 if is_emperor(v) and not _governs_itself(v):
                     todo.append(v)
-    # a file that an Emperor starts is checked as its Emperor starts it, not on its own
-    dropped = {id(i) for k, i in own.items() if k.split("\0")[0] in governed}
+    # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
+    # a snippet is checked in the instances that include it
+    included = {
+        os.path.realpath(f.path) for i in [*own.values(), *started] for f in i.files[1:]
+    } - {os.path.realpath(i.root.path) for i in own.values() if i.role == "emperor"}
+    dropped = {
+        id(i)
+        for k, i in own.items()
+        if k.split("\0")[0] in governed
+        or (k.split("\0")[0] in included and k.split("\0", 1)[1] not in explicit)
+    }
     kept = [i for i in own.values() if id(i) not in dropped]
     for v in started:
         if v.emperor is not None and id(v.emperor) in dropped:

@@ -30,9 +30,11 @@ class Report:
     errors: list[str] = field(default_factory=list)  # internal errors, one line each
 
 
-def targets(paths: list[str], walk: Walk | None = None) -> tuple[list[str], list[Diagnostic]]:
+def targets(
+    paths: list[str], walk: Walk | None = None
+) -> tuple[list[str], list[Diagnostic], frozenset[str]]:
     """The files to check: files named as they are, uWSGI configs found under directories,
-    and a UW001 finding for each path that does not exist."""
+    a UW001 finding for each path that does not exist, and the files named explicitly."""
     from .rules.unreadable import check as unreadable
 
     walk = walk or Walk()
@@ -49,16 +51,17 @@ def targets(paths: list[str], walk: Walk | None = None) -> tuple[list[str], list
         )
         for p in found.missing
     ]
-    return [f.path for f in found.found], missing
+    explicit = frozenset(f.path for f in found.found if f.explicit)
+    return [f.path for f in found.found], missing, explicit
 
 
 def lint(paths: list[str], assume: Assumptions | None = None, walk: Walk | None = None) -> Report:
     assume = assume or Assumptions()
     ctx = RuleContext(load_catalog(assume.version), assume)
     rules = all_rules()
-    files, missing = targets(paths, walk)
+    files, missing, explicit = targets(paths, walk)
     report = Report(diagnostics=missing)
-    instances = assemble(files, assume, report.errors)
+    instances = assemble(files, assume, report.errors, explicit)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_section(f)[0]) for f in files})
     seen: set[tuple[str, Span, str]] = set()
