@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from uwsgi_lint.expand import build_instance
+
 from .helpers import expanded, instance, write
 
 
@@ -132,3 +136,13 @@ def test_inherit_overrides_and_is_not_expanded(tmp_path: Path) -> None:
     assert expanded(inst) == [
         ("inherit", "base.ini"), ("processes", "2"), ("x", "1"), ("processes", "8"),
         ("log", "%(x)")]
+
+
+def test_colon_section_rereads_the_last_ini_given_by_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "conf/app.ini", "[uwsgi]\nini = :base\n[base]\nmaster = 1\n")
+    monkeypatch.chdir(tmp_path)
+    inst = build_instance("conf/app.ini")
+    assert expanded(inst) == [("ini", ":base"), ("master", "1")]
+    assert inst.problems == []

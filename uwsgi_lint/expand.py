@@ -168,7 +168,7 @@ class _Builder:
             if fmt is None:
                 return self.fatal(by, f"uWSGI cannot load '{arg}': unknown config suffix")
         if name == "" and fmt is Format.INI and self.last_ini:
-            name = self.last_ini
+            name = path = self.last_ini  # `ini = :section`: the last INI file read
         path = os.path.abspath(path or os.path.join(self.cwd, name))
         if by is not None and len(self.stack) >= MAX_INCLUDE_DEPTH:
             return self.fatal(
@@ -179,6 +179,10 @@ class _Builder:
                 by, f"'{arg}' includes itself (uWSGI recurses until it crashes)", INCLUDE_CYCLE
             )
         beside = self._beside(by, name, path)
+        if by is not None and os.path.isabs(name) and not os.path.isdir(os.path.dirname(path)):
+            # a deployment path (/etc/uwsgi/...) whose directory this machine does not have
+            self.unread.append(Unread(by, arg, f"{os.path.dirname(path)} is not on this machine"))
+            return None
         if by is not None and not os.path.exists(path):
             self.unread.append(Unread(by, arg, "file not found"))
             hint = f"; it exists next to this file: write %d{name}" if beside else ""
@@ -193,7 +197,7 @@ class _Builder:
                 f"uWSGI reads {path} (relative to its working directory {self.cwd}), not "
                 f"{beside} next to this file; write %d{name} to mean that one"), by.span))
         if fmt is Format.INI:
-            self.last_ini = name
+            self.last_ini = path
         cfg = read_file(
             path,
             openers=self.openers,
