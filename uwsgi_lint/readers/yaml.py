@@ -375,9 +375,24 @@ def _line_span(exp: Expanded, line: _Line) -> Span:
 def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
     """Read ``exp`` as the embedded reader does; ``section`` is the one uWSGI is asked for."""
     cfg = _parse_embedded(exp, openers, section)
-    if _pyyaml() is not None:
+    if not _plain(exp.text) and _pyyaml() is not None:
         _compare(cfg, _parse_libyaml(exp, openers, section), LIBYAML_BUILD)
     return cfg
+
+
+# a line both readers read the same way: a comment, a blank, a top-level `key:`, or an
+# indented `key: value` whose value has nothing YAML would treat specially
+_PLAIN_LINE = re.compile(
+    r"[ ]*(?:#.*)?|[A-Za-z0-9_.-]+:"
+    r"|[ ]+[A-Za-z0-9_.-]+:[ ]+[^\s'\"#&*!|>{}\[\]%@`,?:-](?:[^\t'\"#:]|:(?! ))*"
+)
+
+
+def _plain(text: str) -> bool:
+    """Whether every line is plain enough that libyaml cannot read it differently."""
+    if "\t" in text or "\r" in text or "\ufeff" in text:
+        return False
+    return all(_PLAIN_LINE.fullmatch(line) for line in text.split("\n"))
 
 
 def _parse_embedded(exp: Expanded, openers: frozenset[str], section: str) -> ConfigFile:
