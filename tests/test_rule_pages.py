@@ -95,3 +95,12 @@ def test_good_examples_stay_silent(rule: Rule, tmp_path: Path) -> None:
     for i, case in enumerate(cases):
         found = lint_case(case, tmp_path / f"good{i}")
         assert found == [], f"{case[0][0]} good example of {rule.code}"
+
+
+def test_rule_index_is_generated_from_the_registry() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rule_index.py"),
+                             "--check"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, "rules/README.md is stale: run scripts/gen_rule_index.py"
