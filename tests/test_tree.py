@@ -243,3 +243,17 @@ def test_nested_includes_across_formats(tmp_path: Path) -> None:
     assert [o.kind for o in processes.origin] == ["yaml", "json", "yaml", "xml"]
     report = lint([str(app)])
     assert report.diagnostics == []
+
+
+def test_files_the_emperor_never_starts_and_link_owners(tmp_path: Path) -> None:
+    write(tmp_path, "vassals/a.ini", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "vassals/b.INI", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "vassals/a.ini~", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "real/c.ini", "[uwsgi]\nmaster = 1\n")
+    (tmp_path / "vassals" / "c.ini").symlink_to(tmp_path / "real" / "c.ini")
+    emperor = write(tmp_path, "emperor.ini", "[uwsgi]\nemperor = %dvassals\n")
+    insts = by_name(tree([emperor]))
+    [monitor] = insts["emperor.ini"].monitors
+    assert [Path(p).name for p in monitor.ignored] == ["a.ini~", "b.INI"]
+    assert insts["c.ini"].link_owner == (os.getuid(), os.getgid())
+    assert insts["a.ini"].link_owner is None

@@ -103,13 +103,14 @@ def _monitor(
         if mapped is not None:
             mapped_from = base
             path = mapped if kind == "dir" else os.path.join(mapped, rest)
+    ignored: list[str] = []
     if kind == "dir":
         exists = os.path.isdir(path)
-        files = _directory_vassals(path, extra, nofollow) if exists else []
+        files = _directory_vassals(path, extra, nofollow, ignored) if exists else []
     else:
         files = [p for p in sorted(globmod.glob(path)) if _valid(p, extra, nofollow)]
         exists = bool(files)
-    return Monitor(d, kind, path, exists, mapped_from, files)
+    return Monitor(d, kind, path, exists, mapped_from, files, ignored)
 
 
 def _split_glob(pattern: str) -> tuple[str, str]:
@@ -134,16 +135,22 @@ def _valid(path: str, extra: tuple[str, ...], nofollow: bool) -> bool:
     return stat.S_ISREG(st.st_mode) or (nofollow and stat.S_ISLNK(st.st_mode))
 
 
-def _directory_vassals(directory: str, extra: tuple[str, ...], nofollow: bool) -> list[str]:
+def _directory_vassals(
+    directory: str, extra: tuple[str, ...], nofollow: bool, ignored: list[str]
+) -> list[str]:
+    """The files a directory monitor starts; the other plain files go to ``ignored``."""
     try:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return [
-        os.path.join(directory, n)
-        for n in names
-        if len(n) < 0xFF and _valid(os.path.join(directory, n), extra, nofollow)
-    ]
+    found = []
+    for n in names:
+        path = os.path.join(directory, n)
+        if len(n) < 0xFF and _valid(path, extra, nofollow):
+            found.append(path)
+        elif os.path.isfile(path) or os.path.islink(path):
+            ignored.append(path)
+    return found
 
 
 def _argv(emperor: Instance, catalog: Catalog, name: str, key: str) -> list[Directive]:
@@ -193,6 +200,12 @@ def vassal(path: str, monitor: Monitor, emperor: Instance, assume: Assumptions) 
     inst.emperor = emperor
     inst.monitor = monitor
     inst.owner = _owner(path, emperor, catalog)
+    if os.path.islink(path):
+        try:
+            st = os.lstat(path)
+            inst.link_owner = (st.st_uid, st.st_gid)
+        except OSError:
+            pass
     return inst
 
 

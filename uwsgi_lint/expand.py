@@ -71,6 +71,8 @@ class Monitor:
     exists: bool  # the directory (dir) exists here; for glob: it matched something
     mapped_from: str | None = None  # an absolute path not on this machine, found in the tree
     vassals: list[str] = field(default_factory=list)
+    # files in a watched directory that the Emperor never starts (suffix, case, type)
+    ignored: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -92,7 +94,8 @@ class Instance:
     role: str = "standalone"
     emperor: Instance | None = None
     monitor: Monitor | None = None
-    owner: tuple[int, int] | None = None
+    owner: tuple[int, int] | None = None  # (uid, gid) the Emperor sees for the file
+    link_owner: tuple[int, int] | None = None  # the symlink's own owner, when it is one
     monitors: list[Monitor] = field(default_factory=list)
     vassals: list[Instance] = field(default_factory=list)
     cwd: str = ""
