@@ -478,3 +478,11 @@ def test_values_set_with_set_are_checked(tmp_path: Path) -> None:
     text = "[uwsgi]\nset = master=n\nset = processes=four\n"
     found = findings(tmp_path, "a.ini", text, "UW102", "UW103")
     assert lines(found) == [("UW102", 2, 7), ("UW103", 3, 7)]
+
+
+def test_repeated_chmod_socket_shifts_its_digits(tmp_path: Path) -> None:
+    path = tmp_path / "a.ini"
+    path.write_text("[uwsgi]\nchmod-socket = 664\nchmod-socket = 600\n")
+    [d] = [d for d in lint([str(path)]).diagnostics if d.code == "UW112"]
+    assert d.span.start.line == 3
+    assert "the socket gets mode 4600, not 600" in d.message

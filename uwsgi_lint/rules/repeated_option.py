@@ -144,6 +144,9 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
         earlier = [d for d in earlier if all(d is not o for o in own)]
         if not earlier:
             return
+    if opt.handler == "uwsgi_opt_chmod_socket":
+        yield _chmod_shifted(self, [*earlier, last])
+        return
     keys = {d.key for d in earlier} - {last.key}
     alias = ""
     if keys:
@@ -156,6 +159,24 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
         f"`{last.key}` is set more than once and only the last value takes effect: this "
         f"`{shown(last.effective)}` replaces {replaced}{alias}",
         tuple(Related(f"`{d.key}` set earlier here, overridden", d.span) for d in earlier),
+    )
+
+
+def _chmod_shifted(self: Rule, entries: list[Directive]) -> Diagnostic:
+    """``uwsgi_opt_chmod_socket`` shifts each value into the previous one instead of
+    replacing it; chmod() keeps the low 12 bits, so earlier digits become special bits."""
+    mode = 0
+    for d in entries:
+        if len(d.effective) == 3 and all("0" <= c <= "7" for c in d.effective):
+            mode = (mode << 9) + int(d.effective, 8)
+    last = entries[-1]
+    return self.diagnostic(
+        last.key_span,
+        f"`{last.key}` is set more than once and uWSGI does not replace the earlier value: "
+        f"it appends the digits, so the socket gets mode {mode & 0o7777:04o}, not "
+        f"{last.effective} (the earlier digits turn into setuid/setgid/sticky bits); keep one "
+        "line",
+        tuple(Related(f"`{d.key}` set earlier here", d.span) for d in entries[:-1]),
     )
 
 
