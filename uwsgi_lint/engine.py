@@ -66,11 +66,15 @@ def lint(paths: list[str], assume: Assumptions | None = None, walk: Walk | None 
     report.files = sorted(roots | {os.path.abspath(split_section(f)[0]) for f in files})
     seen: set[tuple[str, Span, str]] = set()
     for inst in instances:
-        try:
-            found = [d for r in rules for d in r.check(inst, ctx)]
-        except Exception as exc:  # contain any bug to the instance it happened on
-            report.errors.append(f"{inst.root.path}: internal error: {type(exc).__name__}: {exc}")
-            continue
+        found: list[Diagnostic] = []
+        for r in rules:
+            try:
+                found.extend(r.check(inst, ctx))
+            except Exception as exc:  # contain a bug to the rule and file it happened on
+                report.errors.append(
+                    f"{inst.root.path}: internal error in {r.code} ({r.name}): "
+                    f"{type(exc).__name__}: {exc}"
+                )
         chains = origin_chains(inst)
         for d in found:
             key = (d.code, d.span, d.message)
