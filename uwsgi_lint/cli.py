@@ -14,6 +14,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .engine import Walk
+    from .expand import Assumptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -53,6 +54,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         "are checked (default: .)",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--container",
+        action="store_true",
+        help="the configs run inside containers: running as root there is not reported",
+    )
     p.add_argument(
         "--max-depth",
         type=int,
@@ -107,19 +113,25 @@ def _write(text: str) -> None:
 def _show(args: argparse.Namespace) -> int:
     from .context import assemble
     from .engine import targets
-    from .expand import Assumptions
     from .render import show
 
     files, missing, explicit = targets(list(args.paths), _walk(args))
     errors: list[str] = []
-    assume = Assumptions(version=args.target_version, yaml_reader=args.yaml_reader)
-    instances = assemble(files, assume, errors, explicit)
+    instances = assemble(files, _assume(args), errors, explicit)
     _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
     for d in missing:
         print(f"uwsgi-lint: {d.span.file}: {d.message}", file=sys.stderr)
     for line in errors:
         print(f"uwsgi-lint: {line}", file=sys.stderr)
     return EXIT_ERROR if errors or missing else EXIT_CLEAN
+
+
+def _assume(args: argparse.Namespace) -> Assumptions:
+    from .expand import Assumptions
+
+    return Assumptions(
+        version=args.target_version, yaml_reader=args.yaml_reader, container=args.container
+    )
 
 
 def _walk(args: argparse.Namespace) -> Walk:
@@ -130,13 +142,8 @@ def _walk(args: argparse.Namespace) -> Walk:
 
 def _run(args: argparse.Namespace) -> int:
     from .engine import lint
-    from .expand import Assumptions
 
-    report = lint(
-        list(args.paths),
-        Assumptions(version=args.target_version, yaml_reader=args.yaml_reader),
-        _walk(args),
-    )
+    report = lint(list(args.paths), _assume(args), _walk(args))
     if args.format == "json":
         from .render.json import render
     else:

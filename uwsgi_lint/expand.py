@@ -50,6 +50,7 @@ class Assumptions:
     reloading: bool = False
     yaml_reader: str = "embedded"
     version: str = "2.0"
+    container: bool = False  # the instances run inside containers (root there is contained)
 
 
 @dataclass(frozen=True, slots=True)
