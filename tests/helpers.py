@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from uwsgi_lint.engine import lint
 from uwsgi_lint.expand import Assumptions, Instance, build_instance
 from uwsgi_lint.magic import Host, file_table, substitute
 from uwsgi_lint.model import ConfigFile, Directive
@@ -48,3 +49,25 @@ def where(d: Directive) -> tuple[int, int, int, int]:
 
 def substituted(path: Path, text: str, host: Host | None = None) -> str:
     return substitute(text, file_table(str(path), str(path), "", host or Host()), str(path)).text
+
+
+Finding = tuple[str, int, int, str]  # (code, line, column, message)
+
+
+def findings(
+    tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
+) -> list[Finding]:
+    """``(code, line, column, message)`` of the given rules for one file."""
+    path = write(tmp_path, name, text)
+    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
+    assert report.errors == []
+    return [
+        (d.code, d.span.start.line, d.span.start.column, d.message)
+        for d in report.diagnostics
+        if d.code in codes
+    ]
+
+
+def positions(found: list[Finding]) -> list[tuple[str, int, int]]:
+    """The (code, line, column) of each finding."""
+    return [(c, line, col) for c, line, col, _ in found]

@@ -5,31 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
 
-from .helpers import write
+from .helpers import Finding, write
+from .helpers import findings as rule_findings
+from .helpers import positions as where
 
-Finding = tuple[str, int, int, str]
 CODES = ("UW401", "UW402", "UW403", "UW404", "UW405", "UW406")
 
 
 def findings(
-    tmp_path: Path, name: str, text: str, *codes: str, **assume: object
+    tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
 ) -> list[Finding]:
-    """``(code, line, column, message)`` of the given rules (default: all cheaper rules)."""
-    path = write(tmp_path, name, text)
-    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
-    assert report.errors == []
-    wanted = codes or CODES
-    return [
-        (d.code, d.span.start.line, d.span.start.column, d.message)
-        for d in report.diagnostics
-        if d.code in wanted
-    ]
+    """The findings of ``codes`` (default: every cheaper rule) for one file."""
+    return rule_findings(tmp_path, name, text, *(codes or CODES), **assume)
 
-
-def where(found: list[Finding]) -> list[tuple[str, int, int]]:
-    return [(c, line, col) for c, line, col, _ in found]
 
 
 # -- UW401 cheaper-not-below-processes ----------------------------------------------------

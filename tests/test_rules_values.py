@@ -7,30 +7,9 @@ from pathlib import Path
 import pytest
 
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
 
-from .helpers import write
-
-Finding = tuple[str, int, int, str]
-
-
-def findings(
-    tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
-) -> list[Finding]:
-    """``(code, line, column, message)`` of the given rules for one file."""
-    path = write(tmp_path, name, text)
-    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
-    assert report.errors == []
-    return [
-        (d.code, d.span.start.line, d.span.start.column, d.message)
-        for d in report.diagnostics
-        if d.code in codes
-    ]
-
-
-def lines(found: list[Finding]) -> list[tuple[str, int, int]]:
-    return [(c, line, col) for c, line, col, _ in found]
-
+from .helpers import findings, write
+from .helpers import positions as lines
 
 # -- UW102 flag-value-reads-as-on ---------------------------------------------------------
 
