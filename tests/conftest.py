@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,15 @@ ORACLE_BIN = ORACLE_HOME / ".venv" / "bin" / "uwsgi"
 ORACLE_LIBYAML_BIN = ORACLE_HOME / ".venv-libyaml" / "bin" / "uwsgi"
 
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent (plain clone)")
+
+
+def run_oracle(path: Path, *extra: str) -> dict[str, Any]:
+    """What the real uWSGI makes of ``path`` (``uwsgi-oracle`` JSON), e.g. with
+    ``--section NAME``, ``--libyaml`` or ``--no-strict``."""
+    out = subprocess.run([str(ORACLE), str(path), *extra], capture_output=True, text=True,
+                         timeout=120, check=False)
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
 
 
 def corpus_files() -> list[Path]:

@@ -9,7 +9,6 @@ instance uwsgi-lint builds, under the same environment, working directory and ho
 from __future__ import annotations
 
 import grp
-import json
 import os
 import pwd
 import socket
@@ -24,7 +23,7 @@ from uwsgi_lint.expand import Assumptions, build_instance
 from uwsgi_lint.magic import Host
 from uwsgi_lint.model import Format
 
-from .conftest import CORPUS, ORACLE, ORACLE_BIN, corpus_files, needs_shared
+from .conftest import CORPUS, ORACLE, ORACLE_BIN, corpus_files, needs_shared, run_oracle
 
 pytestmark = [needs_shared, pytest.mark.oracle]
 
@@ -33,14 +32,6 @@ FORMATS = {"xml": Format.XML, "yml": Format.YAML, "yaml": Format.YAML, "json": F
 
 # corpus files whose expanded list legitimately differs, with the reason
 EXCEPTIONS: dict[str, str] = {}
-
-
-def run_oracle(path: Path, *extra: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [str(ORACLE), str(path), *extra], capture_output=True, text=True, timeout=120
-    )
-    result: dict[str, Any] = json.loads(out.stdout)
-    return result
 
 
 @pytest.fixture(scope="module")

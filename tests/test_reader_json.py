@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from uwsgi_lint.model import Block, ConfigFile, Format, Span
 from uwsgi_lint.readers import json as reader
 from uwsgi_lint.source import decode, identity
 
-from .conftest import ORACLE, ORACLE_BIN
+from .conftest import ORACLE, ORACLE_BIN, run_oracle
 
 OPENERS = frozenset({"if-env", "for", "if-exists", "if-opt"})
 
@@ -319,13 +317,6 @@ FIXTURES = {
 }
 
 
-def run_oracle(path: Path, section: str | None) -> dict[str, object]:
-    cmd = [str(ORACLE), str(path), "--no-strict"] + (["--section", section] if section else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize(
     ("name", "section"), [(n, None) for n in sorted(FIXTURES)] + [("magic.json", "other")]
@@ -335,7 +326,7 @@ def test_against_real_uwsgi(name: str, section: str | None, tmp_path: Path) -> N
         pytest.skip("uwsgi-oracle binary not built")
     path = tmp_path / name
     path.write_text(FIXTURES[name])
-    oracle = run_oracle(path, section)
+    oracle = run_oracle(path, "--no-strict", *(["--section", section] if section else []))
     table = file_table(str(path), str(path), section or "", Host())
     cfg = reader.parse(substitute(FIXTURES[name], table, str(path)), OPENERS, section or "uwsgi")
     if oracle["ok"]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -16,6 +14,8 @@ from uwsgi_lint.magic import Host, file_table, substitute
 from uwsgi_lint.model import ConfigFile, Span
 from uwsgi_lint.readers import yaml as reader
 from uwsgi_lint.source import decode, identity
+
+from .conftest import ORACLE, ORACLE_BIN, ORACLE_LIBYAML_BIN, SHARED, run_oracle
 
 OPENERS = frozenset({"if-env", "for"})
 Reader = Callable[..., ConfigFile]
@@ -457,13 +457,7 @@ def test_deep_flow_nesting_is_cut_short() -> None:
 
 # --- the real uWSGI ------------------------------------------------------------------------
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-ORACLE = SHARED / "tools" / "oracle" / "uwsgi-oracle"
-HOME = Path(os.environ.get("UWSGI_ORACLE_HOME", Path.home() / ".cache" / "uwsgi-oracle"))
-BINARIES = {
-    reader.parse: HOME / ".venv" / "bin" / "uwsgi",
-    reader.parse_libyaml: HOME / ".venv-libyaml" / "bin" / "uwsgi",
-}
+BINARIES = {reader.parse: ORACLE_BIN, reader.parse_libyaml: ORACLE_LIBYAML_BIN}
 
 FIXTURES = {
     "row22.yml": "uwsgi:\n  master: true\n  env:\n    - A=1\n    - B=2\n  socket: /x\n",
@@ -476,13 +470,6 @@ FIXTURES = {
 }
 
 
-def run_oracle(path: Path, libyaml: bool) -> dict[str, object]:
-    cmd = [str(ORACLE), str(path)] + (["--libyaml"] if libyaml else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 @BOTH
@@ -491,7 +478,7 @@ def test_against_real_uwsgi(read: Reader, name: str, tmp_path: Path) -> None:
         pytest.skip("uwsgi-oracle binary not built")
     path = tmp_path / name
     path.write_bytes(FIXTURES[name].encode())
-    oracle = run_oracle(path, read is reader.parse_libyaml)
+    oracle = run_oracle(path, *(["--libyaml"] if read is reader.parse_libyaml else []))
     exp = substitute(FIXTURES[name], file_table(str(path), str(path), "", Host()), str(path))
     cfg = read(exp, OPENERS, "uwsgi")
     if oracle["ok"]:
