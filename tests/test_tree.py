@@ -257,3 +257,9 @@ def test_files_the_emperor_never_starts_and_link_owners(tmp_path: Path) -> None:
     assert [Path(p).name for p in monitor.ignored] == ["a.ini~", "b.INI"]
     assert insts["c.ini"].link_owner == (os.getuid(), os.getgid())
     assert insts["a.ini"].link_owner is None
+
+
+def test_a_file_that_includes_its_own_section_is_still_checked(tmp_path: Path) -> None:
+    write(tmp_path, "app.ini", "[uwsgi]\nini = :base\n[base]\nprocesess = 2\n")
+    report = lint([str(tmp_path)])
+    assert [d.code for d in report.diagnostics] == ["UW101"]

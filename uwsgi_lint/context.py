@@ -279,7 +279,10 @@ def assemble(
     # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
     # a snippet is checked in the instances that include it
     included = {
-        os.path.realpath(f.path) for i in [*own.values(), *started] for f in i.files[1:]
+        real
+        for i in [*own.values(), *started]
+        for f in i.files[1:]
+        if (real := os.path.realpath(f.path)) != os.path.realpath(i.root.path)
     } - {os.path.realpath(i.root.path) for i in own.values() if i.role == "emperor"}
     dropped = {
         id(i)
