@@ -92,7 +92,8 @@ def test_ini_section_asked_by_name(tmp_path: Path) -> None:
     report = lint([f"{path}:prod"])
     assert [(d.code, d.span.start.line) for d in report.diagnostics] == [("UW002", 1)]
     assert "no `[prod]` section" in report.diagnostics[0].message
-    assert lint([str(path)]).diagnostics == []
+    # the exposure rules (UW5xx) judge `socket = :3031` itself (tests/test_rules_exposure.py)
+    assert [d for d in lint([str(path)]).diagnostics if not d.code.startswith("UW5")] == []
 
 
 def test_yaml_without_the_section(tmp_path: Path) -> None:

@@ -263,3 +263,12 @@ def test_a_file_that_includes_its_own_section_is_still_checked(tmp_path: Path) -
     write(tmp_path, "app.ini", "[uwsgi]\nini = :base\n[base]\nprocesess = 2\n")
     report = lint([str(tmp_path)])
     assert [d.code for d in report.diagnostics] == ["UW101"]
+
+
+def test_a_monitor_naming_one_file_governs_that_file(tmp_path: Path) -> None:
+    write(tmp_path, "foo.ini", "[uwsgi]\nmaster = 1\n")
+    emperor = write(tmp_path, "emperor.ini", "[uwsgi]\nemperor = %dfoo.ini\n")
+    insts = by_name(tree([emperor]))
+    [monitor] = insts["emperor.ini"].monitors
+    assert (monitor.kind, [Path(p).name for p in monitor.vassals]) == ("glob", ["foo.ini"])
+    assert insts["foo.ini"].role == "vassal"

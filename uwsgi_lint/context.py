@@ -96,6 +96,8 @@ def _monitor(
     kind = "glob" if scheme == "glob" or _GLOB_CHARS & set(value) else "dir"
     if scheme == "dir":
         kind = "dir"
+    elif kind == "dir" and os.path.isfile(path):
+        kind = "glob"  # glob() of an existing file names that file: the glob monitor
     mapped_from = None
     base, rest = (path, "") if kind == "dir" else _split_glob(path)
     if not os.path.isdir(base) and os.path.isabs(value):

@@ -172,7 +172,9 @@ def logic_kind(d: Directive) -> str | None:
 
 
 def shown(value: str, limit: int = 60) -> str:
-    """A value as a message shows it: control characters escaped, long values cut."""
+    """A value as a message shows it: control characters escaped, long values cut, and
+    secrets (``DB_PASSWORD=...``, ``user:password@``) masked (``mask_text``)."""
+    value = mask_text(value)
     text = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -234,3 +236,123 @@ def switched_on(kind: str | None, value: str) -> bool:
     if kind in NUMBER_KINDS:
         return read_number(kind or "int", value).value != 0
     return flag_is_on(value)
+
+
+# -- helpers for the exposure rules (UW501-UW529) and `show` ----------------------------
+
+MASK = "********"
+# words that make a variable or placeholder name a secret's (whole words of the name)
+_SECRET_WORDS = frozenset(
+    {"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN",
+     "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATEKEY"}
+)
+_SECRET_PARTS = ("PASSWORD", "PASSWD", "SECRET")  # also inside a word: DBPASSWORD
+# a last word that makes the name about a secret rather than the secret itself
+_NOT_SECRET_LAST = frozenset(
+    {"FILE", "FILES", "PATH", "DIR", "URL", "URI", "ID", "NAME", "USER", "USERNAME",
+     "LENGTH", "LEN", "TTL", "TIMEOUT", "EXPIRY", "EXPIRE", "EXPIRES", "EXPIRATION", "AGE",
+     "LIFETIME", "ALGORITHM", "ALGORITHMS", "ALG", "HEADER", "FIELD", "PREFIX", "SUFFIX",
+     "ENABLED", "ENABLE", "DISABLED", "DISABLE", "BACKEND", "BACKENDS", "TYPE", "HOST",
+     "PORT", "REQUIRED", "MIN", "MAX", "COUNT", "SIZE", "LOCATION", "MODE", "FORMAT",
+     "CLASS", "MODULE", "ROTATION", "VERSION", "ENDPOINT", "DOMAIN", "SERVER", "ISSUER",
+     "AUDIENCE", "SCOPE", "SCOPES", "REGION", "METHOD", "HASHER", "HASHERS", "VALIDATORS",
+     "POLICY", "COMMAND", "CMD", "PROVIDER", "STORE", "ENGINE"}
+)
+_NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_REFERENCE = re.compile(r"[$@%]\(")
+# values that stand for a secret rather than being one: templates and stand-ins
+_TEMPLATE = re.compile(r"\{\{|\{%|\$\{|^\$[A-Za-z_]|^<.*>$|^%%.*%%$|^@\w+@$|^__\w+__$")
+_STAND_IN = re.compile(
+    r"(x+|\*+|\.+|-+|_+|#+|\?+|change[-_ ]?(it|me|this)\S*|replace[-_ ]?(it|me|this)\S*|"
+    r"your[-_ ]?\S*|todo|fixme|tbd|dummy|example|sample|placeholder|none|null|nil|empty|"
+    r"false|true|yes|no|on|off|0|1|secret|password|passwd|token|key|test|testing|redacted|"
+    r"masked|hidden|not[-_ ]?set|unset|default)",
+    re.IGNORECASE,
+)
+# scheme://user:password@host: the password part
+_URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@")
+# NAME=value inside free text (a command line, a hook): the value up to a blank or ;,&
+_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=([^\s;,&'\"]+)")
+# a basicauth route action with an inline user:password (not an htpasswd file)
+BASICAUTH = re.compile(r"\bbasicauth(?:-next)?:[^,]*,([^:,]+):(.+)$")
+ASSIGNING_KEYS = ("env", "ienv", "set", "set-placeholder", "set-ph", "vassal-set",
+                  "vassals-set")
+
+
+def secret_name(name: str) -> bool:
+    """Whether an environment variable or placeholder called ``name`` holds a secret:
+    ``DB_PASSWORD``, ``SECRET_KEY``, ``API_TOKEN``, ``stripeKey`` -- not ``PWD`` alone,
+    ``SECRET_KEY_FILE`` or ``TOKEN_TTL``."""
+    words = [w.upper() for w in _NAME_WORDS.split(name.strip()) if w]
+    if not words or words[-1] in _NOT_SECRET_LAST:
+        return False
+    if words == ["PWD"]:
+        return False  # the shell's working directory
+    if any(w in _SECRET_WORDS for w in words):
+        return True
+    if any(part in w for w in words for part in _SECRET_PARTS):
+        return True
+    return len(words) > 1 and words[-1] == "KEY"
+
+
+def literal_secret(value: str) -> bool:
+    """Whether ``value`` is a secret written out, not a reference (``$(ENV)``, ``@(file)``,
+    ``%(name)``), a template (``{{ x }}``, ``${X}``) or a stand-in (``changeme``, ``xxx``)."""
+    v = value.strip().strip("\"'").strip()
+    if not v or _REFERENCE.search(v) or _TEMPLATE.search(v):
+        return False
+    return _STAND_IN.fullmatch(v) is None
+
+
+def url_password(value: str) -> tuple[int, int] | None:
+    """Where a literal password sits in a ``scheme://user:password@host`` URL of ``value``."""
+    for m in _URL_PASSWORD.finditer(value):
+        if literal_secret(m.group(1)):
+            return m.span(1)
+    return None
+
+
+def mask_text(text: str) -> str:
+    """``text`` with the values of secret-named ``NAME=value`` pairs and the passwords of
+    ``scheme://user:password@`` URLs replaced by ``********``."""
+
+    def assignment(m: re.Match[str]) -> str:
+        return f"{m.group(1)}={MASK}" if secret_name(m.group(1)) else m.group(0)
+
+    text = _URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), text)
+    auth = BASICAUTH.search(text)
+    if auth is not None and literal_secret(auth.group(2)):
+        text = text[: auth.start(2)] + MASK + text[auth.end(2) :]
+    return _ASSIGNMENT.sub(assignment, text)
+
+
+def masked(key: str, value: str, option: bool = False) -> str:
+    """A value as it may be shown: the whole value of a secret-named placeholder (a key
+    that is not an ``option``), the value of ``env = SECRET_NAME=...`` and URL passwords
+    masked (``mask_text``)."""
+    if not option and value.strip() and secret_name(key):
+        return MASK
+    name, eq, rest = value.partition("=")
+    if eq and key in ASSIGNING_KEYS and rest.strip() and secret_name(name):
+        return f"{name}={MASK}"
+    if key == "legion":  # name addr weight algo:secret
+        fields = value.split(" ")
+        words = [f for f in fields if f]
+        if len(words) >= 4 and ":" in words[3]:
+            algo = words[3].partition(":")[0]
+            return value.replace(words[3], f"{algo}:{MASK}", 1)
+    return mask_text(value)
+
+
+_PLACEHOLDER_REF = re.compile(r"%\(([^()\s]+)\)")
+
+
+def secret_placeholders(entries: list[tuple[str, str]]) -> frozenset[str]:
+    """Placeholders whose value ends up in a secret: the ``%(name)`` read by an
+    ``env = SECRET_NAME=...%(name)...`` among these ``(key, value)`` entries."""
+    out: set[str] = set()
+    for key, value in entries:
+        name, eq, rest = value.partition("=")
+        if eq and key in ASSIGNING_KEYS and secret_name(name):
+            out.update(_PLACEHOLDER_REF.findall(rest))
+    return frozenset(out)

@@ -8,7 +8,9 @@ import os
 from typing import Any
 
 from .. import __version__
+from ..catalog import load_catalog
 from ..expand import Instance
+from ..values import MASK, mask_text, masked, secret_placeholders
 from . import display_path
 
 
@@ -16,6 +18,21 @@ def _escape(value: str) -> str:
     return value.encode("unicode_escape", "backslashreplace").decode("ascii") if any(
         c < " " or c == "\x7f" for c in value
     ) else value
+
+
+def _known(key: str) -> bool:
+    return key in load_catalog("2.0") or key in load_catalog("2.1")
+
+
+def _values(inst: Instance) -> list[str]:
+    """Each option's value as shown: secrets masked (``values.masked``), never printed,
+    and so are the placeholders a secret takes its value from."""
+    hidden = secret_placeholders([(d.key, d.value) for d in inst.options])
+    return [
+        MASK if d.key in hidden and not _known(d.key) and d.effective.strip()
+        else masked(d.key, d.effective, option=_known(d.key))
+        for d in inst.options
+    ]
 
 
 def _title(inst: Instance) -> str:
@@ -32,19 +49,23 @@ def render_text(instances: list[Instance]) -> str:
     for inst in instances:
         out.append(f"; {_title(inst)}")
         out.append("[uwsgi]")
-        width = max((len(d.key) + len(_escape(d.effective)) for d in inst.options), default=0)
+        values = _values(inst)
+        width = max(
+            (len(d.key) + len(_escape(v)) for d, v in zip(inst.options, values, strict=True)),
+            default=0,
+        )
         for i, d in enumerate(inst.options):
-            line = f"{d.key} = {_escape(d.effective)}"
+            line = f"{d.key} = {_escape(values[i])}"
             where = f"{display_path(d.file)}:{d.span.start.line}"
             notes = []
             if i in inst.conditional:
                 notes.append("if its condition holds")
             if d.unresolved:
-                notes.append("unresolved: " + ", ".join(d.unresolved))
+                notes.append("unresolved: " + mask_text(", ".join(d.unresolved)))
             extra = f" ({'; '.join(notes)})" if notes else ""
             out.append(f"{line.ljust(min(width + 3, 60))} ; {where}{extra}")
         for u in inst.unread:
-            out.append(f"; not read: {u.target} ({u.reason})")
+            out.append(f"; not read: {mask_text(u.target)} ({u.reason})")
         out.append("")
     return "\n".join(out)
 
@@ -62,15 +83,15 @@ def document(instances: list[Instance]) -> dict[str, Any]:
                 "options": [
                     {
                         "key": d.key,
-                        "value": d.effective,
+                        "value": value,
                         "filename": os.path.abspath(d.file),
                         "location": {"line": d.span.start.line, "column": d.span.start.column},
                         "conditional": i in inst.conditional,
-                        "unresolved": list(d.unresolved),
+                        "unresolved": [mask_text(u) for u in d.unresolved],
                         "origin": [
                             {
                                 "kind": o.kind,
-                                "target": o.target,
+                                "target": mask_text(o.target),
                                 "filename": os.path.abspath(o.span.file),
                                 "location": {
                                     "line": o.span.start.line,
@@ -80,9 +101,11 @@ def document(instances: list[Instance]) -> dict[str, Any]:
                             for o in d.origin
                         ],
                     }
-                    for i, d in enumerate(inst.options)
+                    for i, (d, value) in enumerate(zip(inst.options, _values(inst), strict=True))
                 ],
-                "not_read": [{"target": u.target, "reason": u.reason} for u in inst.unread],
+                "not_read": [
+                    {"target": mask_text(u.target), "reason": u.reason} for u in inst.unread
+                ],
             }
             for inst in instances
         ],

@@ -1,0 +1,323 @@
+"""UW203-UW206: what an Emperor's monitors govern (``core/emperor.c:
+emperor_build_scanners()``, ``uwsgi_imperial_monitor_directory*()``,
+``uwsgi_emperor_is_valid()``).
+
+* A value with a registered ``scheme://`` uses that monitor.  ``pg://``, ``zmq://``,
+  ``mongodb(2)://`` and ``amqp://`` are plugins that no default build has: without the
+  plugin the value is globbed as a literal string and the Emperor governs nothing.
+* Otherwise ``glob(value, GLOB_MARK|GLOB_NOCHECK)``: one result ending in ``/`` (an
+  existing directory) -> the directory monitor, anything else -> the glob monitor.  A
+  directory that does not exist is thus a glob on a literal string: nothing, silently.
+  glibc's ``glob()`` drops the trailing ``/`` of a pattern that matches nothing, so a
+  missing ``dir/`` is no different (verified with uWSGI 2.0.31 on glibc 2.36); only an
+  explicit ``dir://`` reaches the directory monitor, whose init ``chdir()`` fails and
+  exits (``core/emperor.c`` line 1522), and with a master the master respawns the
+  Emperor in a tight loop.
+* The directory monitor starts only regular files (after ``stat()``) whose names end,
+  case-sensitively, in ``.xml .ini .yml .yaml .js .json`` or an
+  ``emperor-extra-extension``; the context records the other plain files as
+  ``Monitor.ignored``.
+
+Only monitors written relative to uWSGI's working directory or to the config (``%d``)
+are judged: an absolute path that the tree analysis did not find among the linted files
+names the server's file system, which this machine need not have.  A glob that matches
+nothing is not reported either: its files are started once they appear.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance, Monitor
+from ..model import Directive, Position, Span
+from ..values import flag_is_on, names_of, occurrences, shown
+from . import Rule, RuleContext, rule
+from .emperor_process import governs, master_switch
+from .unknown_option import loaded_plugins
+
+CORE_SCHEMES = ("dir", "glob")
+SUFFIXES = ", ".join(VASSAL_SUFFIXES)
+# names an editor, a package manager or a person leaves behind: never meant to run
+BACKUP_SUFFIXES = (
+    "~", ".bak", ".backup", ".bk", ".swp", ".swo", ".swx", ".orig", ".old", ".save",
+    ".sav", ".tmp", ".rej", ".dpkg-old", ".dpkg-new", ".dpkg-dist", ".dpkg-bak",
+    ".rpmnew", ".rpmsave", ".rpmorig", ".ucf-old", ".ucf-new", ".ucf-dist",
+)
+# names that say the file is not meant to be started (a template, a disabled vassal):
+# nothing to report
+INTENTIONAL_SUFFIXES = (
+    ".disabled", ".disable", ".off", ".example", ".sample", ".dist", ".template",
+    ".tpl", ".tmpl", ".j2", ".jinja", ".jinja2", ".in", ".skel", ".default",
+)
+# suffixes people give uWSGI configs that the Emperor does not start
+CONFIG_LIKE_SUFFIXES = (".conf", ".cfg", ".cnf", ".config", ".uwsgi", ".toml")
+_EXPANSIONS = ("$(", "%(", "@(")
+_FLAG_WORDS = re.compile(r"(?i)true|false|yes|no|on|off|1|0")
+
+
+def _written_relative(d: Directive) -> bool:
+    """Whether the monitor was written relative to uWSGI's working directory or to the
+    config (``%d``...), so that its existence can be judged from the linted tree.  A path
+    written absolute (``/etc/uwsgi/vassals``) names the server's file system: when the
+    tree analysis did not find it among the linted files, it is not judged here."""
+    raw = d.raw_value.strip().strip("\"'")
+    for scheme in ("dir://", "glob://"):
+        raw = raw.removeprefix(scheme)
+    if raw.startswith(_EXPANSIONS):
+        # `%(base)/vassals`: judged only when it lands next to the Emperor's config
+        here = os.path.dirname(os.path.abspath(d.file))
+        value = d.effective.split("://", 1)[-1]
+        return not os.path.isabs(value) or value.startswith(here + os.sep)
+    return not raw.startswith("/")
+
+
+def _cwd_known(d_value: str, emperor: Instance, ctx: RuleContext) -> bool:
+    """A relative monitor is resolved after the Emperor's ``chdir`` (unless
+    ``early-emperor``), which the tree does not follow: judge it only without one."""
+    if os.path.isabs(d_value):
+        return True
+    if not occurrences(emperor, ctx.catalog, "chdir"):
+        return True
+    early = occurrences(emperor, ctx.catalog, "early-emperor")
+    return bool(early) and flag_is_on(early[-1].effective)
+
+
+def _relative_note(value: str, emperor: Instance) -> str:
+    if os.path.isabs(value):
+        return ""
+    return (
+        " (a relative path: uWSGI resolves it against its working directory, here "
+        f"{emperor.cwd})"
+    )
+
+
+@rule(
+    "UW203",
+    "emperor-monitor-governs-nothing",
+    Severity.WARNING,
+    "An `emperor` monitor on a directory that does not exist or a scheme whose plugin is "
+    "not loaded: the Emperor silently governs nothing.",
+)
+def check_governs_nothing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    plugins = loaded_plugins(inst, ctx) | set(ctx.catalog.embedded_plugins)
+    only = len(inst.monitors) == 1
+    for m in inst.monitors:
+        message = _governs_nothing(m, inst, ctx, plugins)
+        if message is None:
+            continue
+        if only:
+            message += "; this Emperor has no other monitor, so it starts no vassal at all"
+        yield self.diagnostic(m.directive.value_span, message)
+
+
+def _governs_nothing(
+    m: Monitor, emperor: Instance, ctx: RuleContext, plugins: set[str]
+) -> str | None:
+    d = m.directive
+    value = d.effective
+    if d.unresolved or any(s in value for s in _EXPANSIONS) or not value.strip():
+        return None
+    scheme = value.partition("://")[0] if "://" in value else None
+    if scheme in PLUGIN_MONITORS:
+        plugin = PLUGIN_MONITORS[scheme]
+        if plugin in plugins:
+            return None
+        return (
+            f"the `{scheme}://` monitor comes from the {plugin} plugin, which the default "
+            f"uWSGI build does not include and this Emperor does not load (`plugins = "
+            f"{plugin}`): uWSGI then globs the value as a file name, finds nothing and "
+            "governs nothing, without an error"
+        )
+    if scheme is not None and scheme not in CORE_SCHEMES and re.fullmatch(r"[a-z0-9+.-]+",
+                                                                           scheme):
+        return (
+            f"uWSGI has no `{scheme}://` monitor (it knows `dir://`, `glob://` and the "
+            "plugin monitors `pg://`, `zmq://`, `mongodb://`, `amqp://`): it globs the "
+            "value as a file name, finds nothing and governs nothing, without an error"
+        )
+    if m.exists or m.mapped_from is not None or scheme == "dir":
+        return None  # dir:// on a missing directory exits instead: UW204
+    raw = value.split("://", 1)[1] if scheme == "glob" else value
+    if m.kind == "dir" and _FLAG_WORDS.fullmatch(raw.strip()):
+        return (
+            f"`emperor` takes a directory or a glob pattern, not a flag: uWSGI looks for "
+            f"vassal files named like `{shown(raw, 200)}` in its working directory, finds none "
+            "and governs nothing, without an error"
+        )
+    if not _cwd_known(raw, emperor, ctx):
+        return None
+    if m.kind == "glob":
+        return None  # a glob starts its files once they appear: an empty match is normal
+    if not _written_relative(d):
+        return None  # a server path (/etc/uwsgi/vassals) the linted tree does not hold
+    # kind "dir": no glob characters, and not an existing directory
+    target = m.target
+    if os.path.isfile(target) or target.endswith(VASSAL_SUFFIXES):
+        return None  # one file: uWSGI's glob monitor governs just it (or will, once there)
+    slash = ""
+    if raw.endswith("/"):
+        slash = (
+            " (the trailing `/` does not change that: glibc's glob() drops it for a path "
+            "that does not exist, so uWSGI still takes the glob monitor; only `dir://` "
+            "would make it exit)"
+        )
+    return (
+        f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, emperor)}: uWSGI "
+        f"falls back to globbing it as a file name, finds nothing and governs nothing, "
+        f"without an error{slash}"
+    )
+
+
+@rule(
+    "UW204",
+    "emperor-dir-monitor-missing",
+    Severity.ERROR,
+    "`emperor = dir://PATH` on a directory that does not exist: the Emperor exits at "
+    "start-up (a master respawns it in a loop).",
+)
+def check_dir_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    for m in inst.monitors:
+        d = m.directive
+        value = d.effective
+        if d.unresolved or not value.startswith("dir://") or m.exists:
+            continue
+        if m.mapped_from is not None or any(s in value for s in _EXPANSIONS):
+            continue
+        raw = value[len("dir://"):]
+        if not raw or not _cwd_known(raw, inst, ctx) or not _written_relative(d):
+            continue
+        if master_switch(inst, ctx) is None:
+            fate = "and, as this process is the Emperor, uWSGI exits with status 1"
+        else:
+            fate = (
+                "and the master respawns the Emperor at once, again and again (hundreds of "
+                "times a second), governing nothing"
+            )
+        yield self.diagnostic(
+            d.value_span,
+            f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, inst)}: the "
+            "`dir://` monitor chdir()s into it at start-up, logs \"chdir(): No such file or "
+            f"directory [core/emperor.c line 1522]\" and exits, {fate}",
+        )
+
+
+# -- files a directory monitor never starts -----------------------------------------------
+
+
+def _ignored(inst: Instance) -> Iterator[tuple[Monitor, str]]:
+    seen: set[str] = set()
+    for m in inst.monitors:
+        for path in m.ignored:
+            if path not in seen:
+                seen.add(path)
+                yield m, path
+
+
+def _at_start(path: str) -> Span:
+    return Span(path, Position(1, 1), Position(1, 1))
+
+
+def _watched_by(m: Monitor) -> tuple[Related, ...]:
+    return (Related("the Emperor watches this directory here", m.directive.span),)
+
+
+def _backup(name: str) -> bool:
+    if name.startswith(".#") or (name.startswith("#") and name.endswith("#")):
+        return True  # emacs lock and auto-save files
+    return name.endswith(BACKUP_SUFFIXES)
+
+
+def _dangling(path: str) -> str | None:
+    """The target of a symlink that points nowhere, when that is judged here."""
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return None
+    if os.path.isabs(target):
+        return None  # a link to a server path, which this machine need not have
+    return target
+
+
+def _extra_suffixes(inst: Instance, ctx: RuleContext) -> tuple[str, ...]:
+    names = names_of(ctx.catalog, "emperor-extra-extension")
+    return tuple(v for d in inst.options if d.key in names for v in d.effective.split())
+
+
+@rule(
+    "UW205",
+    "vassal-file-not-started",
+    Severity.WARNING,
+    "A config in a vassals directory that the Emperor never starts: a wrong-case or "
+    "unknown suffix, or a symlink to nothing.",
+)
+def check_not_started(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    extra = _extra_suffixes(inst, ctx)
+    accepted = SUFFIXES + (", " + ", ".join(extra) if extra else "")
+    for m, path in _ignored(inst):
+        name = os.path.basename(path)
+        lower = name.lower()
+        if _backup(name) or lower.endswith(INTENTIONAL_SUFFIXES):
+            continue
+        target = _dangling(path)
+        if target is not None:
+            if not name.endswith(VASSAL_SUFFIXES + extra):
+                continue
+            message = (
+                f"`{name}` is a symlink to `{shown(target, 200)}`, which does not exist: the "
+                "Emperor skips it at every scan (and stops its vassal if one was running); "
+                "fix the link or remove it"
+            )
+        elif name.endswith(VASSAL_SUFFIXES + extra):
+            continue  # ignored for another reason (a link to a server path, a long name)
+        elif any(lower.endswith(s.lower()) for s in VASSAL_SUFFIXES + extra):
+            suffix = next(s for s in VASSAL_SUFFIXES + extra if lower.endswith(s.lower()))
+            fixed = name[: -len(suffix)] + suffix
+            message = (
+                f"`{name}` is never started: the Emperor compares suffixes case-sensitively "
+                f"and accepts only {accepted}; rename it `{fixed}`"
+            )
+        elif lower.endswith(CONFIG_LIKE_SUFFIXES):
+            suffix = next(s for s in CONFIG_LIKE_SUFFIXES if lower.endswith(s))
+            fixed = name[: -len(suffix)] + ".ini"
+            message = (
+                f"`{name}` is never started: the Emperor only starts files ending in "
+                f"{accepted}; rename it (e.g. `{fixed}` for an INI config)"
+            )
+        else:
+            continue
+        yield self.diagnostic(_at_start(path), message, _watched_by(m))
+
+
+@rule(
+    "UW206",
+    "vassal-backup-file",
+    Severity.INFO,
+    "An editor or package-manager leftover (`app.ini~`, `.bak`, `.swp`, `.dpkg-old`) in a "
+    "vassals directory: never started, easy to mistake for a live vassal.",
+)
+def check_backup(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    for m, path in _ignored(inst):
+        name = os.path.basename(path)
+        if not _backup(name):
+            continue
+        yield self.diagnostic(
+            _at_start(path),
+            f"`{name}` looks like a backup or editor leftover: the Emperor never starts it "
+            f"(it starts only files ending in {SUFFIXES}), so whatever it holds is not "
+            "running; move it out of the vassals directory",
+            _watched_by(m),
+        )

@@ -1,0 +1,288 @@
+"""UW207-UW210: the Emperor's clocks (``core/emperor.c: emperor_loop()``,
+``uwsgi_emperor_blacklist_add()``, ``emperor_add()``; defaults from ``core/init.c``).
+
+* ``emperor-freq`` (s, default 3) is the poll timeout of the loop: 0 makes
+  ``epoll_wait()`` return at once, so the Emperor rescans its monitors in a busy loop
+  (verified: one core at 98 %).
+* Throttling (only for vassals that die before their first request, unless
+  ``emperor-no-blacklist``): the first penalty is ``emperor-throttle`` *microseconds*;
+  each further death adds ``emperor-throttle`` milliseconds while the penalty is below
+  ``emperor-max-throttle`` ms, and halves it once at or above (it is not a cap).  The
+  penalty is a C ``int`` of microseconds, and the comparison computes
+  ``emperor-max-throttle * 1000`` in ``int`` too.
+* ``emperor-curse-tolerance`` (s, default 30): a stopped vassal still alive that long is
+  SIGKILLed.  ``emperor-required-heartbeat`` (s, default 30): a vassal that has sent one
+  heartbeat and then none for longer is SIGKILLed; a vassal's ``heartbeat = N`` sends one
+  at most every N s, from idle workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import Catalog
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive
+from ..values import possible_numbers
+from . import Rule, RuleContext, rule
+from .emperor_process import decided_flag, governs
+
+FREQ, THROTTLE, MAX_THROTTLE = 3, 1000, 180_000  # core/init.c: uwsgi_init_default()
+HEARTBEAT, CURSE_TOLERANCE = 30, 30
+SLOW_FREQ = 60  # seconds: a new or touched vassal waits a minute or more
+SHOWN_DEATHS = 6
+
+
+def decided(
+    inst: Instance, catalog: Catalog, name: str, default: int
+) -> tuple[Directive | None, int] | None:
+    """The value of a numeric scalar when only one entry (or the default) can apply."""
+    found = possible_numbers(inst, catalog, name, default)
+    if found is None or len(found) != 1:
+        return None
+    return found[0]
+
+
+def _as_read(d: Directive, n: int) -> str:
+    """`key = value`, with how uWSGI reads it when the text is not that number."""
+    text = d.effective.strip()
+    if text == str(n):
+        return f"`{d.key} = {n}`"
+    return f"`{d.key} = {text}` (read as {n})"
+
+
+@rule(
+    "UW207",
+    "emperor-freq-out-of-range",
+    Severity.WARNING,
+    "`emperor-freq = 0` makes the Emperor spin on a CPU; a large one makes new and touched "
+    "vassal files wait minutes.",
+)
+def check_freq(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    found = decided(inst, ctx.catalog, "emperor-freq", FREQ)
+    if found is None:
+        return
+    d, n = found
+    if d is None:
+        return
+    if n == 0:
+        yield self.diagnostic(
+            d.value_span,
+            f"{_as_read(d, n)} is the Emperor's poll timeout in seconds: with 0 it never "
+            "waits and rescans its monitors in a busy loop, keeping a CPU core at 100 %; "
+            f"remove it (default {FREQ} s) or use 1 or more",
+        )
+    elif n >= SLOW_FREQ:
+        wait = f"{n // 60} minute{'s' if n >= 120 else ''}" if n % 60 == 0 else f"{n} s"
+        yield self.diagnostic(
+            d.value_span,
+            f"{_as_read(d, n)}: the Emperor scans its monitors only every {wait}, so a new "
+            "vassal file, a touched one (reload) or a removed one (stop) waits that long "
+            "to be noticed, and a throttled vassal is retried only at that pace; "
+            f"the default is {FREQ} s",
+        )
+
+
+# -- throttling ---------------------------------------------------------------------------
+
+
+def _i32(x: int) -> int:
+    return ((x + 2**31) % 2**32) - 2**31
+
+
+def penalties(throttle: int, max_throttle: int, deaths: int = SHOWN_DEATHS) -> list[int]:
+    """The wait (microseconds, never below 0) after each of the first ``deaths`` deaths of
+    an unloyal vassal, as ``uwsgi_emperor_blacklist_add()`` computes it in C ints."""
+    level = throttle
+    out = [level]
+    for _ in range(deaths - 1):
+        if level < _i32(max_throttle * 1000):
+            level = _i32(level + _i32(throttle * 1000))
+        else:
+            level = int(level / 2)  # C division truncates toward zero
+        out.append(level)
+    return [max(v, 0) for v in out]
+
+
+def _seconds(us: int) -> str:
+    s = us / 1_000_000
+    if s >= 100:
+        return f"{s:.0f} s"
+    return (f"{s:.3f}" if s >= 1 else f"{s:.6f}").rstrip("0").rstrip(".") + " s"
+
+
+def _sequence(throttle: int, max_throttle: int) -> str:
+    waits = ", ".join(_seconds(w) for w in penalties(throttle, max_throttle))
+    return f"the waits after its first {SHOWN_DEATHS} deaths are {waits}"
+
+
+def _setting(found: tuple[Directive | None, int], name: str) -> str:
+    d, n = found
+    return f"`{name}` ({n} ms, the default)" if d is None else f"`{d.key}` ({n} ms)"
+
+
+@rule(
+    "UW208",
+    "emperor-throttle-misread",
+    Severity.WARNING,
+    "`emperor-throttle`/`emperor-max-throttle` that are 0, in seconds instead of "
+    "milliseconds, inverted or too large: a failing vassal is barely throttled.",
+)
+def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst) or decided_flag(inst, ctx, "emperor-no-blacklist") is not False:
+        return
+    t_found = decided(inst, ctx.catalog, "emperor-throttle", THROTTLE)
+    m_found = decided(inst, ctx.catalog, "emperor-max-throttle", MAX_THROTTLE)
+    if t_found is None or m_found is None:
+        return
+    (td, t), (md, m) = t_found, m_found
+    who = "a vassal that keeps dying before it serves its first request"
+    how = (
+        "(the first penalty is `emperor-throttle` microseconds, each further death adds "
+        "`emperor-throttle` milliseconds, and at or above `emperor-max-throttle` the "
+        "penalty is halved, not capped)"
+    )
+    reported = False
+    if td is not None and t == 0:
+        reported = True
+        yield self.diagnostic(
+            td.value_span,
+            f"{_as_read(td, t)}: {who} gets no penalty at all and is respawned at every "
+            f"scan; remove it (default {THROTTLE} ms)",
+        )
+    elif td is not None and t < 100:
+        reported = True
+        yield self.diagnostic(
+            td.value_span,
+            f"{_as_read(td, t)} looks like seconds, but `emperor-throttle` is in "
+            f"milliseconds: {who} waits only {t} ms longer after each death; "
+            f"{_sequence(t, m)} {how}; write {t * 1000} for {t} s",
+        )
+    if md is not None and m == 0:
+        yield self.diagnostic(
+            md.value_span,
+            f"{_as_read(md, m)}: the penalty is at the maximum from the start and is "
+            f"halved at every death, so {who} is hardly throttled: {_sequence(t, m)} {how}; "
+            f"remove it (default {MAX_THROTTLE} ms, 3 minutes)",
+        )
+        return
+    if md is not None and m < 1000:
+        below = f", below {_setting(t_found, 'emperor-throttle')}" if m < t else ""
+        yield self.diagnostic(
+            md.value_span,
+            f"{_as_read(md, m)} looks like seconds, but `emperor-max-throttle` is in "
+            f"milliseconds ({m} ms{below}): {_sequence(t, m)} {how}; write {m * 1000} for "
+            f"{m} s",
+        )
+        return
+    if (m + t) * 1000 > 2**31 - 1 and (md is not None or td is not None):
+        d = md if md is not None else td
+        assert d is not None
+        yield self.diagnostic(
+            d.value_span,
+            f"{_setting(m_found, 'emperor-max-throttle')} with "
+            f"{_setting(t_found, 'emperor-throttle')} overflows the 32-bit count of "
+            "microseconds uWSGI keeps the penalty in (at most 2147 s, about 35 minutes): "
+            f"{_sequence(t, m)} {how}; keep `emperor-max-throttle` + `emperor-throttle` "
+            "below 2147483 ms",
+        )
+        return
+    if t > m and not reported:
+        d = td if td is not None else md
+        assert d is not None
+        other = md if d is td else td
+        yield self.diagnostic(
+            d.value_span,
+            f"{_setting(t_found, 'emperor-throttle')} is above "
+            f"{_setting(m_found, 'emperor-max-throttle')}: after the second death the "
+            f"penalty is already past the maximum and then swings up and down; "
+            f"{_sequence(t, m)} {how}; keep `emperor-throttle` well below "
+            "`emperor-max-throttle`",
+            (Related("set here", other.span),) if other is not None else (),
+        )
+
+
+@rule(
+    "UW209",
+    "emperor-curse-tolerance-misread",
+    Severity.WARNING,
+    "`emperor-curse-tolerance = 0` SIGKILLs stopping vassals at once; a value in the "
+    "thousands looks like milliseconds.",
+)
+def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    if not governs(inst):
+        return
+    found = decided(inst, ctx.catalog, "emperor-curse-tolerance", CURSE_TOLERANCE)
+    if found is None:
+        return
+    d, n = found
+    if d is None:
+        return
+    if n == 0:
+        yield self.diagnostic(
+            d.value_span,
+            f"{_as_read(d, n)}: a vassal that the Emperor stops (file removed, Emperor "
+            "shutting down) or that lost its way is SIGKILLed at the next pass of the loop, "
+            "with no time to finish its requests or run its shutdown; use the time a "
+            f"vassal needs to stop (default {CURSE_TOLERANCE} s)",
+        )
+    elif n >= 1000:
+        yield self.diagnostic(
+            d.value_span,
+            f"{_as_read(d, n)} is in seconds, not milliseconds: a stopped vassal that "
+            f"hangs is SIGKILLed only after {n // 60} minutes; write {max(n // 1000, 1)} "
+            f"for {max(n // 1000, 1)} s (default {CURSE_TOLERANCE} s)",
+        )
+
+
+# -- heartbeat ---------------------------------------------------------------------------
+
+
+@rule(
+    "UW210",
+    "vassal-heartbeat-not-below-required",
+    Severity.WARNING,
+    "A vassal `heartbeat` at or above its Emperor's `emperor-required-heartbeat` "
+    "(default 30 s): the Emperor SIGKILLs it again and again.",
+)
+def check_heartbeat(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    emperor = inst.emperor
+    if emperor is None or governs(inst):
+        return  # only a worker-running vassal sends heartbeats
+    mine = possible_numbers(inst, ctx.catalog, "heartbeat", 0)
+    needed = possible_numbers(emperor, ctx.catalog, "emperor-required-heartbeat", HEARTBEAT)
+    if mine is None or needed is None:
+        return
+    seen: set[object] = set()
+    for d, beat in mine:
+        if d is None or beat <= 0 or (d.file, d.loc.whole) in seen:
+            continue
+        if not all(beat >= req for _, req in needed):
+            continue
+        seen.add((d.file, d.loc.whole))
+        req = max(r for _, r in needed)
+        explicit = [r for r, _ in needed if r is not None]
+        if explicit:
+            limit = f"its Emperor's `emperor-required-heartbeat` ({req} s)"
+            related = tuple(
+                Related("the Emperor requires a heartbeat this often here", r.span)
+                for r in explicit
+            )
+        else:
+            limit = f"its Emperor's `emperor-required-heartbeat` ({req} s, the default)"
+            related = (Related(
+                f"the Emperor (emperor-required-heartbeat not set: {req} s)",
+                next(o for o in emperor.options if o.key == "emperor").span,
+            ),)
+        yield self.diagnostic(
+            d.value_span,
+            f"{_as_read(d, beat)} is not below {limit}: once the vassal has sent a "
+            f"heartbeat, the Emperor kills it with SIGKILL whenever more than {req} s pass "
+            f"without one (\"sent no heartbeat in last {req} seconds, brutally respawning "
+            f"it\"), and a heartbeat comes at best every {beat} s; use a `heartbeat` well "
+            f"below {req} (e.g. {max(req // 3, 1)})",
+            related,
+        )

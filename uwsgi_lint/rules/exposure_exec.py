@@ -1,0 +1,162 @@
+"""UW505, UW506: what a config runs or fetches when uWSGI starts.
+
+The hook options (``exec-*``, ``hook-*``, ``call-*``, ``mount-*``/``umount-*``, run by
+``core/hooks.c`` and ``core/utils.c: uwsgi_as_root()`` at the phase their name says) and
+plugins loaded from a path (``uwsgi_opt_load_plugin()``) are reported as information, so a
+reviewer sees every command in one list.  ``exec://`` config sources are left to UW022
+(include-not-checked), which already names the command on the same line; an ``http://``
+source gets a warning of its own: uWSGI fetches it over plain HTTP (``core/io.c:
+uwsgi_scheme_http()``), so whoever sits on the path writes the config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..catalog import Catalog, Option
+from ..diagnostics import Diagnostic, Severity
+from ..expand import Instance
+from ..values import mask_text, names_of, shown, unique_entries
+from . import Rule, RuleContext, rule
+
+FAMILIES = {
+    "exec-": "runs the shell command",
+    "hook-": "runs the hook",
+    "call-": "calls the C function",
+    "mount-": "mounts",
+    "umount-": "unmounts",
+}
+NOT_HOOKS = frozenset({"mount-check"})  # a mount-point check, not a hook phase
+# hook actions (core/hooks.c) that run or load code or mount file systems; the others
+# (mkdir, chmod, write, unix_signal ...) only touch files or the process
+RUNNING_HOOKS = frozenset(
+    {"exec", "safeexec", "call", "callret", "callint", "callintret", "rpc", "retryrpc",
+     "ffi", "tcc", "mount", "umount"}
+)
+PHASES = {
+    "asap": "as soon as the config is read, as the user uWSGI starts as (normally root)",
+    "pre-jail": "before jailing, as root",
+    "post-jail": "after jailing, as root",
+    "in-jail": "in the jail after initialization",
+    "as-root": "as root, just before privileges are dropped",
+    "as-user": "as the app user, after privileges are dropped",
+    "as-user-atexit": "before the app exits or reloads",
+    "pre-app": "before the app is loaded",
+    "post-app": "after the app is loaded",
+    "post-fork": "after each fork",
+    "accepting": "when each worker starts accepting requests",
+    "accepting1": "when the first worker starts accepting requests",
+    "accepting-once": "when each worker first starts accepting requests",
+    "accepting1-once": "when the first worker first starts accepting requests",
+    "master-start": "when the master starts",
+    "touch": "when the file it names is touched",
+    "emperor-start": "when the Emperor starts it",
+    "emperor-stop": "when the Emperor sends a stop message",
+    "emperor-reload": "when the Emperor sends a reload message",
+    "emperor-lost": "when the connection to the Emperor is lost",
+    "as-vassal": "in the Emperor's child, as root, before it execs each vassal",
+    "as-emperor": "in the Emperor after each vassal has started",
+    "as-mule": "in each mule",
+    "as-gateway": "in each gateway",
+}
+
+
+def hook_options(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    """Every hook-phase option: name -> (what it runs, when)."""
+    out: dict[str, tuple[str, str]] = {}
+    for name in catalog.names():
+        opt = catalog.get(name)
+        if opt is None or opt.value_kind != "list" or name in NOT_HOOKS:
+            continue
+        for prefix, what in FAMILIES.items():
+            if name.startswith(prefix):
+                phase = name[len(prefix) :]
+                base = re.sub(r"\d+$", "", phase)
+                when = PHASES.get(phase) or PHASES.get(base) or f"at the `{phase}` phase"
+                out[name] = (what, when)
+    return out
+
+
+def _hook_action(value: str) -> str:
+    """The action of a hook value: ``exec:cmd`` -> ``exec`` (``hook-touch``: ``file action``)."""
+    text = value.strip()
+    head = text.split(" ", 1)
+    if ":" not in head[0] and len(head) > 1:  # hook-touch = <file> <action>
+        text = head[1].strip()
+    return text.split(":", 1)[0].strip()
+
+
+def _plugin_paths(opt: Option, value: str) -> list[str]:
+    if opt.handler != "uwsgi_opt_load_plugin":
+        return []
+    return [p.strip() for p in value.split(",") if "/" in p]
+
+
+@rule(
+    "UW505",
+    "config-runs-commands",
+    Severity.INFO,
+    "A command, hook or plugin file the config runs or loads (`exec-*`, `hook-*`, "
+    "`plugins = /path/x.so`): listed for review.",
+)
+def check_commands(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    hooks = hook_options(cat)
+    for _, d in unique_entries(inst):
+        if d.key in hooks:
+            what, when = hooks[d.key]
+            value = d.effective
+            if not value.strip():
+                continue
+            if d.key.startswith("hook-") and _hook_action(value) not in RUNNING_HOOKS:
+                continue
+            yield self.diagnostic(
+                d.value_span,
+                f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}: review what it "
+                "runs, and keep every file it names writable only by root",
+            )
+            continue
+        opt = cat.get(d.key)
+        if opt is None:
+            continue
+        for path in _plugin_paths(opt, d.effective):
+            yield self.diagnostic(
+                d.value_span,
+                f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up, as the user "
+                "uWSGI starts as (normally root): whoever can write that file runs code there; "
+                "keep it and its directories writable only by root",
+            )
+
+
+@rule(
+    "UW506",
+    "config-over-plain-http",
+    Severity.WARNING,
+    "A config source fetched over plain `http://`: whoever is on the network path writes "
+    "the config.",
+)
+def check_http(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    seen: set[tuple[object, str]] = set()
+    for u in inst.unread:
+        target = u.target
+        inner = target[2:-1] if target.startswith("@(") else target
+        if not inner.startswith("http://") or (u.directive.span, target) in seen:
+            continue
+        seen.add((u.directive.span, target))
+        host = inner[len("http://") :].split("/", 1)[0]
+        d = u.directive
+        if target.startswith("@("):
+            what = f"choose the value of `{d.key}`"
+        elif d.key in names_of(ctx.catalog, "inherit"):
+            what = "substitute the options it inherits"
+        else:
+            what = "substitute the options it includes"
+        yield self.diagnostic(
+            d.span,
+            f"uWSGI fetches `{shown(mask_text(inner), 100)}` over plain HTTP at every start: "
+            f"anyone on the network path, or who can answer for `{host}`, can {what}, and "
+            "uWSGI applies them with the rights it starts with (`exec-*` and hooks included); "
+            "ship the config as a file with the deployment, or fetch and verify it before "
+            "uWSGI starts",
+        )

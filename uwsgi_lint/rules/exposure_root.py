@@ -1,0 +1,103 @@
+"""UW504: an instance that serves requests as root.
+
+Started as root, uWSGI drops privileges only when ``uid`` (or ``immediate-uid``) names
+another user (``core/utils.c: uwsgi_as_root()``); ``uid = root`` keeps root.  A vassal is
+not root when its Emperor runs in Tyrant mode (``setuid()`` to the vassal file's owner
+before exec) or when the Emperor itself dropped to another user before starting vassals
+(``uid`` in the Emperor config, ``core/uwsgi.c: uwsgi_start()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import Catalog
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive
+from ..values import atoi, candidates, is_a_number, shown
+from . import Rule, RuleContext, rule
+from .exposure_sockets import ROUTER_HANDLERS, SOCKET_HANDLERS
+from .startup_checks import _unprivileged_vassal
+
+
+def serving(inst: Instance, catalog: Catalog) -> Directive | None:
+    """The first socket or router the instance serves requests on."""
+    for d in inst.options:
+        opt = catalog.get(d.key)
+        if opt is not None and (opt.handler in SOCKET_HANDLERS or opt.handler in ROUTER_HANDLERS):
+            return d
+    return None
+
+
+def _keeps_root(d: Directive | None) -> bool | None:
+    """Whether a possible effective `uid` entry leaves the process root (``None``: the
+    option is not set); ``None`` is also returned for values that cannot be told here."""
+    if d is None:
+        return True
+    if d.unresolved:
+        return False
+    value = d.effective
+    if value == "root":
+        return True
+    if is_a_number(value) and atoi(value).value == 0:
+        return False  # `uid = 0` is looked up as a name and uWSGI exits: UW122's case
+    return False
+
+
+@rule(
+    "UW504",
+    "runs-as-root",
+    Severity.WARNING,
+    "An instance that serves requests with no `uid` (or `uid = root`): started as root, the "
+    "app runs as root.",
+)
+def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    if ctx.assume.container:
+        return
+    sock = serving(inst, cat)
+    if sock is None or _unprivileged_vassal(inst, cat):
+        return
+    uids = candidates(inst, cat, "uid") + [
+        d for d in candidates(inst, cat, "immediate-uid") if d is not None
+    ]
+    if not all(_keeps_root(d) for d in uids):
+        return
+    named = next((d for d in uids if d is not None), None)
+    related: list[Related] = []
+    emperor = inst.emperor if inst.role == "vassal" else None
+    if emperor is not None and inst.monitor is not None:
+        owner = ""
+        if inst.owner is not None and inst.owner[0] != 0:
+            owner = f" (uid {inst.owner[0]} for this file)"
+        started = " and its Emperor runs as root and starts it as root"
+        fix = (
+            "set `uid` and `gid` here, or turn on `emperor-tyrant` in the Emperor to run each "
+            f"vassal as its file's owner{owner}"
+        )
+        related.append(
+            Related("the Emperor starts this vassal as root", inst.monitor.directive.span)
+        )
+    else:
+        started = "; started as root (an init script, systemd without `User=`, sudo), it stays root"
+        fix = (
+            "set `uid` and `gid` to an unprivileged user, or run it as a vassal of a "
+            "Tyrant-mode Emperor (`emperor-tyrant`), which starts it as its file's owner"
+        )
+    if named is not None:
+        related.append(Related(f"the instance serves requests here (`{sock.key}`)", sock.span))
+        yield self.diagnostic(
+            named.value_span,
+            f"`{named.key} = {shown(named.effective)}` keeps root: the app serves requests as "
+            f"root, so any flaw in it runs code as root; {fix}",
+            tuple(related),
+        )
+        return
+    what = "vassal" if emperor is not None else "instance"
+    yield self.diagnostic(
+        sock.key_span,
+        f"no `uid`: this {what} serves requests (`{sock.key} = {shown(sock.effective)}`)"
+        f"{started}, so any flaw in the app runs code as root; {fix}",
+        tuple(related),
+    )

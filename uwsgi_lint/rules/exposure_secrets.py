@@ -1,0 +1,153 @@
+"""UW507: secrets written into a config.
+
+A config file travels: version control, backups, support tickets, ``uwsgi --show-config``.
+A password, key or token written in it (``env = DB_PASSWORD=...``, a placeholder such as
+``secret_key = ...``, ``scheme://user:password@host``, a ``legion`` key, a ``basicauth``
+route with ``user:password``) goes wherever the file goes.  Values taken from the
+environment (``$(NAME)``) or a file (``@(path)``), templates (``{{ x }}``, ``${X}``) and
+stand-ins (``changeme``) are not reported.  Messages never show the secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive, Span
+from ..values import (
+    BASICAUTH,
+    MASK,
+    literal_secret,
+    mask_text,
+    names_of,
+    secret_name,
+    unique_entries,
+    url_password,
+)
+from . import Rule, RuleContext, rule
+
+ASSIGNMENTS = ("env", "set", "set-placeholder", "vassal-set")
+_PLACEHOLDER = re.compile(r"%\(([^()\s]+)\)")
+_FROM_ENV = (
+    "read it from the environment (`{name}=$({name})`) or from a file only the app user "
+    "can read (`{name}=@(/etc/app/{file})`)"
+)
+
+
+def _fix(name: str) -> str:
+    return _FROM_ENV.format(name=name, file=name.lower())
+
+
+def _placeholder_def(inst: Instance, name: str) -> Directive | None:
+    """The entry ``%(name)`` reads: the first one with that key (``uwsgi_manage_placeholder``)."""
+    return next((d for d in inst.options if d.key == name), None)
+
+
+@rule(
+    "UW507",
+    "secret-in-config",
+    Severity.WARNING,
+    "A password, key or token written into the config (`env = DB_PASSWORD=...`): it goes "
+    "wherever the file goes.",
+)
+def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    assigning = {n for key in ASSIGNMENTS for n in names_of(cat, key)}
+    legion = names_of(cat, "legion")
+    routes = {n for n in cat.names() if "route" in n}
+    done: set[tuple[str, tuple[int, int]]] = set()
+
+    def once(d: Directive) -> bool:
+        where = (d.file, d.loc.whole)
+        if where in done:
+            return False
+        done.add(where)
+        return True
+
+    def report(d: Directive, span: Span, message: str,
+               related: tuple[Related, ...] = ()) -> Iterator[Diagnostic]:
+        if once(d):
+            yield self.diagnostic(span, message, related)
+
+    for _, d in unique_entries(inst):
+        value = d.value
+        if d.key in assigning:
+            name, eq, rest = value.partition("=")
+            name = name.strip()
+            if eq and secret_name(name):
+                if literal_secret(rest):
+                    yield from report(
+                        d, d.value_span,
+                        f"`{d.key}` writes the secret `{name}={MASK}` into the config: whoever "
+                        "reads this file (or its copies in version control and backups) has "
+                        f"it; {_fix(name)}",
+                    )
+                    continue
+                for m in _PLACEHOLDER.finditer(rest):
+                    src = _placeholder_def(inst, m.group(1))
+                    if src is None or src.key in cat or not literal_secret(src.value):
+                        continue
+                    yield from report(
+                        src, src.value_span,
+                        f"the placeholder `{src.key}` (`{MASK}`), which `{d.key}` passes on as "
+                        f"`{name}`, is a secret written into the config: whoever reads this "
+                        f"file (or its copies in version control and backups) has it; "
+                        f"{_fix(name)}",
+                        (Related(f"`{name}` takes it here", d.span),),
+                    )
+        elif d.key not in cat and not d.note.startswith("from "):
+            # a placeholder of the user's own (`db_password = ...`)
+            if secret_name(d.key) and literal_secret(value):
+                yield from report(
+                    d, d.value_span,
+                    f"the placeholder `{d.key}` holds a secret written into the config "
+                    f"(`{d.key} = {MASK}`): whoever reads this file (or its copies in version "
+                    f"control and backups) has it; {_fix(d.key.upper())}",
+                )
+                continue
+        elif d.key in legion:
+            fields = value.split()
+            if len(fields) >= 4 and ":" in fields[3]:
+                algo, _, key = fields[3].partition(":")
+                if literal_secret(key):
+                    yield from report(
+                        d, d.value_span,
+                        f"`{d.key}` writes its shared secret (`{algo}:{MASK}`) into the config: "
+                        "whoever reads this file can join or forge messages for the legion; "
+                        "read it from a file only uWSGI can read (`@(/etc/uwsgi/legion.key)`)",
+                    )
+                    continue
+        elif d.key in routes:
+            auth = BASICAUTH.search(value)
+            if auth and literal_secret(auth.group(2)):
+                user = auth.group(1)
+                yield from report(
+                    d, d.value_span,
+                    f"`{d.key}` writes the password of `{user}` into the config "
+                    f"(`basicauth:...,{user}:{MASK}`): whoever reads this file can log "
+                    "in; point basicauth at an htpasswd file instead "
+                    "(`basicauth:realm,/etc/app/htpasswd`)",
+                )
+                continue
+        at = url_password(value)
+        if at is not None:
+            url = mask_text(value)
+            yield from report(
+                d, d.value_span,
+                f"`{d.key}` writes a password into the config in a URL "
+                f"(`{_url_around(url)}`): whoever reads this file (or its copies in version "
+                "control and backups) has it; take the URL from the environment (`$(NAME)`) or "
+                "a file only the app user can read (`@(path)`)",
+            )
+
+
+def _url_around(masked_value: str) -> str:
+    """The masked URL within a value, for a message."""
+    at = masked_value.find(MASK)
+    start = masked_value.rfind("://", 0, at)
+    start = masked_value.rfind("=", 0, start) + 1 if start != -1 else 0
+    end = masked_value.find(" ", at)
+    text = masked_value[start : end if end != -1 else len(masked_value)]
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,612 @@
+"""UW501-UW503, UW508, UW509: sockets that let in more clients than meant.
+
+How uWSGI reads a socket address (``core/socket.c``): a value without ``:`` is a UNIX
+socket path (``@name`` abstract); the text after the LAST ``:`` is the port; an empty host
+is every interface; ``[addr]:port`` is IPv6; a host name is resolved once
+(``uwsgi_resolve_ip``).  The socket options also go through ``generate_socket_name()``,
+where a ``*`` makes uWSGI pick the first interface address that starts with the text before
+it.  ``chmod-socket`` and the umask decide who may connect to a UNIX socket
+(``bind_to_unix()``); ``daemonize`` sets the umask to 0 (``core/utils.c: daemonize()``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..catalog import Catalog
+from ..context import is_emperor
+from ..diagnostics import Diagnostic, Related, Severity
+from ..expand import Instance
+from ..model import Directive
+from ..values import atoi, candidates, flag_is_on, names_of, shown, unique_entries
+from . import Rule, RuleContext, rule
+
+# option handlers that add a socket through generate_socket_name() (core/uwsgi.c)
+SOCKET_HANDLERS = frozenset(
+    {
+        "uwsgi_opt_add_socket",
+        "uwsgi_opt_add_ssl_socket",
+        "uwsgi_opt_add_socket_no_defer",
+        "uwsgi_opt_add_lazy_socket",
+    }
+)
+SHARED_HANDLER = "uwsgi_opt_add_shared_socket"
+# the gateways (routers) that bind their own sockets (core/gateway.c, plugins/corerouter)
+ROUTER_HANDLERS = frozenset(
+    {"uwsgi_opt_corerouter", "uwsgi_opt_undeferred_corerouter", "uwsgi_opt_https",
+     "uwsgi_opt_sslrouter"}
+)
+SSL_HANDLERS = frozenset({"uwsgi_opt_add_ssl_socket", "uwsgi_opt_https", "uwsgi_opt_sslrouter"})
+# the protocol each socket option speaks (the third field of its table row); `socket`
+# speaks `protocol`/`socket-protocol`, default uwsgi
+SOCKET_PROTOCOL = {
+    "uwsgi-socket": "uwsgi",
+    "puwsgi-socket": "puwsgi",
+    "suwsgi-socket": "suwsgi",
+    "ssl-socket": "suwsgi",
+    "http-socket": "http",
+    "http11-socket": "http11",
+    "https-socket": "https",
+    "fastcgi-socket": "fastcgi",
+    "fastcgi-nph-socket": "fastcgi-nph",
+    "scgi-socket": "scgi",
+    "scgi-nph-socket": "scgi-nph",
+    "raw-socket": "raw",
+}
+# protocols whose request variables reach uwsgi_parse_vars() as the client sent them
+# (UWSGI_FILE, UWSGI_MODULE ...); http turns headers into HTTP_* and raw parses nothing
+VARIABLE_PROTOCOLS = {
+    "uwsgi": "the uwsgi protocol",
+    "puwsgi": "the uwsgi protocol",
+    "suwsgi": "the uwsgi protocol",
+    "fastcgi": "FastCGI",
+    "fastcgi-nph": "FastCGI",
+    "scgi": "SCGI",
+    "scgi-nph": "SCGI",
+}
+LOOPBACK_NAMES = frozenset(
+    {"localhost", "localhost.localdomain", "localhost4", "localhost4.localdomain4",
+     "ip6-localhost", "ip6-loopback", "localhost6", "localhost6.localdomain6"}
+)
+EXPOSED = frozenset({"all", "all6", "public", "private", "multicast", "name", "prefix"})
+_REF = re.compile(r"[$%@]\([^()]*\)")
+_TEMPLATE = re.compile(r"\$\{|\{\{|\{%")  # filled in by another tool before uWSGI reads it
+# what a container's own network reaches: the sibling containers, by design
+CONTAINER_NETWORK = frozenset({"all", "all6", "private", "name", "prefix"})
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """What a socket value binds: ``kind`` "unix", "abstract", "tcp", "shared" (``=N``),
+    "fd" (``fd://N``) or "unknown"; for "tcp" the ``scope`` is "loopback", "all", "all6",
+    "public", "private", "multicast", "name" (a host name), "prefix" (``10.*:port``),
+    "wildcard" (``*:port``) or "invalid"."""
+
+    kind: str
+    scope: str = ""
+    host: str = ""
+    port: str = ""
+    shared: int = -1
+
+
+def address(value: str, *, autoip: bool = False, udp: bool = False) -> Address:
+    """Read a socket value the way uWSGI binds it (see the module docstring).  ``autoip``:
+    the option goes through ``generate_socket_name()``; ``udp``: ``bind_to_udp()`` (the
+    FIRST ``:`` splits the port, no name resolution)."""
+    v = value.lstrip() if autoip else value
+    if not v or _TEMPLATE.search(v):
+        return Address("unknown")
+    if v.startswith("=") and v[1:].strip().isdigit():
+        n = atoi(v[1:]).value
+        return Address("shared", shared=n) if n >= 0 else Address("unknown")
+    if v.startswith("fd://"):
+        return Address("fd")
+    colon = _split_colon(v, first=udp)
+    if colon is None:
+        if _REF.search(v):
+            return Address("unknown")
+        if v.startswith("@") or v.startswith("\\0"):
+            return Address("abstract", host=v)
+        return Address("unix", host=v)
+    host, port = v[:colon], v[colon + 1 :]
+    if _REF.search(host):
+        return Address("unknown", host=host, port=port)
+    if autoip and "*" in v:
+        prefix = v[: v.index("*")]
+        if prefix == "":
+            return Address("tcp", "wildcard", host, port)
+        scope = "loopback" if "127.0.0.1".startswith(prefix) else "prefix"
+        return Address("tcp", scope, prefix, port)
+    return Address("tcp", _scope(host, udp), host, port)
+
+
+def _split_colon(v: str, first: bool) -> int | None:
+    """Where the port starts: the last ``:`` (the first for UDP) outside a ``$()``/``%()``/
+    ``@()`` reference that was left unresolved."""
+    masked = _REF.sub(lambda m: "_" * len(m.group(0)), v)
+    at = masked.find(":") if first else masked.rfind(":")
+    return None if at == -1 else at
+
+
+def _scope(host: str, udp: bool) -> str:
+    if host == "":
+        return "all"
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ip6 = ipaddress.IPv6Address(host[1:-1].split("%", 1)[0])
+        except ValueError:
+            return "invalid"
+        mapped = ip6.ipv4_mapped
+        if ip6.is_unspecified:
+            return "all6"
+        if ip6.is_loopback or (mapped is not None and mapped.is_loopback):
+            return "loopback"
+        return _ip_scope(ip6)
+    name = host.lower().rstrip(".")
+    if name in LOOPBACK_NAMES or name.endswith(".localhost"):
+        return "invalid" if udp else "loopback"  # bind_to_udp() uses inet_addr(): no names
+    try:
+        ip4 = ipaddress.IPv4Address(socket.inet_ntoa(socket.inet_aton(host)))
+    except (OSError, ValueError):
+        return "invalid" if udp or not re.fullmatch(r"[A-Za-z0-9.-]+", host) else "name"
+    if ip4.is_unspecified:
+        return "all"
+    if ip4.is_loopback:
+        return "loopback"
+    return _ip_scope(ip4)
+
+
+def _ip_scope(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_private or ip.is_link_local:
+        return "private"
+    return "public"
+
+
+def where(a: Address) -> str:
+    """Where a TCP/UDP address listens, for a message."""
+    port = f" (port {a.port})" if a.port else ""
+    if a.port.strip() == "0":
+        port = " (a port the kernel picks, port 0)"
+    if a.scope == "all":
+        return f"on every network interface{port}"
+    if a.scope == "all6":
+        return f"on every IPv6 interface, and every IPv4 one on a dual-stack host{port}"
+    if a.scope == "public":
+        return f"on the public address {a.host}{port}"
+    if a.scope == "private":
+        return f"on {a.host}{port}, a private-network address every host of that network reaches"
+    if a.scope == "multicast":
+        return f"on the multicast group {a.host}{port}, which every host of the network reaches"
+    if a.scope == "name":
+        return f"on the address that `{a.host}` resolves to{port}, a network interface"
+    return f"on the first network interface whose address starts with `{a.host}`{port}"
+
+
+def _local(a: Address) -> str:
+    """The loopback form of an address, for a fix."""
+    host = "[::1]" if a.scope == "all6" else "127.0.0.1"
+    return f"`{host}:{a.port}`" if a.port else "127.0.0.1"
+
+
+def _first_field(d: Directive, handler: str) -> str:
+    """The address part of a value: ``addr,crt,key[,ciphers,ca]`` for TLS sockets."""
+    value = d.effective
+    return value.split(",", 1)[0] if handler in SSL_HANDLERS else value
+
+
+def _client_cert_required(value: str) -> bool:
+    """``addr,crt,key,ciphers,!ca``: a ``!`` before the client CA makes uWSGI require a
+    client certificate (``core/ssl.c``); without it TLS authenticates no client."""
+    fields = value.split(",")
+    return len(fields) >= 5 and fields[4].startswith("!")
+
+
+def socket_protocols(inst: Instance, catalog: Catalog) -> list[str | None]:
+    """What `socket` may speak: the possible values of `protocol`/`socket-protocol`
+    (``None``: unresolved)."""
+    out: list[str | None] = []
+    for d in candidates(inst, catalog, "protocol"):
+        if d is None:
+            out.append("uwsgi")
+        else:
+            out.append(None if d.unresolved else d.effective.strip())
+    return out
+
+
+def shared_sockets(inst: Instance, catalog: Catalog) -> list[Directive]:
+    """The shared sockets in uWSGI's numbering (``=0`` is the first)."""
+    return [d for d in inst.options if (o := catalog.get(d.key)) and o.handler == SHARED_HANDLER]
+
+
+def _protocol_of(d: Directive, protocols: list[str | None]) -> str | None:
+    """The protocol a socket entry speaks when all the possibilities agree on a variable-
+    passing one (its name), else ``None``."""
+    if d.key in SOCKET_PROTOCOL:
+        proto = SOCKET_PROTOCOL[d.key]
+        return proto if proto in VARIABLE_PROTOCOLS else None
+    if d.key == "socket" and protocols and all(p in VARIABLE_PROTOCOLS for p in protocols):
+        return protocols[0]
+    return None
+
+
+def _exposed(a: Address, ctx: RuleContext) -> bool:
+    """A TCP address others reach; with ``--container`` only a public address counts (every
+    interface of a container is the container network, which the web server needs)."""
+    if a.kind != "tcp" or a.scope not in EXPOSED:
+        return False
+    return not (ctx.assume.container and a.scope in CONTAINER_NETWORK)
+
+
+_RUN_CODE = (
+    "has no authentication and trusts the variables the client sends (with the Python "
+    "plugin, UWSGI_FILE or UWSGI_MODULE load a file or module of the client's choosing), so "
+    "anyone who reaches the port can run code as the app's user"
+)
+
+
+@rule(
+    "UW501",
+    "uwsgi-socket-exposed",
+    Severity.WARNING,
+    "A uwsgi/FastCGI/SCGI-protocol socket on a network address: anyone who reaches the port "
+    "can make the app load code.",
+)
+def check_exposed(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    protocols = socket_protocols(inst, cat)
+    shared = shared_sockets(inst, cat)
+    for _, d in unique_entries(inst):
+        opt = cat.get(d.key)
+        if opt is None:
+            continue
+        if opt.handler in SOCKET_HANDLERS and opt.handler != "uwsgi_opt_add_lazy_socket":
+            proto = _protocol_of(d, protocols)
+            if proto is None or d.effective.lstrip().startswith("fd://"):
+                continue
+            if opt.handler in SSL_HANDLERS and _client_cert_required(d.effective):
+                continue
+            a = address(_first_field(d, opt.handler), autoip=True)
+            related: tuple[Related, ...] = ()
+            if a.kind == "shared":
+                if a.shared >= len(shared):
+                    continue
+                n, s = a.shared, shared[a.shared]
+                a = address(s.effective, autoip=True)
+                related = (Related(f"shared socket {n} is bound here", s.span),)
+            if not _exposed(a, ctx):
+                continue
+            what = VARIABLE_PROTOCOLS[proto]
+            tls = ""
+            if proto == "suwsgi":
+                tls = (" TLS without a required client certificate (a `!` before the client "
+                       "CA) authenticates no one, and")
+            yield self.diagnostic(
+                d.value_span,
+                f"`{d.key} = {shown(d.effective)}` serves {what} {where(a)}:{tls} {what} "
+                f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front "
+                "(or use `http-socket` for clients that connect directly)",
+                related,
+            )
+        elif d.key in names_of(cat, "fastrouter"):
+            a = address(d.effective)
+            if not _exposed(a, ctx):
+                continue
+            yield self.diagnostic(
+                d.value_span,
+                f"`{d.key} = {shown(d.effective)}` accepts uwsgi requests {where(a)} and passes "
+                "them, variables and all, to its backends: the uwsgi protocol "
+                f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front",
+            )
+
+
+# -- UW502: a UNIX socket every local user may connect to --------------------------------
+
+# options that bind a UNIX socket when the value has no ':' and that chmod-socket applies to
+_UNIX_STATS = ("stats", "fastrouter-stats", "http-stats", "rawrouter-stats", "sslrouter-stats",
+               "emperor-stats")
+
+
+def unix_sockets(inst: Instance, catalog: Catalog) -> list[tuple[Directive, str]]:
+    """Every UNIX (not abstract) socket the instance binds, with its path, when
+    `abstract-socket` is not on (it makes every UNIX socket abstract)."""
+    found = [d for d in inst.options if d.key in names_of(catalog, "abstract-socket")]
+    if found and flag_is_on(found[-1].effective):
+        return []
+    stats = {n for key in _UNIX_STATS for n in names_of(catalog, key)}
+    out: list[tuple[Directive, str]] = []
+    for _, d in unique_entries(inst):
+        opt = catalog.get(d.key)
+        if opt is None:
+            continue
+        if opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER:
+            if opt.handler == "uwsgi_opt_add_lazy_socket":
+                continue
+            a = address(_first_field(d, opt.handler), autoip=True)
+        elif opt.handler in ROUTER_HANDLERS:
+            a = address(_first_field(d, opt.handler))
+        elif d.key in stats:
+            a = address(d.effective)
+        else:
+            continue
+        if a.kind == "unix":
+            out.append((d, a.host))
+    return out
+
+
+def chmod_mode(entries: list[Directive]) -> int | None:
+    """The mode ``uwsgi_opt_chmod_socket`` leaves after these entries (each one shifts its
+    three digits in; ``1`` or no digits at all: 0666), ``None`` when one is unresolved or
+    invalid (uWSGI exits: UW121's case)."""
+    acc = 0
+    for d in entries:
+        if d.unresolved:
+            return None
+        value = d.effective
+        if value == "1":
+            continue
+        if not re.fullmatch(r"[0-7]{3}", value):
+            return None
+        acc = (acc << 9) | int(value, 8)
+    return 0o666 if acc == 0 else acc & 0o7777
+
+
+def umask_value(value: str) -> tuple[int, bool]:
+    """``uwsgi_mode_t()``: three digits, or the three after the first of a longer value;
+    a shorter value is an error that still leaves the umask 0.  Returns (mask, valid)."""
+    if len(value) < 3:
+        return 0, False
+    digits = value[:3] if len(value) == 3 else value[1:4]
+    mode = 0
+    for c in digits:
+        mode = (mode << 3) + (ord(c) - ord("0"))
+    return mode & 0o777, all("0" <= c <= "7" for c in digits)
+
+
+def _sockets_text(socks: list[tuple[Directive, str]]) -> str:
+    names = [f"`{path}`" for _, path in socks[:2]]
+    more = f" and {len(socks) - 2} more" if len(socks) > 2 else ""
+    return (" and ".join(names) if len(socks) <= 2 else ", ".join(names)) + more
+
+
+def _local_users(inst: Instance, catalog: Catalog, socks: list[tuple[Directive, str]]) -> str:
+    """What any local account can do with a socket it may write to."""
+    protocols = socket_protocols(inst, catalog)
+    speaks = any(
+        (o := catalog.get(d.key)) is not None
+        and o.handler in SOCKET_HANDLERS
+        and _protocol_of(d, protocols) is not None
+        for d, _ in socks
+    )
+    text = "any local account can connect and talk to the app past the web server"
+    if speaks:
+        text += (" (and over the uwsgi protocol make it load a file or module of its choosing "
+                 "with UWSGI_FILE/UWSGI_MODULE)")
+    return text
+
+
+_CHOWN_FIX = "use `chmod-socket = 660` with `chown-socket = <app user>:<web server group>`"
+
+
+@rule(
+    "UW502",
+    "socket-world-writable",
+    Severity.WARNING,
+    "A UNIX socket every local user may connect to (`chmod-socket = 666`, a 0 umask).",
+)
+def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    socks = unix_sockets(inst, cat)
+    if not socks:
+        return
+    related = tuple(Related("UNIX socket bound here", d.span) for d, _ in socks[:3])
+    what = _sockets_text(socks)
+    chmods = [d for d in inst.options if d.key in names_of(cat, "chmod-socket")]
+    if chmods:
+        mode = chmod_mode(chmods)
+        if mode is None or not mode & 0o002:
+            return
+        last = chmods[-1]
+        value = last.effective
+        if len(chmods) > 1:
+            how = f"the {len(chmods)} `{last.key}` lines leave mode {mode:04o}, which makes"
+        elif value == "1":
+            how = f"`{last.key} = 1` means mode 666 and makes"
+        elif int(value, 8) == 0:
+            how = (f"`{last.key} = {value}` counts as no mode, which uWSGI turns into 666, "
+                   "and makes")
+        else:
+            how = f"`{last.key} = {value}` makes"
+        span = last.value_span if last.raw_value else last.key_span
+        yield self.diagnostic(
+            span,
+            f"{how} {what} writable by every local user: {_local_users(inst, cat, socks)}; "
+            f"{_CHOWN_FIX}",
+            related,
+        )
+        return
+    umasks = [d for d in inst.options if d.key in names_of(cat, "umask")]
+    if umasks:
+        d = umasks[-1]  # IMMEDIATE: the last one applied before the sockets are bound
+        mask, valid = umask_value(d.value)
+        if mask & 0o002:
+            return
+        read = "" if valid and len(d.value) == 3 else (
+            f" (uWSGI reads `{shown(d.value)}` as {mask:03o}"
+            + (", after logging \"invalid umask\")" if len(d.value) < 3 else ")"))
+        yield self.diagnostic(
+            d.value_span if d.raw_value else d.key_span,
+            f"`umask = {shown(d.value)}`{read} makes uWSGI create {what} with mode "
+            f"{0o777 & ~mask:03o}, writable by every local user: "
+            f"{_local_users(inst, cat, socks)}; set `umask = 022` (or 027) and "
+            f"{_CHOWN_FIX.removeprefix('use ')}",
+            related,
+        )
+        return
+    if inst.role == "vassal":
+        # under an Emperor `daemonize` only opens the log, but the vassal inherits the
+        # Emperor's umask, which the Emperor's own `daemonize` set to 0
+        emperor = inst.emperor
+        if emperor is None or emperor.role == "vassal" or any(
+            d.key in names_of(cat, "umask") for d in emperor.options
+        ):
+            return
+        daemons = [d for d in emperor.options if d.key in names_of(cat, "daemonize")]
+        if not daemons:
+            return
+        first = socks[0][0]
+        yield self.diagnostic(
+            first.value_span,
+            f"the Emperor's `{daemons[-1].key}` set its umask to 0 (it gives no `umask`) and "
+            f"vassals inherit it, so uWSGI creates {what} with mode 777, writable by every "
+            f"local user: {_local_users(inst, cat, socks)}; add `umask = 022` to the Emperor, "
+            f"or {_CHOWN_FIX.removeprefix('use ')} here",
+            (Related("the Emperor daemonizes here", daemons[-1].span), *related[1:]),
+        )
+        return
+    daemons = [d for d in inst.options if d.key in names_of(cat, "daemonize")]
+    if not daemons:
+        return
+    d = daemons[-1]
+    yield self.diagnostic(
+        d.key_span,
+        f"`{d.key}` sets the umask to 0 when no `umask` is given (started on its own; under an "
+        f"Emperor it only opens the log), so uWSGI creates {what} with mode 777, writable by "
+        f"every local user: {_local_users(inst, cat, socks)}; add `umask = 022`, or "
+        f"{_CHOWN_FIX.removeprefix('use ')}",
+        related,
+    )
+
+
+# -- UW503: a control or stats socket on a network address --------------------------------
+
+_TCP_FIX = "bind it to 127.0.0.1 or a UNIX socket"
+_UDP_FIX = "bind it to 127.0.0.1, or to an interface only its peers reach, behind a firewall"
+_SUBSCRIPTION_FIX = ("bind it to 127.0.0.1 or a UNIX datagram socket, or accept only signed "
+                     "subscriptions (`subscriptions-sign-check`)")
+_ROUTER_STATS = ("read the router's JSON stats (its nodes, subscriptions and keys)", _TCP_FIX)
+# name: (UDP, what anyone who reaches it can do, the fix)
+_CONTROL: dict[str, tuple[bool, str, str]] = {
+    # the master's stats server (`stats-no-cores` leaves out the per-core request variables)
+    "stats": (False, "read the master's JSON stats: the workers, the commands of attached "
+                     "daemons and crons, and the variables of requests in progress (cookies "
+                     "and Authorization headers included, unless `stats-no-cores`)", _TCP_FIX),
+    "fastrouter-stats": (False, *_ROUTER_STATS),
+    "http-stats": (False, *_ROUTER_STATS),
+    "rawrouter-stats": (False, *_ROUTER_STATS),
+    "sslrouter-stats": (False, *_ROUTER_STATS),
+    "cache-udp-server": (True, "write any item of the caches it keeps in sync", _UDP_FIX),
+    "udp": (True, "write lines into the log and reach every plugin's UDP handler", _UDP_FIX),
+    "snmp": (True, "query the SNMP agent, whose only check is the community string",
+             _UDP_FIX),
+    "pty-socket": (False, "attach to the instance's terminal (the pty plugin)", _TCP_FIX),
+}
+_SUBSCRIPTION = (
+    "subscribe a node of theirs for any domain key and receive its traffic, or unsubscribe "
+    "the real nodes"
+)
+_SUBSCRIPTION_SERVERS = ("fastrouter-subscription-server", "http-subscription-server",
+                         "rawrouter-subscription-server", "sslrouter-subscription-server")
+
+
+def _control_options(inst: Instance, catalog: Catalog) -> dict[str, tuple[bool, str, str]]:
+    table: dict[str, tuple[bool, str, str]] = {}
+    for name, info in _CONTROL.items():
+        for n in names_of(catalog, name):
+            table[n] = info
+    signed = any(d.key in names_of(catalog, "subscriptions-sign-check") for d in inst.options)
+    if not signed:
+        for name in _SUBSCRIPTION_SERVERS:
+            for n in names_of(catalog, name):
+                table[n] = (True, _SUBSCRIPTION, _SUBSCRIPTION_FIX)
+    return table
+
+
+@rule(
+    "UW503",
+    "control-socket-exposed",
+    Severity.WARNING,
+    "A stats, subscription, cache-sync or other control socket on a network address.",
+)
+def check_control(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    table = _control_options(inst, ctx.catalog)
+    if is_emperor(inst) or inst.emperor is not None:
+        # an Emperor's or a vassal's `stats` is UW211's (emperor-stats-exposed)
+        for n in names_of(ctx.catalog, "stats"):
+            table.pop(n, None)
+    for _, d in unique_entries(inst):
+        info = table.get(d.key)
+        if info is None or (d.key == "snmp" and not d.effective):
+            continue
+        udp, can, fix = info
+        a = address(d.effective, udp=udp)
+        if not _exposed(a, ctx):
+            continue
+        yield self.diagnostic(
+            d.value_span,
+            f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
+            f"anyone who reaches it can {can}; {fix}",
+        )
+
+
+# -- UW508 / UW509: socket values that do not bind what they seem to -----------------------
+
+_PATH_KEYS = _UNIX_STATS
+
+
+@rule(
+    "UW508",
+    "socket-port-without-host",
+    Severity.WARNING,
+    "`socket = 3031` (no `:`) binds a UNIX socket file named 3031, not TCP port 3031.",
+)
+def check_number_path(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    stats = {n for key in _PATH_KEYS for n in names_of(cat, key)}
+    for _, d in unique_entries(inst):
+        opt = cat.get(d.key)
+        if opt is None or d.unresolved:
+            continue
+        binds = (opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER
+                 or opt.handler in ROUTER_HANDLERS or d.key in stats)
+        if not binds or opt.handler == "uwsgi_opt_add_lazy_socket":
+            continue
+        value = _first_field(d, opt.handler).strip()
+        if not value.isdigit() or not value.isascii():
+            continue
+        yield self.diagnostic(
+            d.value_span,
+            f"`{d.key} = {value}` has no `:`, so uWSGI binds a UNIX socket file named "
+            f"`{value}` in its working directory, not TCP port {value}: write "
+            f"`127.0.0.1:{value}` for this host only (or `:{value}` for every interface)",
+        )
+
+
+@rule(
+    "UW509",
+    "socket-wildcard-host",
+    Severity.ERROR,
+    "`socket = *:3031` is not every interface: uWSGI 2.0 on Linux tries 1.0.0.0 and exits.",
+)
+def check_wildcard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+    cat = ctx.catalog
+    for _, d in unique_entries(inst):
+        opt = cat.get(d.key)
+        if opt is None or not (opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER):
+            continue
+        a = address(_first_field(d, opt.handler), autoip=True)
+        if a.kind != "tcp" or a.scope != "wildcard":
+            continue
+        yield self.diagnostic(
+            d.value_span,
+            f"`{d.key} = {shown(d.effective)}`: uWSGI replaces `*` with the first interface "
+            "address (getifaddrs()) that starts with the text before it; with nothing before "
+            "it, on Linux that is the loopback's link-layer entry read as 1.0.0.0, so bind() "
+            "fails with \"Cannot assign requested address\" and uWSGI exits; write "
+            f"`127.0.0.1:{a.port}` for this host only (or `:{a.port}` for every interface)",
+        )
