@@ -122,8 +122,10 @@ def test_bundled_examples_show_real_findings() -> None:
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     codes = [line.split(" ")[1] for line in lines[:-1] if not line.startswith(" ")]
-    assert set(codes) == {"UW001", "UW007", "UW101", "UW103", "UW105"}
-    assert lines[-1] == "Found 8 problems in 5 files (5 files checked)."
+    # reading (UW0), values (UW1), Emperor (UW2), Tyrant (UW3) and scaling (UW4) findings
+    assert set(codes) == {"UW001", "UW007", "UW101", "UW103", "UW105", "UW202", "UW305",
+                          "UW410"}
+    assert lines[-1] == "Found 12 problems in 5 files (5 files checked)."
 
 
 

@@ -57,7 +57,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--container",
         action="store_true",
-        help="the configs run inside containers: running as root there is not reported",
+        help="the configs run inside containers: running as root, and binding every "
+        "interface of the container, are not reported",
     )
     p.add_argument(
         "--max-depth",
