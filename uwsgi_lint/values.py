@@ -130,14 +130,18 @@ def inline_comment(value: str) -> int | None:
 def unique_entries(inst: Instance) -> Iterator[tuple[int, Directive]]:
     """``(index, directive)`` for each option entry, skipping repeats of a source position
     (an included file read twice, a ``for`` body emitted once per item); the entry that
-    ``set = name=value`` adds shares its line but not its key, and is kept."""
-    seen: set[tuple[str, tuple[int, int], str]] = set()
-    for i, d in enumerate(inst.options):
-        where = (d.file, d.loc.whole, d.key)
-        if where in seen:
-            continue
-        seen.add(where)
-        yield i, d
+    ``set = name=value`` adds shares its line but not its key, and is kept.  Computed once
+    per instance (many rules ask)."""
+    if inst.unique is None:
+        seen: set[tuple[str, tuple[int, int], str]] = set()
+        unique = []
+        for i, d in enumerate(inst.options):
+            where = (d.file, d.loc.whole, d.key)
+            if where not in seen:
+                seen.add(where)
+                unique.append((i, d))
+        inst.unique = unique
+    return iter(inst.unique)
 
 
 def value_subspan(d: Directive, start: int, end: int) -> Span:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ..catalog import Catalog, Option
 from ..diagnostics import Diagnostic, Severity
@@ -62,6 +63,7 @@ PHASES = {
 }
 
 
+@cache
 def hook_options(catalog: Catalog) -> dict[str, tuple[str, str]]:
     """Every hook-phase option: name -> (what it runs, when)."""
     out: dict[str, tuple[str, str]] = {}

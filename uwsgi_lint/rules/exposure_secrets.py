@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
+from ..catalog import Catalog
 from ..diagnostics import Diagnostic, Related, Severity
 from ..expand import Instance
 from ..model import Directive, Span
@@ -45,6 +47,12 @@ def _placeholder_def(inst: Instance, name: str) -> Directive | None:
     return next((d for d in inst.options if d.key == name), None)
 
 
+@cache
+def _routes(catalog: Catalog) -> frozenset[str]:
+    """The routing options (their values are actions, not secrets)."""
+    return frozenset(n for n in catalog.names() if "route" in n)
+
+
 @rule(
     "UW507",
     "secret-in-config",
@@ -56,7 +64,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     cat = ctx.catalog
     assigning = {n for key in ASSIGNMENTS for n in names_of(cat, key)}
     legion = names_of(cat, "legion")
-    routes = {n for n in cat.names() if "route" in n}
+    routes = _routes(cat)
     done: set[tuple[str, tuple[int, int]]] = set()
 
     def once(d: Directive) -> bool:
