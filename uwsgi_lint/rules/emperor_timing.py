@@ -44,6 +44,16 @@ def decided(
     return found[0]
 
 
+def written(
+    inst: Instance, catalog: Catalog, name: str, default: int
+) -> tuple[Directive, int] | None:
+    """Like :func:`decided`, but only when the config itself sets the value."""
+    found = decided(inst, catalog, name, default)
+    if found is None or found[0] is None:
+        return None
+    return found[0], found[1]
+
+
 def _as_read(d: Directive, n: int) -> str:
     """`key = value`, with how uWSGI reads it when the text is not that number."""
     text = d.effective.strip()
@@ -62,12 +72,10 @@ def _as_read(d: Directive, n: int) -> str:
 def check_freq(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     if not governs(inst):
         return
-    found = decided(inst, ctx.catalog, "emperor-freq", FREQ)
+    found = written(inst, ctx.catalog, "emperor-freq", FREQ)
     if found is None:
         return
     d, n = found
-    if d is None:
-        return
     if n == 0:
         yield self.diagnostic(
             d.value_span,
@@ -215,12 +223,10 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
 def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     if not governs(inst):
         return
-    found = decided(inst, ctx.catalog, "emperor-curse-tolerance", CURSE_TOLERANCE)
+    found = written(inst, ctx.catalog, "emperor-curse-tolerance", CURSE_TOLERANCE)
     if found is None:
         return
     d, n = found
-    if d is None:
-        return
     if n == 0:
         yield self.diagnostic(
             d.value_span,
