@@ -155,3 +155,22 @@ def test_a_failing_rule_is_contained_to_itself(tmp_path: Path, monkeypatch: pyte
     assert "UW101 [unknown-option]" in out
     assert "internal error in UW001 (unreadable-file): RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_settings_suppressions_and_add_noqa_from_the_command_line(tmp_path: Path) -> None:
+    write(tmp_path, "a.ini", "[uwsgi]\nemperor-command-socket = /x\nprocesess = 2\n")
+    assert run("a.ini", cwd=tmp_path).returncode == 1
+    write(tmp_path, "pyproject.toml", '[tool.uwsgi-lint]\ntarget-version = "2.1"\n')
+    only_typo = run("a.ini", cwd=tmp_path)  # 2.1 knows emperor-command-socket
+    assert [line.split(" ")[1] for line in only_typo.stdout.splitlines()[:-1]] == ["UW101"]
+    assert "procesess" in only_typo.stdout
+    assert run("--isolated", "a.ini", cwd=tmp_path).stdout.count("UW101") == 2
+    added = run("--add-noqa=legacy", "a.ini", cwd=tmp_path)
+    assert added.returncode == 0 and "; uwsgi-lint: disable=UW101 -- legacy\nprocesess" in (
+        tmp_path / "a.ini").read_text()
+    assert run("a.ini", cwd=tmp_path).returncode == 0
+    assert run("--disable-suppressions", "a.ini", cwd=tmp_path).returncode == 1
+    write(tmp_path, "pyproject.toml", "[tool.uwsgi-lint]\nselekt = []\n")
+    bad = run("a.ini", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith(f"uwsgi-lint: {tmp_path}/pyproject.toml:2:1: unknown setting")

@@ -1,22 +1,26 @@
 """The ``uwsgi-lint`` command.
 
-Exit codes: 0 no findings, 1 findings, 2 usage or configuration error, or an internal
-error (the findings that could be made are still printed).
+Exit codes: 0 no findings (or none at or above ``--fail-on``, or ``--exit-zero``),
+1 findings, 2 usage or configuration error, or an internal error (the findings that could
+be made are still printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from . import __version__
 
 if TYPE_CHECKING:
-    from .engine import Walk
+    from .engine import Report, Walk
     from .expand import Assumptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
+SEVERITIES = ("info", "warning", "error")  # lowest first
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,10 +28,73 @@ def parser() -> argparse.ArgumentParser:
         prog="uwsgi-lint",
         description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
         "`uwsgi-lint show PATH...` prints the effective configuration instead.",
-        epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
+        epilog="Exit status: 0 no findings (see --fail-on, --exit-zero), 1 findings, "
+        "2 usage, configuration or internal error. `uwsgi-lint rule CODE` prints a rule's page.",
     )
     _common(p)
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text, or github when GITHUB_ACTIONS=true)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        help="use this settings file for every file (default: the closest pyproject.toml "
+        "[tool.uwsgi-lint] or .uwsgi-lint.toml above each file)",
+    )
+    p.add_argument("--isolated", action="store_true", help="ignore all settings files")
+    p.add_argument(
+        "--disable-suppressions",
+        action="store_true",
+        help="ignore `uwsgi-lint: disable=...` comments (for audits)",
+    )
+    p.add_argument(
+        "--add-noqa",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REASON",
+        help="add a suppression comment above every current finding (write --add-noqa=REASON "
+        "to give a reason), then exit",
+    )
+    p.add_argument(
+        "--output-file",
+        "-o",
+        metavar="PATH",
+        help="write the output to this file instead of stdout",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule made instead of the findings "
+        "(with --format text or json)",
+    )
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (2 still means an error)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="exit 1 only when a finding of this severity or above exists (default: any)",
+    )
     p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
+    return p
+
+
+def rule_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="uwsgi-lint rule",
+        description="Print the page of a rule (by code or name), or list every rule.",
+        epilog="Exit status: 0 printed, 2 unknown rule or usage error.",
+    )
+    p.add_argument("rule", nargs="?", metavar="RULE", help="a rule code (UW101) or name")
+    p.add_argument("--all", action="store_true", help="list every rule")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     return p
 
 
@@ -41,6 +108,7 @@ def show_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 shown, 2 usage error or internal error.",
     )
     _common(p)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     return p
 
 
@@ -53,10 +121,10 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="config files, or directories whose vassal files (.ini .xml .yml .yaml .json .js) "
         "are checked (default: .)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.add_argument(
         "--container",
         action="store_true",
+        default=None,
         help="the configs run inside containers: running as root, and binding every "
         "interface of the container, are not reported",
     )
@@ -82,23 +150,37 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--target-version",
         choices=("2.0", "2.1"),
-        default="2.0",
+        default=None,
         help="uWSGI version the configs are for (default 2.0, i.e. 2.0.31)",
     )
     p.add_argument(
         "--yaml-reader",
         choices=("embedded", "libyaml"),
-        default="embedded",
+        default=None,
         help="uWSGI's YAML reader: 'embedded' (pip builds, default) or 'libyaml' (Debian)",
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    show = bool(argv) and argv[0] == "show"
-    args = (show_parser() if show else parser()).parse_args(argv[1:] if show else argv)
+    command = argv[0] if argv and argv[0] in ("show", "rule") else None
+    if command == "rule":
+        args = rule_parser().parse_args(argv[1:])
+        if args.all == bool(args.rule):
+            rule_parser().error("give one RULE, or --all")
+    elif command == "show":
+        args = show_parser().parse_args(argv[1:])
+    else:
+        p = parser()
+        args = p.parse_args(argv)
+        if args.format is None:
+            args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        if args.statistics and args.format not in ("text", "json"):
+            p.error("--statistics works with --format text or json")
     try:
-        return _show(args) if show else _run(args)
+        if command == "rule":
+            return _rule(args)
+        return _show(args) if command == "show" else _run(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
     except Exception as exc:  # never a traceback for the user
@@ -128,11 +210,24 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _assume(args: argparse.Namespace) -> Assumptions:
-    from .expand import Assumptions
+    """What the run assumes: the settings file of the first path (target-version,
+    yaml-reader, plugins, container), then the command-line options over it."""
+    from dataclasses import replace
 
-    return Assumptions(
-        version=args.target_version, yaml_reader=args.yaml_reader, container=args.container
-    )
+    from .expand import Assumptions
+    from .settings import settings_for
+
+    first = args.paths[0] if args.paths else "."
+    base = Assumptions()
+    if not getattr(args, "isolated", False):
+        found = settings_for(first, config=getattr(args, "config", None))
+        base = found.assumptions(base)
+    given = {
+        "version": args.target_version,
+        "yaml_reader": args.yaml_reader,
+        "container": args.container,
+    }
+    return replace(base, **{k: v for k, v in given.items() if v is not None})
 
 
 def _walk(args: argparse.Namespace) -> Walk:
@@ -141,17 +236,138 @@ def _walk(args: argparse.Namespace) -> Walk:
     return Walk(args.max_depth, tuple(args.exclude), args.respect_gitignore)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from .engine import lint
+def _rendered(report: Report, args: argparse.Namespace) -> str:
+    """The report in the chosen format (each renderer is imported only when used)."""
+    fmt = args.format
+    if args.statistics:
+        from .render import statistics
 
-    report = lint(list(args.paths), _assume(args), _walk(args))
-    if args.format == "json":
-        from .render.json import render
-    else:
-        from .render.text import render
-    _write(render(report))
-    for line in report.errors:
-        print(f"uwsgi-lint: {line}", file=sys.stderr)
+        return (statistics.render_json if fmt == "json" else statistics.render_text)(report)
+    if fmt in ("text", "full"):
+        from .render.style import wants_color
+
+        color = args.output_file is None and wants_color(sys.stdout)
+        if fmt == "full":
+            from .render import full
+
+            return full.render(report, color)
+        from .render import text
+
+        return text.render(report, color)
+    if fmt == "json":
+        from .render import json
+
+        return json.render(report)
+    if fmt == "sarif":
+        from .render import sarif
+
+        return sarif.render(report)
+    if fmt == "github":
+        from .render import github
+
+        return github.render(report)
+    if fmt == "gitlab":
+        from .render import gitlab
+
+        return gitlab.render(report)
+    from .render import junit
+
+    return junit.render(report)
+
+
+def exit_code(report: Report, exit_zero: bool = False, fail_on: str | None = None) -> int:
+    """2 on an internal error; else 1 when a finding at or above ``fail_on`` (any finding
+    when None) exists and ``exit_zero`` is off; else 0."""
     if report.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN
+    if exit_zero:
+        return EXIT_CLEAN
+    floor = SEVERITIES.index(fail_on) if fail_on else 0
+    failing = any(SEVERITIES.index(d.severity.value) >= floor for d in report.diagnostics)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .engine import lint
+    from .render.source import forget
+    from .settings import SettingsError
+
+    try:
+        report = lint(
+            list(args.paths),
+            _assume(args),
+            _walk(args),
+            config=args.config,
+            isolated=args.isolated,
+            suppressions=not args.disable_suppressions,
+        )
+    except SettingsError as exc:
+        print(f"uwsgi-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.add_noqa is not None:
+        return _add_noqa(report, args.add_noqa)
+    forget()
+    out = _rendered(report, args)
+    if args.output_file is None:
+        _write(out)
+    else:
+        try:
+            with open(args.output_file, "w", encoding="utf-8", errors="backslashreplace") as f:
+                f.write(out)
+        except OSError as exc:
+            print(f"uwsgi-lint: cannot write {args.output_file}: {exc.strerror}", file=sys.stderr)
+            return EXIT_ERROR
+    for line in report.errors:
+        print(f"uwsgi-lint: {line}", file=sys.stderr)
+    return exit_code(report, args.exit_zero, args.fail_on)
+
+
+def _add_noqa(report: Report, reason: str) -> int:
+    from .suppress import add_noqa
+
+    skipped: list[str] = []
+    changed = add_noqa(report, reason or None, skipped=skipped)
+    print(f"Added suppression comments to {len(changed)} file{'s' if len(changed) != 1 else ''}.")
+    for path in skipped:
+        print(f"uwsgi-lint: not suppressed (the format has no comments): {path}", file=sys.stderr)
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
+
+
+def _rule(args: argparse.Namespace) -> int:
+    import json
+
+    from .render import pages
+    from .rules import all_rules
+
+    rules = all_rules()
+    if args.all:
+        rows = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value,
+             "summary": r.summary, "fix": r.fix}
+            for r in rules
+        ]
+        if args.format == "json":
+            _write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        else:
+            nw = max((len(r.name) for r in rules), default=0)
+            _write("".join(
+                f"{r['code']}  {r['name']:<{nw}}  {r['severity']:<7}  {r['fix']:<6}  "
+                f"{r['summary']}\n"
+                for r in rows
+            ))
+        return EXIT_CLEAN
+    wanted = args.rule.strip()
+    found = [r for r in rules if wanted.upper() == r.code or wanted.lower() == r.name]
+    if not found:
+        print(f"uwsgi-lint: unknown rule {wanted!r} (see `uwsgi-lint rule --all`)",
+              file=sys.stderr)
+        return EXIT_ERROR
+    r = found[0]
+    text = pages.page(r.code)
+    if args.format == "json":
+        doc = {"code": r.code, "name": r.name, "severity": r.severity.value,
+               "summary": r.summary, "fix": r.fix, "page": text}
+        _write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write(text if text is not None else f"# {r.code} `{r.name}`\n\n{r.summary}\n")
+    return EXIT_CLEAN

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
+from ..diagnostics import Diagnostic
 from ..engine import Report
 from . import display_path
+from .style import BOLD, DIM, SEVERITY, Style
 
 
-def render(report: Report) -> str:
-    lines = []
-    for d in report.diagnostics:
-        start = d.span.start
-        lines.append(
-            f"{display_path(d.span.file)}:{start.line}:{start.column}: "
-            f"{d.code} [{d.name}] {d.message}"
-        )
-        for r in d.related:
-            pos = r.span.start
-            lines.append(f"    {display_path(r.span.file)}:{pos.line}:{pos.column}: {r.message}")
+def headline(d: Diagnostic, style: Style) -> str:
+    start = d.span.start
+    where = style(f"{display_path(d.span.file)}:{start.line}:{start.column}:", BOLD)
+    return f"{where} {style(d.code, SEVERITY[d.severity])} {style(f'[{d.name}]', DIM)} {d.message}"
+
+
+def summary(report: Report) -> str:
     n = len(report.diagnostics)
     files = len(report.files)
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if n:
         with_findings = len({d.span.file for d in report.diagnostics})
-        lines.append(
+        return (
             f"Found {n} problem{'s' if n != 1 else ''} in {with_findings} "
             f"file{'s' if with_findings != 1 else ''} ({checked})."
         )
-    else:
-        lines.append(f"All checks passed ({checked}).")
+    return f"All checks passed ({checked})."
+
+
+def render(report: Report, color: bool = False) -> str:
+    style = Style(color)
+    lines = []
+    for d in report.diagnostics:
+        lines.append(headline(d, style))
+        for r in d.related:
+            pos = r.span.start
+            lines.append(f"    {display_path(r.span.file)}:{pos.line}:{pos.column}: {r.message}")
+    lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,49 @@
+"""The rule pages (``rules/UWnnn.md`` at the repository root) at run time.
+
+``rules/`` is the single source.  A checkout reads it directly; an installed package reads
+the copies shipped as package data in ``uwsgi_lint/rule_pages/``, which
+``scripts/sync_rule_pages.py`` refreshes (``tests/test_output_formats.py`` fails when a copy
+differs from its page).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]
+SOURCE_DIR = PACKAGE.parent / "rules"
+SHIPPED_DIR = PACKAGE / "rule_pages"
+
+
+def page_dir() -> Path:
+    """Where the pages are read from: the repository's ``rules/`` when present."""
+    return SOURCE_DIR if (SOURCE_DIR / "UW001.md").is_file() else SHIPPED_DIR
+
+
+@cache
+def page(code: str) -> str | None:
+    """The page of rule ``code``, or None when it has none."""
+    try:
+        return (page_dir() / f"{code}.md").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def section(text: str, title: str) -> str:
+    """The text of one ``## title`` section, without its heading (empty when absent)."""
+    m = re.search(rf"^## {re.escape(title)}[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return m.group(1).strip() if m else ""
+
+
+def plain(markdown: str) -> str:
+    """A section's prose as plain text: paragraphs unwrapped, code spans unmarked."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+    return "\n\n".join(p.replace("`", "") for p in paragraphs)
+
+
+def body(text: str) -> str:
+    """The page from its first ``##`` section on (title and metadata table dropped)."""
+    i = text.find("\n## ")
+    return text[i + 1 :].strip() if i != -1 else text.strip()

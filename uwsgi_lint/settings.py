@@ -1,0 +1,573 @@
+"""Project settings: ``[tool.uwsgi-lint]`` in ``pyproject.toml`` or ``.uwsgi-lint.toml``.
+
+The settings file closest to a checked file wins: the search goes upward from the file's
+directory and stops at the repository root (the first directory holding ``.git``) or the
+filesystem root, so a file gets the same settings from any working directory.  In one
+directory ``.uwsgi-lint.toml`` (top-level keys) beats ``pyproject.toml``; a
+``pyproject.toml`` without a ``[tool.uwsgi-lint]`` table is passed over.
+
+Selectors (``select``, ``extend-select``, ``ignore``, ``per-file-ignores``, the keys of
+``severity``) are codes (``UW101``), code prefixes (``UW1``), rule names
+(``unknown-option``) or ``all``.  When both a selecting and an ignoring selector match a
+rule, the more specific one wins (a name or full code beats a longer prefix, which beats a
+shorter one, which beats ``all``); on a tie the rule is ignored.
+
+Every problem in a settings file is a :class:`SettingsError` naming the file, the line and
+column of the offending key or value, and what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+
+from .diagnostics import Severity
+
+if TYPE_CHECKING:
+    from .expand import Assumptions
+
+PYPROJECT = "pyproject.toml"
+DOTFILE = ".uwsgi-lint.toml"
+TABLE = ("tool", "uwsgi-lint")
+
+KEYS = frozenset({
+    "select", "extend-select", "ignore", "per-file-ignores", "severity", "target-version",
+    "yaml-reader", "plugins", "container", "exclude", "extend-exclude",
+})
+VERSIONS = ("2.0", "2.1")
+YAML_READERS = ("embedded", "libyaml")
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; ``str()`` is ``path:line:column: message``."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The settings for one file; ``None`` for a key the settings file does not set."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    severity: tuple[tuple[str, Severity], ...] = ()  # (selector, severity)
+    target_version: str | None = None
+    yaml_reader: str | None = None
+    plugins: tuple[str, ...] | None = None
+    container: bool | None = None
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    source: str | None = None  # the settings file these came from; None: the defaults
+
+    @property
+    def root(self) -> str | None:
+        """The directory that globs are relative to: the settings file's own."""
+        return os.path.dirname(self.source) if self.source else None
+
+    def assumptions(self, base: Assumptions) -> Assumptions:
+        """``base`` with what these settings set (target-version, yaml-reader, plugins,
+        container) put in; command-line options should be applied after this."""
+        changes: dict[str, Any] = {}
+        if self.target_version is not None:
+            changes["version"] = self.target_version
+        if self.yaml_reader is not None:
+            changes["yaml_reader"] = self.yaml_reader
+        if self.plugins is not None:
+            changes["plugins"] = frozenset(self.plugins)
+        if self.container is not None:
+            changes["container"] = self.container
+        return replace(base, **changes) if changes else base
+
+
+DEFAULT = Settings()
+
+
+class RuleLike(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+# --- finding settings files ---------------------------------------------------------
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "uwsgi-lint" not in text:
+        return False
+    try:
+        doc = tomlkit.parse(text).unwrap()
+    except ParseError:
+        return True  # malformed and meant for us: loading it reports where
+    tool = doc.get("tool")
+    return isinstance(tool, dict) and "uwsgi-lint" in tool
+
+
+def find_settings(path: str) -> Path | None:
+    """The settings file closest to ``path`` (a file or directory), or ``None``."""
+    from .expand import split_section
+
+    p = Path(os.path.abspath(split_section(path)[0]))
+    d = p if p.is_dir() else p.parent
+    while True:
+        dot = d / DOTFILE
+        if dot.is_file():
+            return dot
+        pyproject = d / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+        if (d / ".git").exists() or d.parent == d:
+            return None
+        d = d.parent
+
+
+_CACHE: dict[str, tuple[tuple[int, int], Settings]] = {}
+
+
+def load_settings(path: Path) -> Settings:
+    """The settings in ``path`` (cached by path and modification time)."""
+    full = os.path.abspath(path)
+    try:
+        st = os.stat(full)
+    except OSError as exc:
+        raise SettingsError(str(path), 1, 1, f"cannot read settings: {exc.strerror}") from None
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _CACHE.get(full)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    settings = _load(full)
+    _CACHE[full] = (stamp, settings)
+    return settings
+
+
+def settings_for(file: str, *, config: str | None = None, isolated: bool = False) -> Settings:
+    """The settings that govern ``file``: ``config`` (``--config PATH``) for every file when
+    given, none at all when ``isolated``, else the closest settings file's."""
+    if isolated:
+        return DEFAULT
+    if config is not None:
+        return load_settings(Path(config))
+    found = find_settings(file)
+    return load_settings(found) if found is not None else DEFAULT
+
+
+# --- selection ----------------------------------------------------------------------
+
+
+def _specificity(selector: str, code: str, name: str) -> int | None:
+    if selector.lower() == "all":
+        return 0
+    if selector == name or selector.upper() == code:
+        return 100
+    if code.startswith(selector.upper()):
+        return len(selector)
+    return None
+
+
+def _best(selectors: tuple[str, ...], code: str, name: str) -> int | None:
+    found = [s for s in (_specificity(x, code, name) for x in selectors) if s is not None]
+    return max(found) if found else None
+
+
+def enabled(settings: Settings, code: str, name: str) -> bool:
+    """Whether the rule ``code``/``name`` runs under ``settings`` (per-file ignores aside)."""
+    chosen = settings.select if settings.select is not None else ("all",)
+    sel = _best(chosen + settings.extend_select, code, name)
+    if sel is None:
+        return False
+    ign = _best(settings.ignore, code, name)
+    return ign is None or sel > ign
+
+
+def ignored_in(settings: Settings, file: str, code: str, name: str) -> bool:
+    """Whether a ``per-file-ignores`` entry of ``settings`` silences ``code`` in ``file``."""
+    if not settings.per_file_ignores or settings.root is None:
+        return False
+    rel = os.path.relpath(os.path.abspath(file), settings.root).replace(os.sep, "/")
+    base = rel.rsplit("/", 1)[-1]
+    for pattern, selectors in settings.per_file_ignores:
+        hit = glob_match(pattern, rel) or ("/" not in pattern and glob_match(pattern, base))
+        if hit and _best(selectors, code, name) is not None:
+            return True
+    return False
+
+
+def enabled_for(settings: Settings, file: str, code: str, name: str) -> bool:
+    return enabled(settings, code, name) and not ignored_in(settings, file, code, name)
+
+
+def severity_of(settings: Settings, rule: RuleLike) -> Severity:
+    """The rule's severity: the most specific ``severity`` entry, else its own."""
+    best: tuple[int, Severity] | None = None
+    for selector, sev in settings.severity:
+        s = _specificity(selector, rule.code, rule.name)
+        if s is not None and (best is None or s >= best[0]):
+            best = (s, sev)
+    return best[1] if best is not None else rule.severity
+
+
+def excluded(settings: Settings, file: str) -> bool:
+    """Whether ``exclude``/``extend-exclude`` of ``settings`` leave ``file`` out."""
+    globs = settings.exclude + settings.extend_exclude
+    if not globs or settings.root is None:
+        return False
+    rel = os.path.relpath(os.path.abspath(file), settings.root).replace(os.sep, "/")
+    parts = rel.split("/")
+    for pattern in globs:
+        pat = pattern.rstrip("/")
+        if glob_match(pat, rel) or glob_match(pat + "/**", rel):
+            return True
+        if "/" not in pat and any(glob_match(pat, part) for part in parts):
+            return True
+    return False
+
+
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """gitignore-style: ``*`` and ``?`` stay within a path component, ``**`` crosses them."""
+    rx = _GLOB_CACHE.get(pattern)
+    if rx is None:
+        out, i, n = [], 0, len(pattern)
+        pat = pattern.removeprefix("./").lstrip("/")
+        n = len(pat)
+        while i < n:
+            c = pat[i]
+            if pat.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+            elif pat.startswith("**", i):
+                out.append(".*")
+                i += 2
+            elif c == "*":
+                out.append("[^/]*")
+                i += 1
+            elif c == "?":
+                out.append("[^/]")
+                i += 1
+            elif c == "[":
+                j = pat.find("]", i + 1)
+                if j == -1:
+                    out.append(re.escape(c))
+                    i += 1
+                else:
+                    body = pat[i + 1 : j]
+                    if body.startswith("!"):
+                        body = "^" + body[1:]
+                    out.append(f"[{body}]")
+                    i = j + 1
+            else:
+                out.append(re.escape(c))
+                i += 1
+        rx = re.compile("".join(out) + r"\Z")
+        _GLOB_CACHE[pattern] = rx
+    return rx.match(path) is not None
+
+
+# --- reading and checking -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    line: int
+    key_col: int
+    offset: int  # where the value starts in the text
+    key_offset: int
+
+
+_BARE = r"[A-Za-z0-9_-]+"
+_QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
+_KEYPART = rf"(?:{_BARE}|{_QUOTED})"
+_DOTTED = rf"{_KEYPART}(?:\s*\.\s*{_KEYPART})*"
+_HEADER = re.compile(rf"\s*\[(\[?)\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
+_KEYLINE = re.compile(rf"(\s*)({_DOTTED})\s*=\s*")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = re.findall(rf"{_BARE}|{_QUOTED}", dotted)
+    out = []
+    for p in parts:
+        out.append(p[1:-1] if p[0] in "\"'" else p)
+    return tuple(out)
+
+
+def _starts(dotted: str, base: int) -> list[int]:
+    """The column (0-based, from ``base``) where each part of a dotted key starts."""
+    return [base + m.start() for m in re.finditer(rf"{_BARE}|{_QUOTED}", dotted)]
+
+
+def _depth_change(text: str, start: int, end: int, state: list[int]) -> None:
+    """Track ``[``/``{`` nesting over ``text[start:end]``, skipping strings and comments.
+    ``state`` is ``[depth, in_multiline_string_quote (0 or ord)]``."""
+    i = start
+    while i < end:
+        if state[1]:
+            q = chr(state[1]) * 3
+            j = text.find(q, i, end)
+            if j == -1:
+                return
+            state[1] = 0
+            i = j + 3
+            continue
+        c = text[i]
+        if c == "#":
+            return
+        if c in "\"'":
+            if text.startswith(c * 3, i):
+                state[1] = ord(c)
+                i += 3
+                continue
+            j = i + 1
+            while j < end and text[j] != c:
+                j += 2 if (c == '"' and text[j] == "\\") else 1
+            i = j + 1
+            continue
+        if c in "[{":
+            state[0] += 1
+        elif c in "]}":
+            state[0] -= 1
+        i += 1
+
+
+def _index(text: str) -> dict[tuple[str, ...], _Where]:
+    """Where each key is written: full key path -> position (tables and plain keys)."""
+    found: dict[tuple[str, ...], _Where] = {}
+    table: tuple[str, ...] = ()
+    state = [0, 0]
+    offset = 0
+    for lineno, line in enumerate(text.splitlines(keepends=True), 1):
+        body_end = offset + len(line.rstrip("\r\n"))
+        if state[0] == 0 and not state[1]:
+            stripped = line.rstrip("\r\n")
+            h = _HEADER.match(stripped)
+            k = None if h else _KEYLINE.match(stripped)
+            if h:
+                table = _split_key(h.group(2))
+                for n, col in enumerate(_starts(h.group(2), h.start(2)), 1):
+                    where = _Where(lineno, col + 1, offset + h.end(), offset + col)
+                    found.setdefault(table[:n], where)
+            elif k:
+                key = _split_key(k.group(2))
+                for n, col in enumerate(_starts(k.group(2), k.start(2)), 1):
+                    where = _Where(lineno, col + 1, offset + k.end(), offset + col)
+                    if n < len(key):
+                        found.setdefault(table + key[:n], where)
+                    else:
+                        found[table + key] = where
+                _depth_change(text, offset + k.end(), body_end, state)
+        else:
+            _depth_change(text, offset, body_end, state)
+        offset += len(line)
+    return found
+
+
+class _Checker:
+    def __init__(self, path: str, text: str, base: tuple[str, ...]) -> None:
+        self.path = path
+        self.text = text
+        self.base = base
+        self.index = _index(text)
+
+    def _pos(self, offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, offset) + 1
+        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, col
+
+    def _find(self, keys: tuple[str, ...]) -> _Where | None:
+        full = self.base + keys
+        where = self.index.get(full)
+        if where is not None:
+            return where
+        # an inline table: look for the key after its parent's value
+        for n in range(len(full) - 1, 0, -1):
+            parent = self.index.get(full[:n])
+            if parent is None:
+                continue
+            start = parent.offset
+            for part in full[n:]:
+                m = re.compile(
+                    rf'(?<![\w-])(?:{re.escape(part)}|"{re.escape(part)}"|\'{re.escape(part)}\')'
+                    r"\s*="
+                ).search(self.text, start)
+                if m is None:
+                    return parent
+                start = m.end()
+                key_offset = m.start()
+            line, col = self._pos(key_offset)
+            rest = re.compile(r"\s*").match(self.text, start)
+            return _Where(line, col, rest.end() if rest else start, key_offset)
+        return None
+
+    def key_error(self, keys: tuple[str, ...], message: str) -> SettingsError:
+        where = self._find(keys)
+        if where is None:
+            return SettingsError(self.path, 1, 1, message)
+        return SettingsError(self.path, where.line, where.key_col, message)
+
+    def value_error(
+        self, keys: tuple[str, ...], message: str, item: str | None = None
+    ) -> SettingsError:
+        """At the value of ``keys``; with ``item``, at that string inside it (a list)."""
+        where = self._find(keys)
+        if where is None:
+            return SettingsError(self.path, 1, 1, message)
+        offset = where.offset
+        if item is not None:
+            for lit in (f'"{item}"', f"'{item}'", item):
+                at = self.text.find(lit, where.offset)
+                if at != -1:
+                    offset = at
+                    break
+        line, col = self._pos(offset)
+        return SettingsError(self.path, line, col, message)
+
+
+def _known_selector(selector: str) -> bool:
+    from .rules import all_rules
+
+    if selector.lower() == "all":
+        return True
+    rules = all_rules()
+    if any(r.name == selector for r in rules):
+        return True
+    if re.fullmatch(r"UW\d{0,3}", selector.upper()) and selector[:2].upper() == "UW":
+        return any(r.code.startswith(selector.upper()) for r in rules)
+    return False
+
+
+def _load(path: str) -> Settings:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise SettingsError(path, 1, 1, f"cannot read settings: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(path, 1, 1, f"settings are not UTF-8: {exc.reason}") from None
+    try:
+        doc = tomlkit.parse(text).unwrap()
+    except ParseError as exc:
+        msg = str(exc).rsplit(" at line ", 1)[0]
+        raise SettingsError(path, exc.line, exc.col, f"invalid TOML: {msg}") from None
+    base: tuple[str, ...] = ()
+    table: Any = doc
+    if os.path.basename(path) == PYPROJECT:
+        base = TABLE
+        tool = doc.get("tool")
+        table = tool.get("uwsgi-lint", {}) if isinstance(tool, dict) else {}
+    chk = _Checker(path, text, base)
+    if not isinstance(table, dict):
+        raise chk.value_error((), "[tool.uwsgi-lint] must be a table")
+    return _settings(chk, table, path)
+
+
+def _strings(chk: _Checker, key: str, value: object) -> tuple[str, ...]:
+    return _strings_at(chk, (key,), value, key)
+
+
+def _selectors(
+    chk: _Checker, keys: tuple[str, ...], value: object, what: str
+) -> tuple[str, ...]:
+    items = _strings_at(chk, keys, value, what)
+    for s in items:
+        if not _known_selector(s):
+            raise chk.value_error(
+                keys, f"unknown rule code, prefix or name `{s}` in `{what}`", item=s
+            )
+    return items
+
+
+def _strings_at(
+    chk: _Checker, keys: tuple[str, ...], value: object, what: str
+) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise chk.value_error(keys, f"`{what}` must be a list of strings")
+    for v in value:
+        if not isinstance(v, str):
+            raise chk.value_error(keys, f"`{what}` must be a list of strings, not {v!r}")
+    return tuple(value)
+
+
+def _choice(chk: _Checker, key: str, value: object, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        shown = ", ".join(f'"{c}"' for c in choices)
+        raise chk.value_error((key,), f"`{key}` must be one of {shown}, not {_show(value)}")
+    return value
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
+    values: dict[str, Any] = {"source": path}
+    for key, value in table.items():
+        if key not in KEYS:
+            known = ", ".join(sorted(KEYS))
+            raise chk.key_error((key,), f"unknown setting `{key}` (known: {known})")
+        field = key.replace("-", "_")
+        if key in ("select", "extend-select", "ignore"):
+            values[field] = _selectors(chk, (key,), value, key)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise chk.value_error((key,), "`per-file-ignores` must be a table of glob = list")
+            values[field] = tuple(
+                (glob, _selectors(chk, (key, glob), sel, f"per-file-ignores.{glob}"))
+                for glob, sel in value.items()
+            )
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise chk.value_error((key,), "`severity` must be a table of code = severity")
+            pairs = []
+            for sel, sev in value.items():
+                if not _known_selector(sel):
+                    raise chk.key_error(
+                        (key, sel), f"unknown rule code, prefix or name `{sel}` in `severity`"
+                    )
+                levels = tuple(s.value for s in Severity)
+                if not isinstance(sev, str) or sev not in levels:
+                    shown = ", ".join(f'"{c}"' for c in levels)
+                    raise chk.value_error(
+                        (key, sel), f"severity of `{sel}` must be one of {shown}, not {_show(sev)}"
+                    )
+                pairs.append((sel, Severity(sev)))
+            values[field] = tuple(pairs)
+        elif key == "target-version":
+            values[field] = _choice(chk, key, value, VERSIONS)
+        elif key == "yaml-reader":
+            values[field] = _choice(chk, key, value, YAML_READERS)
+        elif key == "container":
+            if not isinstance(value, bool):
+                raise chk.value_error(
+                    (key,), f"`container` must be true or false, not {_show(value)}"
+                )
+            values[field] = value
+        else:  # plugins, exclude, extend-exclude
+            values[field] = _strings(chk, key, value)
+    return Settings(**values)
