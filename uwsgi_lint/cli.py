@@ -46,6 +46,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--isolated", action="store_true", help="ignore all settings files")
     p.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with `-` as PATH: lint standard input as if it were this file (its format, "
+        "settings and Emperor come from this path; nothing is written to disk)",
+    )
+    p.add_argument(
         "--disable-suppressions",
         action="store_true",
         help="ignore `uwsgi-lint: disable=...` comments (for audits)",
@@ -119,7 +125,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         default=["."],
         metavar="PATH",
         help="config files, or directories whose vassal files (.ini .xml .yml .yaml .json .js) "
-        "are checked (default: .)",
+        "are checked (default: .); `-` reads standard input (see --stdin-filename)",
     )
     p.add_argument(
         "--container",
@@ -177,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         if args.statistics and args.format not in ("text", "json"):
             p.error("--statistics works with --format text or json")
+        if args.stdin_filename is not None and "-" not in args.paths:
+            p.error("--stdin-filename needs `-` among the paths")
+        if "-" in args.paths and args.add_noqa is not None:
+            p.error("--add-noqa cannot change standard input")
     try:
         if command == "rule":
             return _rule(args)
@@ -218,6 +228,8 @@ def _assume(args: argparse.Namespace) -> Assumptions:
     from .settings import settings_for
 
     first = args.paths[0] if args.paths else "."
+    if first == "-":
+        first = getattr(args, "stdin_filename", None) or "-"
     base = Assumptions()
     if not getattr(args, "isolated", False):
         found = settings_for(first, config=getattr(args, "config", None))
@@ -292,14 +304,21 @@ def _run(args: argparse.Namespace) -> int:
     from .render.source import forget
     from .settings import SettingsError
 
+    paths, buffers = list(args.paths), {}
+    if "-" in paths:
+        # standard input stands for --stdin-filename (`-` when none is given): read into
+        # memory and linted as that file, whether or not it exists
+        paths = [p for p in paths if p != "-"]
+        buffers[args.stdin_filename or "-"] = sys.stdin.buffer.read()
     try:
         report = lint(
-            list(args.paths),
+            paths,
             _assume(args),
             _walk(args),
             config=args.config,
             isolated=args.isolated,
             suppressions=not args.disable_suppressions,
+            buffers=buffers,
         )
     except SettingsError as exc:
         print(f"uwsgi-lint: {exc}", file=sys.stderr)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import re
+import stat
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -67,19 +69,50 @@ def lint(
     config: str | None = None,
     isolated: bool = False,
     suppressions: bool = True,
+    buffers: Mapping[str, bytes] | None = None,
 ) -> Report:
     """Lint ``paths``; then (see :func:`apply`) the settings closest to each file, or
     ``config`` for all (``--config``), none with ``isolated`` (``--isolated``), and the
     suppression comments unless ``suppressions`` is false (``--disable-suppressions``).
+
+    ``buffers`` maps file paths to bytes that are linted in place of those files (standard
+    input with ``--stdin-filename``): each is checked as a file named on the command line,
+    whether or not it exists, and nothing is written to disk.
+
+    Files named explicitly (not directories) get their context: an Emperor above them
+    that starts one of them is read too (see :func:`context_emperors`), and findings are
+    reported only for the files checked and the files they include, never for a file that
+    was read only for context.
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
-    assume = assume or Assumptions()
+    from .readers import buffers as reading
+
+    with reading(buffers or {}):
+        return _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
+                     list(buffers or {}))
+
+
+def _lint(
+    paths: list[str],
+    assume: Assumptions,
+    walk: Walk | None,
+    config: str | None,
+    isolated: bool,
+    suppressions: bool,
+    given: list[str],
+) -> Report:
     ctx = RuleContext(load_catalog(assume.version), assume)
     rules = all_rules()
-    files, missing, explicit = targets(paths, walk)
+    files, missing, explicit = targets(paths, walk) if paths else ([], [], frozenset())
+    files += [b for b in given if b not in files]
+    explicit |= frozenset(given)
     lookup = SettingsLookup(config=config, isolated=isolated)
     files = [f for f in files if f in explicit or not lookup.excludes(f)]
     report = Report(diagnostics=missing)
-    instances = assemble(files, assume, report.errors, explicit)
+    checked = {os.path.realpath(split_section(f)[0]) for f in files}
+    context = context_emperors([f for f in files if f in explicit], checked, assume)
+    instances = assemble(files + context, assume, report.errors, explicit)
+    if context:
+        instances, allowed = _for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_section(f)[0]) for f in files})
     seen: set[tuple[str, Span, str]] = set()
@@ -99,9 +132,181 @@ def lint(
             if key not in seen:
                 seen.add(key)
                 report.diagnostics.append(with_chain(d, chains))
+    if context:
+        report.diagnostics = [
+            d for d in report.diagnostics
+            if os.path.realpath(d.span.file) in allowed or d in missing
+        ]
     report.diagnostics.sort(key=Diagnostic.sort_key)
     sources = {os.path.abspath(c.path): c for inst in instances for c in inst.files}
+    if context:
+        sources = {k: v for k, v in sources.items() if os.path.realpath(k) in allowed}
     return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources)
+
+
+# --- context for partial runs ---------------------------------------------------------
+# pre-commit (and an editor) passes only the changed vassals: the Emperor that starts them
+# is looked for above them, read for context, and its own findings left out.
+
+CONTEXT_LEVELS = 3  # directories above a checked file's own directory that are searched
+CONTEXT_MAX_BYTES = 1024 * 1024  # a larger file is not considered as an Emperor
+
+
+def context_emperors(
+    files: Sequence[str], checked: set[str], assume: Assumptions
+) -> list[str]:
+    """The Emperors that start one of ``files`` (files named on the command line), found
+    in the directories above them -- the file's own directory and up to
+    :data:`CONTEXT_LEVELS` above it, never above the git work tree it lies in -- and in
+    the immediate subdirectories of those.  ``checked`` holds the real paths of every file
+    being checked already (an Emperor among them needs no search).  Each directory is
+    listed once per run and only configs that mention ``emperor`` are read, so the cost
+    grows with the number of directories, not with the size of the tree."""
+    from .context import is_emperor, resolve_monitors, tree_dirs
+    from .expand import build_instance
+
+    wanted = {os.path.realpath(split_section(f)[0]) for f in files}
+    if not wanted:
+        return []
+    candidates: list[str] = []
+    listed: set[str] = set()
+    for f in sorted(wanted):
+        for level, d in enumerate(_ancestors(os.path.dirname(f))):
+            # siblings of the file's directory and of its parent: `emperor/` next to `vassals/`
+            for sub in [d, *(_subdirs(d) if level in (1, 2) else [])]:
+                if sub not in listed:
+                    listed.add(sub)
+                    candidates.extend(_emperor_files(sub))
+    catalog = load_catalog(assume.version)
+    found: list[str] = []
+    for path in dict.fromkeys(candidates):
+        if os.path.realpath(path) in checked:
+            continue
+        try:
+            inst = build_instance(path, assume)
+            if not is_emperor(inst):
+                continue
+            resolve_monitors(inst, catalog, tree_dirs([*files, path]))
+        except Exception:  # a broken candidate is no context; it is not being checked
+            continue
+        # a monitor on a directory that exists only on the server (`/etc/uwsgi/vassals`)
+        # is mapped into the tree by its trailing names: trusted only inside the git work
+        # tree the candidate lies in, not among unrelated directories that happen to
+        # share a name
+        top = _work_tree(os.path.dirname(os.path.realpath(path)))
+        starts = set()
+        for m in inst.monitors:
+            for v in m.vassals:
+                real = os.path.realpath(v)
+                if m.mapped_from is None or (top is not None and real.startswith(top + os.sep)):
+                    starts.add(real)
+        if starts & wanted:
+            found.append(path)
+    return found
+
+
+def _ancestors(directory: str) -> list[str]:
+    """``directory`` and up to :data:`CONTEXT_LEVELS` directories above it, stopping at
+    the root of the git work tree it lies in, and before ``/``, the home directory and a
+    shared directory such as ``/tmp`` (world-writable and sticky: other people's files)."""
+    out: list[str] = []
+    d = directory
+    for _ in range(CONTEXT_LEVELS + 1):
+        if _shared(d):
+            break
+        out.append(d)
+        parent = os.path.dirname(d)
+        if os.path.exists(os.path.join(d, ".git")) or parent == d:
+            break
+        d = parent
+    return out
+
+
+def _work_tree(directory: str) -> str | None:
+    """The git work tree ``directory`` lies in, if any."""
+    d = directory
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _shared(directory: str) -> bool:
+    if directory in ("/", os.path.expanduser("~")):
+        return True
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError:
+        return True
+    return bool(mode & stat.S_ISVTX and mode & stat.S_IWOTH)
+
+
+def _subdirs(directory: str) -> list[str]:
+    from .discover import SKIP_DIRS
+
+    try:
+        with os.scandir(directory) as it:
+            return sorted(
+                e.path for e in it
+                if e.is_dir() and not e.name.startswith(".") and e.name not in SKIP_DIRS
+            )
+    except OSError:
+        return []
+
+
+def _emperor_files(directory: str) -> list[str]:
+    """The configs directly in ``directory`` that may run an Emperor (a cheap look at the
+    first bytes of each file with one of uWSGI's suffixes)."""
+    from .context import VASSAL_SUFFIXES
+    from .discover import HEAD_BYTES, looks_like_uwsgi
+
+    out = []
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(
+                (e for e in it if e.name.endswith(VASSAL_SUFFIXES) and e.is_file()),
+                key=lambda e: e.name,
+            )
+    except OSError:
+        return []
+    for e in entries:
+        try:
+            if e.stat().st_size > CONTEXT_MAX_BYTES:
+                continue
+            with open(e.path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+        except OSError:
+            continue
+        if b"emperor" in head and looks_like_uwsgi(e.path, head) is not None:
+            out.append(e.path)
+    return out
+
+
+def _for_checked(
+    instances: list[Instance], checked: set[str], context: list[str]
+) -> tuple[list[Instance], set[str]]:
+    """The instances to report on when Emperors were added for context: all but those
+    Emperors and the vassals they start that are not being checked; and the real paths
+    of the files those instances read (their includes, what their Emperor adds to them).
+    """
+    extra = {os.path.realpath(c) for c in context} - checked
+
+    def context_only(i: Instance) -> bool:
+        if os.path.realpath(i.root.path) in checked:
+            return False
+        e: Instance | None = i
+        while e is not None:
+            if os.path.realpath(e.root.path) in extra:
+                return True
+            e = e.emperor
+        return False
+
+    kept = [i for i in instances if not context_only(i)]
+    allowed = {os.path.realpath(c.path) for i in kept for c in i.files} | checked
+    return kept, allowed
 
 
 def origin_chains(inst: Instance) -> dict[tuple[str, Position], tuple[Origin, ...]]:
@@ -196,19 +401,24 @@ def _suppress(
     by_code: Mapping[str, Rule],
     suppress: Any,
 ) -> list[Diagnostic]:
-    from .readers import read_file
+    from .readers import buffer_for, read_file
 
     per_file: dict[str, Any] = {}
     for path, cfg in sorted(files.items()):
+        data = buffer_for(path)
         if cfg is None:
-            if not os.path.isfile(path):
+            if data is None and not os.path.isfile(path):
                 continue
             cfg = read_file(path, openers=frozenset())
         if cfg.format is Format.JSON or not cfg.comments:
             continue
         if not any("uwsgi-lint:" in c.text for c in cfg.comments):
             continue
-        per_file[path] = suppress.collect(cfg, suppress.read_lines(path))
+        lines = (
+            suppress.read_lines(path) if data is None
+            else re.split(r"\r\n|\n|\r", data.decode("utf-8", "replace"))
+        )
+        per_file[path] = suppress.collect(cfg, lines)
     if not per_file:
         return found
     out: list[Diagnostic] = []

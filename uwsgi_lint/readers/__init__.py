@@ -11,7 +11,8 @@ import os
 import re
 import stat
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Protocol
 
 from ..magic import Host, MagicTable, file_table, substitute
@@ -34,6 +35,28 @@ _CACHE: OrderedDict[tuple[object, ...], ConfigFile] = OrderedDict()
 
 # A file larger than this is not read (uWSGI would read it, but no sane config is this big)
 MAX_BYTES = 256 * 1024 * 1024
+
+# Buffers read in place of files (absolute path -> bytes): standard input linted as if it
+# were a file (`uwsgi-lint - --stdin-filename PATH`); see :func:`buffers`.
+_BUFFERS: dict[str, bytes] = {}
+
+
+@contextmanager
+def buffers(given: Mapping[str, bytes]) -> Iterator[None]:
+    """While active, :func:`read_file` reads each path of ``given`` (absolute or relative
+    to the working directory) from its bytes instead of the disk."""
+    saved = dict(_BUFFERS)
+    _BUFFERS.update({os.path.abspath(k): v for k, v in given.items()})
+    try:
+        yield
+    finally:
+        _BUFFERS.clear()
+        _BUFFERS.update(saved)
+
+
+def buffer_for(path: str) -> bytes | None:
+    """The bytes that stand for ``path`` in this run, if any (see :func:`buffers`)."""
+    return _BUFFERS.get(os.path.abspath(path)) if _BUFFERS else None
 
 
 class Reader(Protocol):
@@ -90,6 +113,7 @@ def read_file(
     yaml_reader: str = "embedded",
     on_table: Callable[[MagicTable], None] | None = None,
     cache: bool = False,
+    data: bytes | None = None,
 ) -> ConfigFile:
     """Read ``path`` as uWSGI would; never raises.
 
@@ -98,33 +122,38 @@ def read_file(
     the first file loaded (for the upper-case variables), ``on_table`` receives this
     file's magic table.  With ``cache``, a file read again the same way (a snippet that
     many vassals include) is parsed once; callers must not change what it returns.
+    ``data`` is read instead of the file (as is a buffer given to :func:`buffers`).
     """
     fmt = fmt or format_for(path)
-    try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            return unreadable(path, fmt or Format.INI, "is a directory, not a config file")
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or device could block forever
-            return unreadable(path, fmt or Format.INI, "not a regular file; not read")
-        if st.st_size > MAX_BYTES:
+    if data is None:
+        data = buffer_for(path)
+    if data is not None:
+        cache = False
+        if len(data) > MAX_BYTES:
             return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return unreadable(path, fmt or Format.INI, f"cannot read file: {exc.strerror or exc}")
+    else:
+        try:
+            data = _read(path)
+        except _Unreadable as exc:
+            return unreadable(path, fmt or Format.INI, str(exc))
     fmt = fmt or sniff(data)
     table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
     if on_table is not None:
         on_table(table)
     key: tuple[object, ...] | None = None
     if cache:
-        upper = tuple(table.values.get(c) for c in UPPER) if _UPPER.search(data) else None
-        key = (path, st.st_mtime_ns, st.st_size, config_arg, section, explicit_section, fmt,
-               yaml_reader, host, openers, upper)
-        hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-            return hit
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        if st is not None:
+            upper = tuple(table.values.get(c) for c in UPPER) if _UPPER.search(data) else None
+            key = (path, st.st_mtime_ns, st.st_size, config_arg, section, explicit_section,
+                   fmt, yaml_reader, host, openers, upper)
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+                return hit
     exp = substitute(decode(data), table, os.fspath(path))
     cfg = _reader(fmt, yaml_reader)(exp, openers, section)
     if key is not None:
@@ -132,3 +161,23 @@ def read_file(
         if len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return cfg
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _read(path: str) -> bytes:
+    """The bytes of ``path``; raises :class:`_Unreadable` with the reason."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise _Unreadable("is a directory, not a config file")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device could block forever
+            raise _Unreadable("not a regular file; not read")
+        if st.st_size > MAX_BYTES:
+            raise _Unreadable(f"file larger than {MAX_BYTES} bytes")
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise _Unreadable(f"cannot read file: {exc.strerror or exc}") from None
