@@ -100,6 +100,8 @@ def test_page_has_every_section(rule: Rule) -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_bad_examples_fire(rule: Rule, tmp_path: Path) -> None:
+    if rule.code in NO_CONFIG_EXAMPLE:
+        pytest.skip(f"no config fires {rule.code}; see {NO_CONFIG_EXAMPLE[rule.code]}")
     cases = examples(rule, "## Example")
     assert cases, f"{rule.code}.md has no example"
     for i, case in enumerate(cases):
@@ -124,6 +126,8 @@ def test_good_examples_stay_silent(rule: Rule, tmp_path: Path) -> None:
 
 
 EXPOSURE = "UW5"
+# rules that no config can fire: their bad example is tested elsewhere
+NO_CONFIG_EXAMPLE = {"UW099": "tests/test_hostile.py::test_internal_error_is_contained"}
 
 
 def test_rule_index_is_generated_from_the_registry() -> None:

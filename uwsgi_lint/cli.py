@@ -88,6 +88,11 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 only when a finding of this severity or above exists (default: any)",
     )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="print the traceback of an internal error to stderr (for a bug report)",
+    )
     p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
     return p
 
@@ -193,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         return _show(args) if command == "show" else _run(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
-    except Exception as exc:  # never a traceback for the user
+    except Exception as exc:  # never a traceback for the user, unless --debug
+        if getattr(args, "debug", False):
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
         print(f"uwsgi-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -338,6 +347,9 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     for line in report.errors:
         print(f"uwsgi-lint: {line}", file=sys.stderr)
+    if args.debug:
+        for tb in report.tracebacks:
+            sys.stderr.write(tb)
     return exit_code(report, args.exit_zero, args.fail_on)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,6 +35,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file checked
     errors: list[str] = field(default_factory=list)  # internal errors, one line each
+    tracebacks: list[str] = field(default_factory=list)  # of those errors, for --debug
 
 
 def targets(
@@ -126,6 +128,8 @@ def _lint(
                     f"{inst.root.path}: internal error in {r.code} ({r.name}): "
                     f"{type(exc).__name__}: {exc}"
                 )
+                report.tracebacks.append(traceback.format_exc())
+                found.append(internal_error(r, inst.root.path, exc))
         chains = origin_chains(inst)
         for d in found:
             key = (d.code, d.span, d.message)
@@ -142,6 +146,20 @@ def _lint(
     if context:
         sources = {k: v for k, v in sources.items() if os.path.realpath(k) in allowed}
     return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources)
+
+
+def internal_error(failed: Rule, path: str, exc: BaseException) -> Diagnostic:
+    """The UW099 finding for rule ``failed`` raising ``exc`` on the file ``path``: at 1:1
+    of that file, so that every output format shows it beside the file's other findings."""
+    from .rules.internal_error import check as uw099
+
+    span = Span(os.path.abspath(split_section(path)[0]), Position(1, 1), Position(1, 1))
+    return uw099.diagnostic(
+        span,
+        f"internal error in {failed.code} ({failed.name}): {type(exc).__name__}: {exc}; "
+        f"this rule's findings for this file are missing (a bug in uwsgi-lint: please "
+        f"report it, with `--debug` output)",
+    )
 
 
 # --- context for partial runs ---------------------------------------------------------
