@@ -39,3 +39,16 @@ def corpus_files() -> list[Path]:
         return []
     skip = {"PROVENANCE.tsv", "README.md"}
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in skip)
+
+
+# Hypothesis profiles (tests/test_fuzz.py): the bounded default runs in the normal suite;
+# HYPOTHESIS_PROFILE=long runs a longer fuzzing campaign (see fuzz/README.md).
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the test extras
+    pass
+else:
+    _hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None,
+                                          database=None)
+    if os.environ.get("HYPOTHESIS_PROFILE"):
+        _hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
