@@ -174,3 +174,39 @@ def test_settings_suppressions_and_add_noqa_from_the_command_line(tmp_path: Path
     bad = run("a.ini", cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.startswith(f"uwsgi-lint: {tmp_path}/pyproject.toml:2:1: unknown setting")
+
+
+def test_a_bug_while_reading_one_file_is_a_uw099_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from uwsgi_lint import cli, context
+
+    write(tmp_path, "bad.ini", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "good.ini", "[uwsgi]\nprocesess = 4\n")
+    real = context.build_instance
+
+    def flaky(path: str, *args: object, **kwargs: object) -> object:
+        if path.endswith("bad.ini"):
+            raise RuntimeError("boom")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "build_instance", flaky)
+    code = cli.main([str(tmp_path / "bad.ini"), str(tmp_path / "good.ini")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "bad.ini:1:1: UW099 [internal-error] internal error while reading this file: " \
+        "RuntimeError: boom" in out
+    assert "good.ini:2:1: UW101" in out
+    assert "Traceback" not in err
+
+
+def test_invalid_utf8_is_reported_with_its_byte_offset(tmp_path: Path) -> None:
+    write(tmp_path, "app.ini", b"[uwsgi]\nprocname = caf\xe9\nprocesess = 2\n")
+    result = run("app.ini", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "app.ini:2:15: UW024 [invalid-utf8] invalid UTF-8 at byte offset 22 (byte 0xe9): "
+        "uWSGI passes the bytes through unchanged, but editors and tools may not show them "
+        "as written; save the file as UTF-8")
+    assert lines[1].startswith("app.ini:3:1: UW101")  # the rest of the file is still read

@@ -117,7 +117,8 @@ def test_bom_hides_the_first_header(tmp_path: Path) -> None:
 def test_invalid_utf8_is_kept_not_fatal(tmp_path: Path) -> None:
     cfg = read(write(tmp_path, "a.ini", b"[uwsgi]\nprocname = \xff\xfe\nmaster = 1\n"))
     assert [k for k, _ in pairs(cfg)] == ["procname", "master"]
-    assert cfg.problems == []
+    [problem] = cfg.problems  # reported (UW024) at the byte, and the rest is still read
+    assert (problem.code, problem.span.start.line, problem.span.start.column) == ("UW024", 2, 12)
 
 
 def test_logic_blocks_become_nodes(tmp_path: Path) -> None:

@@ -113,6 +113,7 @@ def _lint(
     checked = {os.path.realpath(split_section(f)[0]) for f in files}
     context = context_emperors([f for f in files if f in explicit], checked, assume)
     instances = assemble(files + context, assume, report.errors, explicit)
+    report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = _for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
@@ -159,6 +160,20 @@ def internal_error(failed: Rule, path: str, exc: BaseException) -> Diagnostic:
         f"internal error in {failed.code} ({failed.name}): {type(exc).__name__}: {exc}; "
         f"this rule's findings for this file are missing (a bug in uwsgi-lint: please "
         f"report it, with `--debug` output)",
+    )
+
+
+def reading_error(line: str) -> Diagnostic:
+    """The UW099 finding for a bug met while reading a file (``PATH: internal error: ...``,
+    as :func:`~uwsgi_lint.context.assemble` records it): the file is left out."""
+    from .rules.internal_error import check as uw099
+
+    path, _, what = line.partition(": internal error: ")
+    span = Span(os.path.abspath(split_section(path)[0]), Position(1, 1), Position(1, 1))
+    return uw099.diagnostic(
+        span,
+        f"internal error while reading this file: {what}; it was not checked (a bug in "
+        "uwsgi-lint: please report it)",
     )
 
 

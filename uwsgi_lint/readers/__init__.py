@@ -154,8 +154,11 @@ def read_file(
             if hit is not None:
                 _CACHE.move_to_end(key)
                 return hit
-    exp = substitute(decode(data), table, os.fspath(path))
+    source = decode(data)
+    exp = substitute(source, table, os.fspath(path))
     cfg = _reader(fmt, yaml_reader)(exp, openers, section)
+    if fmt in (Format.INI, Format.YAML) and not source.isascii():
+        _check_utf8(data, source, exp, cfg)
     if key is not None:
         _CACHE[key] = cfg
         if len(_CACHE) > CACHE_SIZE:
@@ -165,6 +168,26 @@ def read_file(
 
 class _Unreadable(Exception):
     pass
+
+
+INVALID_UTF8 = "UW024"
+
+
+def _check_utf8(data: bytes, source: str, exp: Expanded, cfg: ConfigFile) -> None:
+    """A problem at the first byte that is not UTF-8 (INI and YAML readers go on: uWSGI
+    passes the bytes through; the XML and JSON readers refuse such files themselves)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = len(data[: exc.start].decode("utf-8", "surrogateescape"))
+        span = Span(exp.path, exp.lines.position(at), exp.lines.position(at + 1))
+        cfg.problems.append(Problem(
+            INVALID_UTF8,
+            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}): uWSGI "
+            "passes the bytes through unchanged, but editors and tools may not show them as "
+            "written; save the file as UTF-8",
+            span,
+        ))
 
 
 def _read(path: str) -> bytes:
@@ -177,7 +200,15 @@ def _read(path: str) -> bytes:
             raise _Unreadable("not a regular file; not read")
         if st.st_size > MAX_BYTES:
             raise _Unreadable(f"file larger than {MAX_BYTES} bytes")
-        with open(path, "rb") as fh:
-            return fh.read()
+        # O_NONBLOCK and a second check on the open file: a file swapped for a FIFO after
+        # the stat() cannot block; a file that grows meanwhile is read only up to the cap
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _Unreadable("not a regular file; not read")
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _Unreadable(f"file larger than {MAX_BYTES} bytes")
+        return data
     except OSError as exc:
         raise _Unreadable(f"cannot read file: {exc.strerror or exc}") from None
