@@ -272,3 +272,21 @@ def test_a_monitor_naming_one_file_governs_that_file(tmp_path: Path) -> None:
     [monitor] = insts["emperor.ini"].monitors
     assert (monitor.kind, [Path(p).name for p in monitor.vassals]) == ("glob", ["foo.ini"])
     assert insts["foo.ini"].role == "vassal"
+
+
+def test_files_that_vanish_or_change_after_listing(tmp_path: Path) -> None:
+    from uwsgi_lint.engine import targets
+
+    write(tmp_path, "gone.ini", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "fifo.ini", "[uwsgi]\nmaster = 1\n")
+    write(tmp_path, "kept.ini", "[uwsgi]\nprocesess = 1\n")
+    files, _, explicit = targets([str(tmp_path)])
+    assert len(files) == 3
+    (tmp_path / "gone.ini").unlink()
+    (tmp_path / "fifo.ini").unlink()
+    os.mkfifo(tmp_path / "fifo.ini")  # swapped for a FIFO: must not block
+    found = {Path(i.root.path).name: [p.message for p in i.problems]
+             for i in assemble(files, Assumptions(), [], explicit)}
+    assert found["gone.ini"] == ["cannot read file: No such file or directory"]
+    assert found["fifo.ini"] == ["not a regular file; not read"]
+    assert found["kept.ini"] == []
