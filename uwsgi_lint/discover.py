@@ -262,7 +262,9 @@ class _Pattern:
     absolute: bool
 
 
-def _glob_regex(glob: str) -> str:
+def glob_regex(glob: str) -> str:
+    """A gitignore-style glob as a regular expression: ``*`` and ``?`` stay within a path
+    component, ``**`` crosses them."""
     out: list[str] = []
     i, n = 0, len(glob)
     while i < n:
@@ -312,7 +314,7 @@ def _compile(globs: Sequence[str]) -> list[_Pattern]:
         if not glob:
             continue
         absolute = glob.startswith("/")
-        regex = re.compile(_glob_regex(glob), re.DOTALL)
+        regex = re.compile(glob_regex(glob), re.DOTALL)
         patterns.append(_Pattern(text, regex, dir_only, absolute))
     return patterns
 

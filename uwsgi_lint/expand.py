@@ -106,9 +106,6 @@ class Instance:
     def first(self, key: str) -> Directive | None:
         return next((d for d in self.options if d.key == key), None)
 
-    def last(self, key: str) -> Directive | None:
-        return next((d for d in reversed(self.options) if d.key == key), None)
-
 
 @cache
 def logic_openers(catalog: Catalog) -> frozenset[str]:

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .source import Expanded, Segment
+from .source import Expanded, Segment, identity
 
 UWSGI_VERSION = "2.0.31"
 
@@ -131,7 +131,7 @@ def substitute(source: str, table: MagicTable, path: str) -> Expanded:
     A ``%`` as the very last character is followed by uWSGI's terminating NUL and vanishes.
     """
     if "%" not in source:
-        return Expanded(source, source, [Segment(0, 0, len(source), True)], path)
+        return identity(source, path)
     out: list[str] = []
     segs: list[Segment] = []
     unresolved: list[tuple[int, str]] = []

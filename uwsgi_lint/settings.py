@@ -29,6 +29,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError
 
 from .diagnostics import Severity
+from .discover import glob_regex
 
 if TYPE_CHECKING:
     from .expand import Assumptions
@@ -251,39 +252,8 @@ def glob_match(pattern: str, path: str) -> bool:
     """gitignore-style: ``*`` and ``?`` stay within a path component, ``**`` crosses them."""
     rx = _GLOB_CACHE.get(pattern)
     if rx is None:
-        out, i, n = [], 0, len(pattern)
         pat = pattern.removeprefix("./").lstrip("/")
-        n = len(pat)
-        while i < n:
-            c = pat[i]
-            if pat.startswith("**/", i):
-                out.append("(?:.*/)?")
-                i += 3
-            elif pat.startswith("**", i):
-                out.append(".*")
-                i += 2
-            elif c == "*":
-                out.append("[^/]*")
-                i += 1
-            elif c == "?":
-                out.append("[^/]")
-                i += 1
-            elif c == "[":
-                j = pat.find("]", i + 1)
-                if j == -1:
-                    out.append(re.escape(c))
-                    i += 1
-                else:
-                    body = pat[i + 1 : j]
-                    if body.startswith("!"):
-                        body = "^" + body[1:]
-                    out.append(f"[{body}]")
-                    i = j + 1
-            else:
-                out.append(re.escape(c))
-                i += 1
-        rx = re.compile("".join(out) + r"\Z")
-        _GLOB_CACHE[pattern] = rx
+        rx = _GLOB_CACHE[pattern] = re.compile(glob_regex(pat) + r"\Z", re.DOTALL)
     return rx.match(path) is not None
 
 

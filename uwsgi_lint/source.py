@@ -133,9 +133,6 @@ class Expanded:
         e = self.src_end(end) if end > start else s
         return self.source[s:e]
 
-    def source_span(self, start: int, end: int) -> Span:
-        """A span given directly in source offsets."""
-        return Span(self.path, self.lines.position(start), self.lines.position(end))
 
 
 def identity(source: str, path: str) -> Expanded:
