@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import stat
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Protocol
 
+from ..fs import MAX_BYTES, Unreadable, read_regular
 from ..magic import Host, MagicTable, file_table, substitute
 from ..model import ConfigFile, Format, Position, Problem, Span
 from ..source import Expanded, decode
@@ -33,8 +33,6 @@ _UPPER = re.compile(b"%[" + UPPER.encode() + b"]")
 CACHE_SIZE = 512
 _CACHE: OrderedDict[tuple[object, ...], ConfigFile] = OrderedDict()
 
-# A file larger than this is not read (uWSGI would read it, but no sane config is this big)
-MAX_BYTES = 256 * 1024 * 1024
 
 # Buffers read in place of files (absolute path -> bytes): standard input linted as if it
 # were a file (`uwsgi-lint - --stdin-filename PATH`); see :func:`buffers`.
@@ -133,8 +131,8 @@ def read_file(
             return unreadable(path, fmt or Format.INI, f"file larger than {MAX_BYTES} bytes")
     else:
         try:
-            data = _read(path)
-        except _Unreadable as exc:
+            data = read_regular(path)
+        except Unreadable as exc:
             return unreadable(path, fmt or Format.INI, str(exc))
     fmt = fmt or sniff(data)
     table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
@@ -166,10 +164,6 @@ def read_file(
     return cfg
 
 
-class _Unreadable(Exception):
-    pass
-
-
 INVALID_UTF8 = "UW024"
 
 
@@ -188,27 +182,3 @@ def _check_utf8(data: bytes, source: str, exp: Expanded, cfg: ConfigFile) -> Non
             "written; save the file as UTF-8",
             span,
         ))
-
-
-def _read(path: str) -> bytes:
-    """The bytes of ``path``; raises :class:`_Unreadable` with the reason."""
-    try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise _Unreadable("is a directory, not a config file")
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or device could block forever
-            raise _Unreadable("not a regular file; not read")
-        if st.st_size > MAX_BYTES:
-            raise _Unreadable(f"file larger than {MAX_BYTES} bytes")
-        # O_NONBLOCK and a second check on the open file: a file swapped for a FIFO after
-        # the stat() cannot block; a file that grows meanwhile is read only up to the cap
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise _Unreadable("not a regular file; not read")
-            data = fh.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise _Unreadable(f"file larger than {MAX_BYTES} bytes")
-        return data
-    except OSError as exc:
-        raise _Unreadable(f"cannot read file: {exc.strerror or exc}") from None
