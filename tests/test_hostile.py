@@ -61,10 +61,13 @@ def uwsgi_lint(
     preexec_fn: Callable[[], None] | None = None,
     prelude: str = "",
     debug: bool = False,
+    isolated: bool = True,
 ) -> Run:
-    """Run the command (``--isolated``, JSON output unless told otherwise) and wait for it
-    at most :data:`SECONDS`; ``prelude`` is Python run in the child before the command."""
-    argv = ["--isolated", *(["--format", "json"] if json_output else []), *map(str, args)]
+    """Run the command (``--isolated`` unless told otherwise, JSON output unless told
+    otherwise) and wait for it at most :data:`SECONDS`; ``prelude`` is Python run in the
+    child before the command."""
+    argv = [*(["--isolated"] if isolated else []), *(["--format", "json"] if json_output else []),
+            *map(str, args)]
     code = f"{prelude}\nimport sys\nfrom uwsgi_lint.cli import main\nsys.exit(main({argv!r}))"
     out_path, err_path = cwd / ".stdout", cwd / ".stderr"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
@@ -246,6 +249,9 @@ def test_symlink_to_dev_zero(tmp_path: Path) -> None:
     (tmp_path / "x.ini").symlink_to("/dev/zero")
     run = uwsgi_lint(tmp_path / "x.ini", cwd=tmp_path)
     assert run.rc == 1
+    assert run.where() == [("UW001", "x.ini", 1, 1)]
+    assert run.diagnostics()[0]["message"].startswith("deployment-only: it lies outside")
+    run = uwsgi_lint("--allow-read", "/dev", tmp_path / "x.ini", cwd=tmp_path)
     assert run.where() == [("UW001", "x.ini", 1, 1)]
     assert run.diagnostics()[0]["message"] == "not a regular file; not read"
     uwsgi_lint(tmp_path, cwd=tmp_path)  # the directory walk does not read it either

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from uwsgi_lint import __version__, cli
-from uwsgi_lint.diagnostics import Diagnostic, Severity
+from uwsgi_lint.diagnostics import Diagnostic, Related, Severity
 from uwsgi_lint.engine import Report
 from uwsgi_lint.model import Position, Span
 from uwsgi_lint.render import github, pages
@@ -86,8 +86,9 @@ def test_full_never_crashes_on_lines_it_cannot_show(
     assert code == 1 and err == ""
     lines = out.splitlines()
     i = lines.index(next(x for x in lines if x.startswith("bin.ini:2:1: UW101")))
-    assert lines[i + 1] == " 2 | \ufffd[2J\ufffd   bad\ufffd = 1"
-    assert lines[i + 2] == "   | " + "^" * 12
+    # control characters and undecodable bytes escaped, the caret under all of them
+    assert lines[i + 1] == " 2 | \\x1b[2J\\xff     bad\\xfe = 1"
+    assert lines[i + 2] == "   | " + "^" * 23
     assert "missing.ini:1:1: UW001 [unreadable-file] cannot read: No such file or directory" in (
         lines)
     assert "\x1b" not in lines[i + 1]
@@ -115,10 +116,13 @@ def test_github_escaping() -> None:
     assert github.escape_data("100% a\r\nb:c,d") == "100%25 a%0D%0Ab:c,d"
     assert github.escape_property("100% a\r\nb:c,d") == "100%25 a%0D%0Ab%3Ac%2Cd"
     span = Span(os.path.abspath("we,ird:na%me.ini"), Position(3, 1), Position(3, 1))
-    d = Diagnostic("UW201", "emperor-under-master", Severity.INFO, "a%b\nc: d, e", span)
+    # a line break in a message is escaped when the finding is made (``untrusted``); the
+    # related locations go on lines of their own, as %0A
+    related = (Related("here", span),)
+    d = Diagnostic("UW201", "emperor-under-master", Severity.INFO, "a%b\nc: d, e", span, related)
     assert github.annotation(d) == (
         "::notice file=we%2Cird%3Ana%25me.ini,line=3,col=1,"
-        "title=UW201 emperor-under-master::a%25b%0Ac: d, e")
+        "title=UW201 emperor-under-master::a%25b\\nc: d, e%0Awe,ird:na%25me.ini:3:1: here")
 
 
 def test_gitlab(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:

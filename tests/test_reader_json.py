@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from uwsgi_lint.model import Block, ConfigFile, Format, Span
 from uwsgi_lint.readers import json as reader
 from uwsgi_lint.source import decode, identity
 
+from .complexity import LINEAR, growth
 from .conftest import ORACLE, ORACLE_BIN, run_oracle
 
 OPENERS = frozenset({"if-env", "for", "if-exists", "if-opt"})
@@ -282,27 +283,38 @@ def test_depth_limit_is_janssons() -> None:
     assert "maximum parsing depth reached near '['" in message(cfg_of(doc(2047)))
 
 
+def parsing(make: Callable[[int], str]) -> Callable[[int], Callable[[], object]]:
+    """A :func:`growth` case: parse the document ``make(n)``."""
+    def case(n: int) -> Callable[[], object]:
+        text = make(n)
+        return lambda: cfg_of(text)
+
+    return case
+
+
 def test_deep_nesting_is_quick() -> None:
     for opener, closer in (("[", "]"), ('{"a": ', "}")):
-        start = time.perf_counter()
-        cfg = cfg_of('{"uwsgi": {"a": ' + opener * 100_000 + "1" + closer * 100_000 + "}}")
-        assert time.perf_counter() - start < 2
-        assert "maximum parsing depth reached" in message(cfg)
+        def doc(depth: int, opener: str = opener, closer: str = closer) -> str:
+            return '{"uwsgi": {"a": ' + opener * depth + "1" + closer * depth + "}}"
+
+        assert "maximum parsing depth reached" in message(cfg_of(doc(100_000)))
+        assert growth(parsing(doc), 50_000) < LINEAR  # the parse stops at the limit
 
 
 def test_ten_megabyte_single_line() -> None:
     for fill in ("x", "é", "\\n"):
-        text = '{"uwsgi": {"a": "' + fill * (10_000_000 // len(fill)) + '", "b": 2}}'
-        start = time.perf_counter()
-        cfg = cfg_of(text)
-        assert time.perf_counter() - start < 3
-        a, b = cfg.section("uwsgi").directives()  # type: ignore[union-attr]
+        def doc(size: int, fill: str = fill) -> str:
+            return '{"uwsgi": {"a": "' + fill * (size // len(fill)) + '", "b": 2}}'
+
+        a, b = cfg_of(doc(10_000_000)).section("uwsgi").directives()  # type: ignore[union-attr]
         assert len(a.value) == 10_000_000 // len(fill) and b.value == "2"
-    for text in ('{"uwsgi": {"a": "' + "x" * 10_000_000, '{"uwsgi": {"a": ' + "1" * 10_000_000):
-        start = time.perf_counter()
-        cfg = cfg_of(text)
-        assert time.perf_counter() - start < 3
-        assert cfg.problems
+        assert growth(parsing(doc), 500_000) < LINEAR
+    for prefix, fill in (('{"uwsgi": {"a": "', "x"), ('{"uwsgi": {"a": ', "1")):
+        def cut(size: int, prefix: str = prefix, fill: str = fill) -> str:
+            return prefix + fill * size
+
+        assert cfg_of(cut(10_000_000)).problems
+        assert growth(parsing(cut), 500_000) < LINEAR
 
 
 # --- the real uWSGI -----------------------------------------------------------------------

@@ -235,7 +235,7 @@ def error(path: Path, text: str) -> str:
 def test_unknown_key_in_pyproject(tmp_path: Path) -> None:
     text = '[project]\nname = "x"\n\n[tool.uwsgi-lint]\nselect = ["UW1"]\n  selekt = []\n'
     assert error(tmp_path / "pyproject.toml", text).startswith(
-        "pyproject.toml:6:3: unknown setting `selekt` (known: container, exclude,")
+        "pyproject.toml:6:3: unknown setting `selekt` (known: allow-read, container, exclude,")
 
 
 def test_unknown_key_in_dotfile_and_dotted_key(tmp_path: Path) -> None:

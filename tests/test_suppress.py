@@ -214,13 +214,13 @@ def test_add_noqa_then_clean_then_nothing(tmp_path: Path, reason: str | None) ->
     os.chmod(tmp_path / "a.ini", 0o640)
     paths = [str(tmp_path / n) for n in TREE]
     skipped: list[str] = []
-    changed = add_noqa(lint(paths), reason, skipped=skipped)
+    changed = add_noqa(lint(paths), reason, roots=[str(tmp_path)], skipped=skipped)
     assert sorted(Path(c).name for c in changed) == ["a.ini", "b.yaml", "c.xml"]
     assert skipped == [f"{tmp_path / 'd.json'}:1: UW101"]
     after = lint(paths)
     assert [(Path(d.span.file).name, d.code) for d in after.diagnostics] == [
         ("d.json", "UW101")]
-    assert add_noqa(after, reason) == []
+    assert add_noqa(after, reason, roots=[str(tmp_path)]) == []
     why = {None: "", "legacy -- keep": " -- legacy -- keep"}[reason]
     xml_why = {None: "", "legacy -- keep": " - legacy - keep"}[reason]
     assert (tmp_path / "a.ini").read_bytes() == (
@@ -242,6 +242,6 @@ def test_add_noqa_merges_codes_of_one_line(tmp_path: Path) -> None:
     before = lint([str(f)])
     on_line = sorted({d.code for d in before.diagnostics if d.span.start.line == 2})
     assert on_line
-    add_noqa(before)
+    add_noqa(before, roots=[str(tmp_path)])
     assert f.read_text().splitlines()[1] == f"; uwsgi-lint: disable={','.join(on_line)}"
     assert [d for d in lint([str(f)]).diagnostics if d.span.start.line > 1] == []

@@ -1,8 +1,8 @@
 """The ``uwsgi-lint`` command.
 
 Exit codes: 0 no findings (or none at or above ``--fail-on``, or ``--exit-zero``),
-1 findings, 2 usage or configuration error, or an internal error (the findings that could
-be made are still printed).
+1 findings (with ``--add-noqa``: a file that was not written), 2 usage or configuration
+error, or an internal error (the findings that could be made are still printed).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 
@@ -23,8 +23,18 @@ FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
 SEVERITIES = ("info", "warning", "error")  # lowest first
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the offending argument of a usage error cleaned (a file name that
+    pre-commit passes may hold escapes)."""
+
+    def error(self, message: str) -> NoReturn:
+        from .untrusted import clean
+
+        super().error(clean(message))
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="uwsgi-lint",
         description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
         "`uwsgi-lint show PATH...` prints the effective configuration instead.",
@@ -58,12 +68,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--add-noqa",
-        nargs="?",
+        action="store_const",
         const="",
         default=None,
-        metavar="REASON",
-        help="add a suppression comment above every current finding (write --add-noqa=REASON "
-        "to give a reason), then exit",
+        help="add a suppression comment above every current finding, then exit (1 when a "
+        "file could not be written); --add-noqa=REASON gives the comments a reason",
     )
     p.add_argument(
         "--output-file",
@@ -98,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def rule_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="uwsgi-lint rule",
         description="Print the page of a rule (by code or name), or list every rule.",
         epilog="Exit status: 0 printed, 2 unknown rule or usage error.",
@@ -110,7 +119,7 @@ def rule_parser() -> argparse.ArgumentParser:
 
 
 def show_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="uwsgi-lint show",
         description="Print the effective configuration of each instance, as uWSGI would "
         "build it (magic variables, placeholders, logic, includes and Emperor options "
@@ -159,6 +168,15 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="also check files that .gitignore excludes",
     )
     p.add_argument(
+        "--allow-read",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also read this file or directory when a config names it (repeatable); by "
+        "default only the git work tree of each PATH is read, and what a config names "
+        "outside it is deployment-only",
+    )
+    p.add_argument(
         "--target-version",
         choices=("2.0", "2.1"),
         default=None,
@@ -180,10 +198,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.all == bool(args.rule):
             rule_parser().error("give one RULE, or --all")
     elif command == "show":
-        args = show_parser().parse_args(argv[1:])
+        p = show_parser()
+        args = p.parse_args(argv[1:])
+        _check_excludes(p, args.exclude)
     else:
         p = parser()
+        argv, reason = _noqa_reason(argv)
         args = p.parse_args(argv)
+        if args.add_noqa is not None:
+            if not reason.isprintable():
+                p.error("--add-noqa=REASON: the reason must be one line of printable text")
+            args.add_noqa = reason
+        _check_excludes(p, args.exclude)
         if args.format is None:
             args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         if args.statistics and args.format not in ("text", "json"):
@@ -202,9 +228,31 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "debug", False):
             import traceback
 
-            traceback.print_exc(file=sys.stderr)
-        print(f"uwsgi-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            _traceback(traceback.format_exc())
+        _error(f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_ERROR
+
+
+def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
+    """``argv`` with ``--add-noqa=REASON`` made a plain ``--add-noqa``, and the REASON:
+    a reason is given only with ``=``, so ``--add-noqa DIR`` lints DIR."""
+    out, reason = list(argv), ""
+    end = out.index("--") if "--" in out else len(out)
+    for i, arg in enumerate(out[:end]):
+        if arg.startswith("--add-noqa="):
+            out[i], reason = "--add-noqa", arg.partition("=")[2]
+    return out, reason
+
+
+def _check_excludes(p: argparse.ArgumentParser, excludes: list[str]) -> None:
+    """A usage error for an ``--exclude`` glob that cannot be compiled."""
+    from .globs import GlobError, compile_glob, exclude_glob
+
+    for text in excludes:
+        try:
+            compile_glob(exclude_glob(text)[0])
+        except GlobError as exc:
+            p.error(f"--exclude {text!r}: {exc}")
 
 
 def _write(text: str) -> None:
@@ -212,19 +260,40 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def _error(text: str) -> None:
+    """One line on stderr: ``uwsgi-lint: text``, cleaned (``untrusted.clean``: it may
+    quote paths, values or an exception's text)."""
+    from .untrusted import clean
+
+    print(f"uwsgi-lint: {clean(text)}", file=sys.stderr)
+
+
+def _traceback(text: str) -> None:
+    """A traceback on stderr (``--debug``), each line cleaned: it quotes the exception's
+    text and the values in it."""
+    from .untrusted import clean
+
+    sys.stderr.write("".join(clean(line, None) + "\n" for line in text.splitlines()))
+
+
 def _show(args: argparse.Namespace) -> int:
+    from . import budget, fs
     from .context import assemble
-    from .engine import targets
+    from .engine import boundary_roots, targets
     from .render import show
 
-    files, missing, explicit = targets(list(args.paths), _walk(args))
-    errors: list[str] = []
-    instances = assemble(files, _assume(args), errors, explicit)
+    roots, warnings = boundary_roots(list(args.paths), args.allow_read)
+    for line in warnings:
+        _error(line)
+    with fs.boundary(roots), budget.run():
+        files, missing, explicit = targets(list(args.paths), _walk(args))
+        errors: list[str] = []
+        instances = assemble(files, _assume(args), errors, explicit)
     _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
     for d in missing:
-        print(f"uwsgi-lint: {d.span.file}: {d.message}", file=sys.stderr)
+        _error(f"{d.span.file}: {d.message}")
     for line in errors:
-        print(f"uwsgi-lint: {line}", file=sys.stderr)
+        _error(line)
     return EXIT_ERROR if errors or missing else EXIT_CLEAN
 
 
@@ -328,12 +397,15 @@ def _run(args: argparse.Namespace) -> int:
             isolated=args.isolated,
             suppressions=not args.disable_suppressions,
             buffers=buffers,
+            allow_read=args.allow_read,
         )
     except SettingsError as exc:
-        print(f"uwsgi-lint: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_ERROR
+    for line in report.warnings:
+        _error(line)
     if args.add_noqa is not None:
-        return _add_noqa(report, args.add_noqa)
+        return _add_noqa(report, args.add_noqa, paths)
     forget()
     out = _rendered(report, args)
     if args.output_file is None:
@@ -343,25 +415,35 @@ def _run(args: argparse.Namespace) -> int:
             with open(args.output_file, "w", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(out)
         except OSError as exc:
-            print(f"uwsgi-lint: cannot write {args.output_file}: {exc.strerror}", file=sys.stderr)
+            _error(f"cannot write {args.output_file}: {exc.strerror}")
             return EXIT_ERROR
     for line in report.errors:
-        print(f"uwsgi-lint: {line}", file=sys.stderr)
+        _error(line)
     if args.debug:
         for tb in report.tracebacks:
-            sys.stderr.write(tb)
+            _traceback(tb)
     return exit_code(report, args.exit_zero, args.fail_on)
 
 
-def _add_noqa(report: Report, reason: str) -> int:
+def _add_noqa(report: Report, reason: str, paths: list[str]) -> int:
+    """Write the comments (only inside the linted roots: :mod:`uwsgi_lint.edits`); 1 when
+    a file was refused (read-only, outside the tree ...), 2 on an internal error."""
+    from .fs import roots_for
     from .suppress import add_noqa
 
     skipped: list[str] = []
-    changed = add_noqa(report, reason or None, skipped=skipped)
+    refused: list[tuple[str, str]] = []
+    changed = add_noqa(
+        report, reason or None, roots=roots_for(paths or ["."]), skipped=skipped, refused=refused
+    )
     print(f"Added suppression comments to {len(changed)} file{'s' if len(changed) != 1 else ''}.")
     for path in skipped:
-        print(f"uwsgi-lint: not suppressed (the format has no comments): {path}", file=sys.stderr)
-    return EXIT_ERROR if report.errors else EXIT_CLEAN
+        _error(f"not suppressed (the format has no comments): {path}")
+    for path, why in refused:
+        _error(f"not suppressed, file left unchanged: {path}: {why}")
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if refused else EXIT_CLEAN
 
 
 def _rule(args: argparse.Namespace) -> int:
@@ -390,8 +472,7 @@ def _rule(args: argparse.Namespace) -> int:
     wanted = args.rule.strip()
     found = [r for r in rules if wanted.upper() == r.code or wanted.lower() == r.name]
     if not found:
-        print(f"uwsgi-lint: unknown rule {wanted!r} (see `uwsgi-lint rule --all`)",
-              file=sys.stderr)
+        _error(f"unknown rule {wanted!r} (see `uwsgi-lint rule --all`)")
         return EXIT_ERROR
     r = found[0]
     text = pages.page(r.code)

@@ -8,15 +8,18 @@ takes the files ``uwsgi_emperor_is_valid()`` accepts and starts each one with th
 
 from __future__ import annotations
 
-import glob as globmod
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from . import fs
+from .budget import BUDGET_REACHED
+from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
-from .expand import Assumptions, Instance, Monitor, build_instance
-from .model import Directive, Format, Origin
+from .expand import Assumptions, Instance, Monitor, Unread, build_instance
+from .model import Directive, Format, Origin, Problem
 from .values import flag_is_on, occurrences
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
@@ -75,7 +78,30 @@ def resolve_monitors(emperor: Instance, catalog: Catalog, tree_dirs: Sequence[st
     nofollow = flag(emperor, catalog, "emperor-nofollow")
     near = os.path.dirname(emperor.root.path)
     for d in (d for d in emperor.options if d.key == "emperor"):
-        emperor.monitors.append(_monitor(d, emperor.cwd, tree_dirs, near, extra, nofollow))
+        away: list[str] = []
+        m = _monitor(d, emperor.cwd, tree_dirs, near, extra, nofollow, away)
+        emperor.monitors.append(m)
+        if m.outside and not _server_path(d):
+            # written relative (or with %d) yet leaving the tree: the linter could look,
+            # and does not (an absolute server path stays silent, as one not on this
+            # machine always has)
+            emperor.unread.append(Unread(d, m.target, fs.OUTSIDE))
+        for path in away:
+            emperor.unread.append(Unread(d, path, LINK_OUTSIDE))
+
+
+# a vassal in the tree that is a symlink to a file outside it
+LINK_OUTSIDE = (
+    "deployment-only: a symlink out of the linted tree (--allow-read PATH to read it here)"
+)
+
+
+def _server_path(d: Directive) -> bool:
+    """A monitor written as an absolute path (``/etc/uwsgi/vassals``): the server's."""
+    raw = d.raw_value.strip().strip("\"'")
+    for scheme in ("dir://", "glob://"):
+        raw = raw.removeprefix(scheme)
+    return raw.startswith("/")
 
 
 def _monitor(
@@ -85,7 +111,11 @@ def _monitor(
     near: str,
     extra: tuple[str, ...],
     nofollow: bool,
+    away: list[str],
 ) -> Monitor:
+    """One monitor; the vassals it would start that are symlinks out of the linted tree
+    go to ``away`` (not read).  A directory or pattern outside the tree (once an
+    absolute path has been looked for inside it) is not listed: ``Monitor.outside``."""
     value = d.effective
     scheme = value.partition("://")[0] if "://" in value else None
     if scheme in PLUGIN_MONITORS:
@@ -96,21 +126,32 @@ def _monitor(
     kind = "glob" if scheme == "glob" or _GLOB_CHARS & set(value) else "dir"
     if scheme == "dir":
         kind = "dir"
-    elif kind == "dir" and os.path.isfile(path):
+    elif kind == "dir" and fs.inside(path) and os.path.isfile(path):
         kind = "glob"  # glob() of an existing file names that file: the glob monitor
     mapped_from = None
     base, rest = (path, "") if kind == "dir" else _split_glob(path)
-    if not os.path.isdir(base) and os.path.isabs(value):
+    if os.path.isabs(value) and not fs.is_dir(base):
         mapped = map_into_tree(base, tree_dirs, near)
         if mapped is not None:
             mapped_from = base
-            path = mapped if kind == "dir" else os.path.join(mapped, rest)
+            path, base = (mapped if kind == "dir" else os.path.join(mapped, rest)), mapped
+    if not fs.inside(base):
+        return Monitor(d, kind, path, False, outside=True)
     ignored: list[str] = []
     if kind == "dir":
         exists = os.path.isdir(path)
-        files = _directory_vassals(path, extra, nofollow, ignored) if exists else []
+        files = _directory_vassals(path, extra, nofollow, ignored, away) if exists else []
     else:
-        files = [p for p in sorted(globmod.glob(path)) if _valid(p, extra, nofollow)]
+        hits = fs.glob(path, cwd)
+        if hits is None:
+            return Monitor(d, kind, path, False, mapped_from, outside=True)
+        files = []
+        for p in hits:
+            if not fs.inside(p):  # a symlink out of the tree: not looked at
+                if _vassal_name(os.path.basename(p), extra):
+                    away.append(p)
+            elif _valid(p, extra, nofollow):
+                files.append(p)
         exists = bool(files)
     return Monitor(d, kind, path, exists, mapped_from, files, ignored)
 
@@ -124,9 +165,13 @@ def _split_glob(pattern: str) -> tuple[str, str]:
     return os.path.dirname(pattern), os.path.basename(pattern)
 
 
+def _vassal_name(name: str, extra: tuple[str, ...]) -> bool:
+    return name.endswith(VASSAL_SUFFIXES) or bool(extra and name.endswith(extra))
+
+
 def _valid(path: str, extra: tuple[str, ...], nofollow: bool) -> bool:
     name = os.path.basename(path)
-    if not (name.endswith(VASSAL_SUFFIXES) or (extra and name.endswith(extra))):
+    if not _vassal_name(name, extra):
         return False
     if len(path if "/" in path else name) >= 0xFF:
         return False
@@ -138,9 +183,15 @@ def _valid(path: str, extra: tuple[str, ...], nofollow: bool) -> bool:
 
 
 def _directory_vassals(
-    directory: str, extra: tuple[str, ...], nofollow: bool, ignored: list[str]
+    directory: str,
+    extra: tuple[str, ...],
+    nofollow: bool,
+    ignored: list[str],
+    away: list[str],
 ) -> list[str]:
-    """The files a directory monitor starts; the other plain files go to ``ignored``."""
+    """The files a directory monitor starts; the other plain files go to ``ignored``,
+    and the vassals that are symlinks out of the linted tree to ``away`` (not read, and
+    their targets not looked at)."""
     try:
         names = sorted(os.listdir(directory))
     except OSError:
@@ -148,9 +199,11 @@ def _directory_vassals(
     found = []
     for n in names:
         path = os.path.join(directory, n)
-        if len(n) < 0xFF and _valid(path, extra, nofollow):
+        if os.path.islink(path) and not fs.inside(path):  # the directory itself is inside
+            (away if len(n) < 0xFF and _vassal_name(n, extra) else ignored).append(path)
+        elif len(n) < 0xFF and _valid(path, extra, nofollow):
             found.append(path)
-        elif os.path.isfile(path) or os.path.islink(path):
+        elif os.path.islink(path) or os.path.isfile(path):
             ignored.append(path)
     return found
 
@@ -255,28 +308,31 @@ def assemble(
         except Exception as exc:  # contain any bug to the file it happened on
             errors.append(f"{p}: internal error: {type(exc).__name__}: {exc}")
     dirs = tree_dirs(paths)
-    governed: set[str] = set()
+    emperors = [i for i in own.values() if is_emperor(i)]
+    for e in emperors:
+        e.role = "emperor"
+        resolve_monitors(e, catalog, dirs)
+    governed: set[str] = set()  # the files an Emperor starts
     started: list[Instance] = []
-    todo = [i for i in own.values() if is_emperor(i)]
-    while todo and len(started) < 1_000_000:
-        emperor = todo.pop(0)
-        emperor.role = "emperor"
-        resolve_monitors(emperor, catalog, dirs)
-        itself = os.path.realpath(emperor.root.path)
-        for monitor in emperor.monitors:
-            for path in monitor.vassals:
-                real = os.path.realpath(path)
-                if real == itself:
-                    continue  # an Emperor that watches its own file: not read twice
-                try:
-                    v = vassal(path, monitor, emperor, assume)
-                except Exception as exc:  # contain any bug to the file it happened on
-                    errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
-                    continue
-                emperor.vassals.append(v)
+    roots: set[int] = set()
+    # each Emperor file is expanded once per run: as the root of its tree (an Emperor that
+    # no other one given starts comes first) or as the vassal of the first Emperor that
+    # starts it -- Emperors that start each other cost their number, not their orderings
+    expanded: set[str] = set()
+    for root in _roots_first(emperors):
+        if os.path.realpath(root.root.path) in expanded:
+            continue  # already started, and expanded, by an Emperor of an earlier tree
+        roots.add(id(root))
+        expanded.add(os.path.realpath(root.root.path))
+        todo = deque([root])
+        while todo:
+            emperor = todo.popleft()
+            for v in _start_vassals(emperor, assume, expanded, errors):
                 started.append(v)
-                governed.add(real)
-                if is_emperor(v) and not _governs_itself(v):
+                governed.add(os.path.realpath(v.root.path))
+                if is_emperor(v):
+                    v.role = "emperor"
+                    resolve_monitors(v, catalog, dirs)
                     todo.append(v)
     # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
     # a snippet is checked in the instances that include it
@@ -289,8 +345,11 @@ def assemble(
     dropped = {
         id(i)
         for k, i in own.items()
-        if k.split("\0")[0] in governed
-        or (k.split("\0")[0] in included and k.split("\0", 1)[1] not in explicit)
+        if id(i) not in roots
+        and (
+            k.split("\0")[0] in governed
+            or (k.split("\0")[0] in included and k.split("\0", 1)[1] not in explicit)
+        )
     }
     kept = [i for i in own.values() if id(i) not in dropped]
     for v in started:
@@ -301,13 +360,48 @@ def assemble(
     return kept
 
 
-def _governs_itself(v: Instance) -> bool:
-    """A vassal that is an Emperor of its own ancestors would loop."""
-    seen, e = {os.path.realpath(v.root.path)}, v.emperor
-    while e is not None:
-        real = os.path.realpath(e.root.path)
-        if real in seen:
-            return True
-        seen.add(real)
-        e = e.emperor
-    return False
+def _roots_first(emperors: list[Instance]) -> list[Instance]:
+    """``emperors`` with those that no other one of them starts first (the roots of
+    their trees), then the others, each group in the order given."""
+    starters: dict[str, set[int]] = {}
+    for e in emperors:
+        for m in e.monitors:
+            for v in m.vassals:
+                starters.setdefault(os.path.realpath(v), set()).add(id(e))
+    started = {
+        id(e) for e in emperors
+        if starters.get(os.path.realpath(e.root.path), set()) - {id(e)}
+    }
+    return [e for e in emperors if id(e) not in started] + [
+        e for e in emperors if id(e) in started
+    ]
+
+
+def _start_vassals(
+    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str]
+) -> Iterator[Instance]:
+    """The vassals ``emperor`` starts, each charged to the run's budget; an Emperor file
+    already expanded in this run (itself, an ancestor, one of another tree) is not
+    started again.  The vassals that are Emperors join ``expanded``."""
+    budget = current_budget()
+    for monitor in emperor.monitors:
+        for path in monitor.vassals:
+            real = os.path.realpath(path)
+            if real in expanded:
+                continue
+            if not budget.spend("instances"):
+                emperor.problems.append(Problem(BUDGET_REACHED, (
+                    "uwsgi-lint stopped starting vassals here; the vassals of this monitor "
+                    "from here on, and of the Emperor's later monitors, were not checked: "
+                    f"the run reached its limit of {budget.reason('instances')}"),
+                    monitor.directive.span))
+                return
+            try:
+                v = vassal(path, monitor, emperor, assume)
+            except Exception as exc:  # contain any bug to the file it happened on
+                errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
+                continue
+            emperor.vassals.append(v)
+            if is_emperor(v):
+                expanded.add(real)
+            yield v

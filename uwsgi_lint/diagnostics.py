@@ -1,4 +1,9 @@
-"""What a rule reports."""
+"""What a rule reports.
+
+A message is untrusted text (it quotes values, names and paths of the configs): it is
+cleaned when the finding is made (``untrusted.clean``: secrets masked, control characters
+escaped, length capped), so that no rule and no output format can print it raw.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .model import Span
+from .untrusted import clean
 
 
 class Severity(str, Enum):
@@ -21,6 +27,9 @@ class Related:
     message: str
     span: Span
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clean(self.message))
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -30,6 +39,9 @@ class Diagnostic:
     message: str
     span: Span
     related: tuple[Related, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clean(self.message))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.file, self.span.start.line, self.span.start.column, self.code)

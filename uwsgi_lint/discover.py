@@ -1,7 +1,8 @@
 """Finding the uWSGI configs under the paths a command line names.
 
 Directories are walked recursively (sorted by name, depth first, symlinked directories
-followed without ever looping); a file found there is kept only if its suffix is one a
+followed without ever looping, symlinks out of the run's boundary never: see
+:mod:`uwsgi_lint.fs`); a file found there is kept only if its suffix is one a
 config can have and its content looks like uWSGI's (:func:`looks_like_uwsgi`).  A file
 named on the command line is always kept, whatever its content.  Special files (FIFOs,
 sockets, devices) are never opened.  ``--exclude`` globs and, inside a git work tree,
@@ -19,7 +20,9 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .expand import split_section
+from . import fs
+from .expand import split_target
+from .globs import Glob, compile_glob, exclude_glob
 from .model import Format
 from .readers import format_for
 
@@ -33,6 +36,7 @@ SKIP_DIRS = frozenset(
 HEAD_BYTES = 64 * 1024  # at most this much of a file is read to recognise it
 FIRST_BYTES = 4096  # most files decide within this; the rest is read only when needed
 GIT_TIMEOUT = 10.0  # seconds for one `git check-ignore` batch
+LINK_OUT = "a symlink out of the linted tree; not read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,65 +261,18 @@ def _explicit_format(path: str, name: str) -> Format | None:
 @dataclass(frozen=True, slots=True)
 class _Pattern:
     text: str  # as the user wrote it
-    regex: re.Pattern[str]
+    glob: Glob
     dir_only: bool
     absolute: bool
 
 
-def glob_regex(glob: str) -> str:
-    """A gitignore-style glob as a regular expression: ``*`` and ``?`` stay within a path
-    component, ``**`` crosses them."""
-    out: list[str] = []
-    i, n = 0, len(glob)
-    while i < n:
-        c = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[" and (end := _class_end(glob, i)) > 0:
-            body = glob[i + 1 : end]
-            if body[:1] in ("!", "^"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-def _class_end(glob: str, i: int) -> int:
-    """Where the ``[...]`` class opening at ``i`` closes (-1 if it does not)."""
-    j = i + 1
-    if glob[j : j + 1] in ("!", "^"):
-        j += 1
-    if glob[j : j + 1] == "]":
-        j += 1  # a leading ] is literal
-    return glob.find("]", j)
-
-
 def _compile(globs: Sequence[str]) -> list[_Pattern]:
+    """``--exclude`` globs compiled (raises :class:`~uwsgi_lint.globs.GlobError`)."""
     patterns = []
     for text in globs:
-        glob = text.strip()
-        while glob.startswith("./"):
-            glob = glob[2:]
-        dir_only = glob.endswith("/") and glob != "/"
-        glob = glob.rstrip("/") if dir_only else glob
-        if not glob:
-            continue
-        absolute = glob.startswith("/")
-        regex = re.compile(glob_regex(glob), re.DOTALL)
-        patterns.append(_Pattern(text, regex, dir_only, absolute))
+        glob, dir_only = exclude_glob(text)
+        if glob:
+            patterns.append(_Pattern(text, compile_glob(glob), dir_only, glob.startswith("/")))
     return patterns
 
 
@@ -327,12 +284,10 @@ def _excluded(
         if p.dir_only and not is_dir:
             continue
         if p.absolute:
-            if p.regex.fullmatch(os.path.join(absdir, name)) or p.regex.fullmatch("/" + rel):
+            if p.glob.match(os.path.join(absdir, name)) or p.glob.match("/" + rel):
                 return p.text
         elif (
-            p.regex.fullmatch(name)
-            or p.regex.fullmatch(rel)
-            or p.regex.fullmatch(shown.removeprefix("./"))
+            p.glob.match(name) or p.glob.match(rel) or p.glob.match(shown.removeprefix("./"))
         ):
             return p.text
     return None
@@ -467,6 +422,9 @@ class _Walker:
                 self.seen[fkey] = shown
                 pending.append(_Candidate(shown, True, d.base, base_rel))
                 continue
+            if link and not fs.inside(real):
+                pending.append(Skipped(shown, LINK_OUT))
+                continue
             pattern = _excluded(self.patterns, name, rel, shown, d.absdir, False)
             if pattern is not None:
                 pending.append(Skipped(shown, f"excluded by --exclude {pattern!r}"))
@@ -524,8 +482,11 @@ class _Walker:
             pending.append(Skipped(shown, "deeper than --max-depth"))
             return None
         try:
-            st = entry.stat()
             link = entry.is_symlink()
+            if link and not fs.inside(entry.path):
+                pending.append(Skipped(shown, LINK_OUT))  # its target is not even looked at
+                return None
+            st = entry.stat()
         except OSError as exc:
             pending.append(Skipped(shown, _oserror(exc)))
             return None
@@ -597,8 +558,8 @@ def discover(
     plan: list[tuple[str, str, str | None, os.stat_result | None]] = []  # arg, name, section
     explicit: set[tuple[str, str | None]] = set()
     for arg in paths:
-        name, section = split_section(arg)
-        if section is not None and not os.path.lexists(arg) and os.path.lexists(name):
+        name, section = split_target(arg)  # `a:b.ini` is a file's name when it exists
+        if section is not None and os.path.lexists(name):
             plan.append((arg, name, section, None))  # `app.ini:prod`, as --ini reads it
             explicit.add((os.path.realpath(name), section))
             continue

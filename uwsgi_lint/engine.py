@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import budget, fs
 from .catalog import load_catalog
 from .context import assemble
 from .diagnostics import Diagnostic, Related
 from .discover import discover
-from .expand import Assumptions, Instance, split_section
+from .expand import Assumptions, Instance, split_target
 from .model import ConfigFile, Format, Origin, Position, Span
 from .rules import Rule, RuleContext, all_rules
 from .settings import Settings, enabled_for, settings_for, severity_of
@@ -36,6 +37,7 @@ class Report:
     files: list[str] = field(default_factory=list)  # every file checked
     errors: list[str] = field(default_factory=list)  # internal errors, one line each
     tracebacks: list[str] = field(default_factory=list)  # of those errors, for --debug
+    warnings: list[str] = field(default_factory=list)  # about the run, for stderr
 
 
 def targets(
@@ -72,10 +74,13 @@ def lint(
     isolated: bool = False,
     suppressions: bool = True,
     buffers: Mapping[str, bytes] | None = None,
+    allow_read: Sequence[str] = (),
 ) -> Report:
-    """Lint ``paths``; then (see :func:`apply`) the settings closest to each file, or
-    ``config`` for all (``--config``), none with ``isolated`` (``--isolated``), and the
-    suppression comments unless ``suppressions`` is false (``--disable-suppressions``).
+    """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
+    ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
+    each file, or ``config`` for all (``--config``), none with ``isolated``
+    (``--isolated``), and the suppression comments unless ``suppressions`` is false
+    (``--disable-suppressions``).
 
     ``buffers`` maps file paths to bytes that are linted in place of those files (standard
     input with ``--stdin-filename``): each is checked as a file named on the command line,
@@ -88,9 +93,54 @@ def lint(
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
     from .readers import buffers as reading
 
-    with reading(buffers or {}):
-        return _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
-                     list(buffers or {}))
+    roots, warnings = boundary_roots(
+        [*paths, *(buffers or {})], allow_read, config=config, isolated=isolated
+    )
+    with reading(buffers or {}), fs.boundary(roots), budget.run():
+        report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
+                       list(buffers or {}))
+    report.warnings[:0] = warnings
+    return report
+
+
+def boundary_roots(
+    paths: Sequence[str],
+    allow_read: Sequence[str] = (),
+    *,
+    config: str | None = None,
+    isolated: bool = False,
+) -> tuple[tuple[str, ...], list[str]]:
+    """What a run over ``paths`` may read (:func:`uwsgi_lint.fs.roots_for`): each path's
+    directory widened to its git work tree, the ``allow_read`` paths (``--allow-read``),
+    and the ``allow-read`` paths of the settings that govern ``paths`` (relative to the
+    settings file) -- those only from a settings file outside the linted tree (one given
+    with ``--config``): a settings file inside it is as untrusted as the configs (a pull
+    request can change it), so its ``allow-read`` is ignored, with a warning (returned).
+    Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
+    base = fs.roots_for(paths or ["."])
+    roots = [*base, *fs.roots_for((), allow_read)]
+    warnings: list[str] = []
+    if isolated:
+        return tuple(dict.fromkeys(roots)), warnings
+    tree = fs.Boundary(base)
+    lookup = SettingsLookup(config=config)
+    done: set[str] = set()
+    for p in paths or ["."]:
+        s = lookup(p)
+        if not s.allow_read or s.source is None or s.source in done:
+            continue
+        done.add(s.source)
+        if tree.contains(s.source):
+            warnings.append(
+                f"{s.source}: `allow-read` is ignored: a settings file inside the linted "
+                "tree cannot widen what uwsgi-lint reads (a pull request could change it); "
+                "give --allow-read PATH on the command line, or --config a settings file "
+                "outside the tree"
+            )
+            continue
+        here = os.path.dirname(s.source)
+        roots.extend(fs.roots_for((), [os.path.join(here, a) for a in s.allow_read]))
+    return tuple(dict.fromkeys(roots)), warnings
 
 
 def _lint(
@@ -110,14 +160,14 @@ def _lint(
     lookup = SettingsLookup(config=config, isolated=isolated)
     files = [f for f in files if f in explicit or not lookup.excludes(f)]
     report = Report(diagnostics=missing)
-    checked = {os.path.realpath(split_section(f)[0]) for f in files}
+    checked = {os.path.realpath(split_target(f)[0]) for f in files}
     context = context_emperors([f for f in files if f in explicit], checked, assume)
     instances = assemble(files + context, assume, report.errors, explicit)
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = _for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
-    report.files = sorted(roots | {os.path.abspath(split_section(f)[0]) for f in files})
+    report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
     seen: set[tuple[str, Span, str]] = set()
     for inst in instances:
         found: list[Diagnostic] = []
@@ -154,7 +204,7 @@ def internal_error(failed: Rule, path: str, exc: BaseException) -> Diagnostic:
     of that file, so that every output format shows it beside the file's other findings."""
     from .rules.internal_error import check as uw099
 
-    span = Span(os.path.abspath(split_section(path)[0]), Position(1, 1), Position(1, 1))
+    span = Span(os.path.abspath(split_target(path)[0]), Position(1, 1), Position(1, 1))
     return uw099.diagnostic(
         span,
         f"internal error in {failed.code} ({failed.name}): {type(exc).__name__}: {exc}; "
@@ -169,7 +219,7 @@ def reading_error(line: str) -> Diagnostic:
     from .rules.internal_error import check as uw099
 
     path, _, what = line.partition(": internal error: ")
-    span = Span(os.path.abspath(split_section(path)[0]), Position(1, 1), Position(1, 1))
+    span = Span(os.path.abspath(split_target(path)[0]), Position(1, 1), Position(1, 1))
     return uw099.diagnostic(
         span,
         f"internal error while reading this file: {what}; it was not checked (a bug in "
@@ -198,7 +248,7 @@ def context_emperors(
     from .context import is_emperor, resolve_monitors, tree_dirs
     from .expand import build_instance
 
-    wanted = {os.path.realpath(split_section(f)[0]) for f in files}
+    wanted = {os.path.realpath(split_target(f)[0]) for f in files}
     if not wanted:
         return []
     candidates: list[str] = []
@@ -226,7 +276,7 @@ def context_emperors(
         # is mapped into the tree by its trailing names: trusted only inside the git work
         # tree the candidate lies in, not among unrelated directories that happen to
         # share a name
-        top = _work_tree(os.path.dirname(os.path.realpath(path)))
+        top = fs.work_tree(os.path.dirname(os.path.realpath(path)))
         starts = set()
         for m in inst.monitors:
             for v in m.vassals:
@@ -240,12 +290,13 @@ def context_emperors(
 
 def _ancestors(directory: str) -> list[str]:
     """``directory`` and up to :data:`CONTEXT_LEVELS` directories above it, stopping at
-    the root of the git work tree it lies in, and before ``/``, the home directory and a
-    shared directory such as ``/tmp`` (world-writable and sticky: other people's files)."""
+    the root of the git work tree it lies in, and before the run's boundary, ``/``, the
+    home directory and a shared directory such as ``/tmp`` (world-writable and sticky:
+    other people's files)."""
     out: list[str] = []
     d = directory
     for _ in range(CONTEXT_LEVELS + 1):
-        if _shared(d):
+        if _shared(d) or not fs.inside(d):
             break
         out.append(d)
         parent = os.path.dirname(d)
@@ -253,18 +304,6 @@ def _ancestors(directory: str) -> list[str]:
             break
         d = parent
     return out
-
-
-def _work_tree(directory: str) -> str | None:
-    """The git work tree ``directory`` lies in, if any."""
-    d = directory
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
 
 
 def _shared(directory: str) -> bool:
@@ -284,15 +323,17 @@ def _subdirs(directory: str) -> list[str]:
         with os.scandir(directory) as it:
             return sorted(
                 e.path for e in it
-                if e.is_dir() and not e.name.startswith(".") and e.name not in SKIP_DIRS
+                if not e.name.startswith(".") and e.name not in SKIP_DIRS
+                and fs.inside(e.path) and e.is_dir()
             )
     except OSError:
         return []
 
 
 def _emperor_files(directory: str) -> list[str]:
-    """The configs directly in ``directory`` that may run an Emperor (a cheap look at the
-    first bytes of each file with one of uWSGI's suffixes)."""
+    """The configs directly in ``directory`` that may run an Emperor (a look at the first
+    bytes of each file with one of uWSGI's suffixes, read once for the run by
+    :func:`uwsgi_lint.fs.read_regular`: inside the boundary, regular files only)."""
     from .context import VASSAL_SUFFIXES
     from .discover import HEAD_BYTES, looks_like_uwsgi
 
@@ -307,11 +348,10 @@ def _emperor_files(directory: str) -> list[str]:
         return []
     for e in entries:
         try:
-            if e.stat().st_size > CONTEXT_MAX_BYTES:
+            if not fs.inside(e.path) or e.stat().st_size > CONTEXT_MAX_BYTES:
                 continue
-            with open(e.path, "rb") as fh:
-                head = fh.read(HEAD_BYTES)
-        except OSError:
+            head = fs.read_regular(e.path)[:HEAD_BYTES]
+        except (OSError, fs.Unreadable):
             continue
         if b"emperor" in head and looks_like_uwsgi(e.path, head) is not None:
             out.append(e.path)
@@ -384,7 +424,7 @@ class SettingsLookup:
         self._by_dir: dict[str, Settings] = {}
 
     def __call__(self, file: str) -> Settings:
-        directory = os.path.dirname(os.path.abspath(split_section(file)[0]))
+        directory = os.path.dirname(os.path.abspath(split_target(file)[0]))
         found = self._by_dir.get(directory)
         if found is None:
             found = settings_for(file, config=self.config, isolated=self.isolated)
@@ -392,7 +432,7 @@ class SettingsLookup:
         return found
 
     def excludes(self, file: str) -> bool:
-        name = split_section(file)[0]
+        name = split_target(file)[0]
         return settings_excluded(self(name), name)
 
 

@@ -9,13 +9,15 @@ and ``%()``, then ``inherit``.  Nothing a config names is executed or fetched: s
 
 from __future__ import annotations
 
-import glob as globmod
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from . import fs
+from .budget import BUDGET_REACHED, Budget, Clock
+from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
 from .magic import Host, MagicTable
 from .model import ConfigFile, Directive, Format, Origin, Problem
@@ -34,9 +36,28 @@ MAX_INCLUDE_DEPTH = 64
 # problem codes: uWSGI exits while reading; an include cycle; a file to include is missing
 INCLUDE_CYCLE, INCLUDE_MISSING = "include-cycle", "include-missing"
 INCLUDE_RELATIVE = "include-relative"  # a relative include that means another file here
-MAX_OPTIONS = 1_000_000
 MAX_VALUE = 1 << 20
 MAX_ROUNDS = 1000  # substitutions in one value before we call it endless
+_MARKS = {s: re.compile(f"[{re.escape(s)}()]") for s in "$@%"}
+_LEADING = re.compile(r"\s*([+-]?)(\d+)")
+_REF_NAME = re.compile(r"%\(([^()\s]+)\)")  # as UW109 reads references
+
+
+class _Seg:
+    """A stretch of a value being expanded that starts at a symbol (or at index 0), with
+    the scan state before it: where a later substitution resumes the scan."""
+
+    __slots__ = ("before", "length", "offset", "pieces")
+
+    def __init__(self, offset: int, before: tuple[int, int]) -> None:
+        self.offset = offset
+        self.before = before
+        self.pieces: list[str] = []
+        self.length = 0
+
+    def add(self, text: str) -> None:
+        self.pieces.append(text)
+        self.length += len(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +95,8 @@ class Monitor:
     vassals: list[str] = field(default_factory=list)
     # files in a watched directory that the Emperor never starts (suffix, case, type)
     ignored: list[str] = field(default_factory=list)
+    # the directory or pattern lies outside the linted tree: not listed (deployment-only)
+    outside: bool = False
 
 
 @dataclass(slots=True)
@@ -124,6 +147,17 @@ def split_section(arg: str) -> tuple[str, str | None]:
     return arg[:colon], arg[colon + 1 :]
 
 
+def split_target(arg: str) -> tuple[str, str | None]:
+    """A path given on the command line: the whole of it when it names a file (or a
+    standard-input buffer), even with a ``:`` in its name; else ``file:section`` as
+    :func:`split_section` splits it."""
+    from .readers import buffer_for
+
+    if os.path.lexists(arg) or buffer_for(arg) is not None:
+        return arg, None
+    return split_section(arg)
+
+
 def scheme_of(arg: str) -> str | None:
     head, sep, _ = arg.partition("://")
     return head if sep and head in SCHEMES else None
@@ -138,6 +172,7 @@ class _Builder:
         self.configured: list[bool] = []
         self.problems: list[Problem] = []
         self.unread: list[Unread] = []
+        self.not_read: set[tuple[int, str]] = set()  # (id of the logic opener, target)
         self.conditional: set[int] = set()
         self.files: list[ConfigFile] = []
         self.first: MagicTable | None = None
@@ -147,6 +182,13 @@ class _Builder:
         self.origin: tuple[Origin, ...] = ()
         self.stack: list[tuple[str, str]] = []
         self.openers = logic_openers(catalog)
+        self.budget: Budget = current_budget()
+        self.clock = Clock(self.budget.seconds)
+        self.stopped = False  # a budget was reached: nothing more is added or expanded
+        self.first_index: dict[str, int] = {}  # key -> index of its first option entry
+        # during the % pass: the option being expanded and its current value
+        self.live: tuple[int, Callable[[], str]] | None = None
+        self.refs: dict[str, set[str]] | None = None  # %(name) references of first values
 
     # -- reading -------------------------------------------------------------------------
     def load(
@@ -156,8 +198,10 @@ class _Builder:
         by: Directive | None,
         explicit: bool,
         path: str | None = None,
+        whole: bool = False,
     ) -> None:
-        """Load ``arg`` as the loader ``fmt`` would (``None``: by suffix), asked for by ``by``."""
+        """Load ``arg`` as the loader ``fmt`` would (``None``: by suffix), asked for by ``by``;
+        with ``whole``, ``arg`` is a file's name as it is (no ``:section`` in it)."""
         if by is not None and not arg:
             return self.fatal(by, f"'{by.key}' names no file")
         scheme = scheme_of(arg)
@@ -165,7 +209,7 @@ class _Builder:
             if by is not None:
                 self.unread.append(Unread(by, arg, f"{scheme}:// is never executed or fetched"))
             return None
-        name, section = split_section(arg) if explicit else (arg, None)
+        name, section = split_section(arg) if explicit and not whole else (arg, None)
         if fmt is None and by is not None:
             fmt = format_for(arg)
             if fmt is None:
@@ -181,6 +225,11 @@ class _Builder:
             return self.fatal(
                 by, f"'{arg}' includes itself (uWSGI recurses until it crashes)", INCLUDE_CYCLE
             )
+        if by is not None and not fs.inside(path):
+            # the server's file (/etc/uwsgi/base.ini), or a path or symlink leaving the
+            # tree: deployment-only, whether or not this machine has such a file
+            self.unread.append(Unread(by, arg, fs.OUTSIDE))
+            return None
         beside = self._beside(by, name, path)
         if by is not None and os.path.isabs(name) and not os.path.isdir(os.path.dirname(path)):
             # a deployment path (/etc/uwsgi/...) whose directory this machine does not have
@@ -235,7 +284,7 @@ class _Builder:
         if by is None or os.path.isabs(name) or not name:
             return None
         other = os.path.abspath(os.path.join(os.path.dirname(by.file), name))
-        return other if other != path and os.path.exists(other) else None
+        return other if other != path and fs.inside(other) and os.path.exists(other) else None
 
     def _remember_first(self, table: MagicTable) -> None:
         if self.first is None:
@@ -245,9 +294,20 @@ class _Builder:
     def fatal(self, d: Directive, message: str, code: str = "uwsgi-fatal") -> None:
         self.problems.append(Problem(code, message, d.span))
 
+    def stop(self, d: Directive, what: str) -> None:
+        """A budget (see :mod:`uwsgi_lint.budget`) is reached at ``d``: say so there
+        (UW025) and add or expand nothing more for this instance."""
+        if not self.stopped:
+            self.stopped = True
+            self.problems.append(Problem(BUDGET_REACHED, (
+                "uwsgi-lint stopped expanding here; the rest of this file was not checked: "
+                f"the run reached its limit of {self.budget.reason(what)}"), d.span))
+
     def add(self, d: Directive, placeholder: bool = False, decided: bool = True) -> None:
-        if len(self.options) >= MAX_OPTIONS:
-            return
+        if self.stopped:
+            return None
+        if self.clock.expired():
+            return self.stop(d, "seconds")
         if not self.running:
             if d.key in CLOSERS:
                 self.logic = None
@@ -258,6 +318,9 @@ class _Builder:
                 finally:
                     self.running = False
                 return
+        if not self.budget.spend("options"):
+            return self.stop(d, "options")
+        self.first_index.setdefault(d.key, len(self.options))
         self.options.append(d)
         self.configured.append(placeholder)
         if not decided:
@@ -273,6 +336,8 @@ class _Builder:
 
     def immediate(self, handler: str, kind: str | None, d: Directive) -> None:
         if handler in LOADERS and d.key != "inherit":
+            if not self.budget.spend("includes"):  # a fan-out DAG multiplies the copies
+                return self.stop(d, "includes")
             self.load(d.value, LOADERS[handler], d, explicit=handler != "uwsgi_opt_load")
         elif kind == "logic-open":
             if self.logic is not None:
@@ -288,16 +353,26 @@ class _Builder:
         return None
 
     def apply_logic(self, opener: Directive, d: Directive) -> None:
-        arg = opener.value
-        kind = opener.key
-        for item, decided in self.logic_items(kind, arg):
+        """Emit the body line ``d`` of the logic block ``opener`` (``core/logic.c``): once
+        per loop item, each copy charged to the run's budget (copies and bytes)."""
+        loop = opener.key.startswith("for")
+        for item, decided in self.logic_items(opener.key, opener.value):
+            if self.stopped:
+                return None
             if item is None:
                 self.add(d, decided=decided)
-            else:
-                self.add(replace(d, value=d.value.replace("%(_)", item)), decided=decided)
+                continue
+            value = d.value.replace("%(_)", item)
+            if loop and not self.budget.spend("copies"):
+                return self.stop(d, "copies")
+            if loop and not self.budget.spend("bytes", len(value)):
+                return self.stop(d, "bytes")
+            self.add(replace(d, value=value), decided=decided)
+        return None
 
-    def logic_items(self, kind: str, arg: str) -> list[tuple[str | None, bool]]:
-        """What a body line expands to: ``(value for %(_), decided)`` per emitted copy."""
+    def logic_items(self, kind: str, arg: str) -> Iterable[tuple[str | None, bool]]:
+        """What a body line expands to: ``(value for %(_), decided)`` per emitted copy,
+        produced lazily (a ``for-times`` count is only bounded by the budget)."""
         negate = "-not-" in kind
         base = kind.replace("-not-", "-").replace("ifenv", "if-env")
         base = {"ifexists": "if-exists", "ifdir": "if-dir", "if-directory": "if-dir"}.get(
@@ -307,17 +382,18 @@ class _Builder:
         if base == "for":
             return [(t, True) for t in arg.split(" ") if t]
         if base == "for-times":
-            return [(str(i), True) for i in range(1, min(_atoi(arg), 10_000) + 1)]
+            return ((str(i), True) for i in range(1, _atoi(arg) + 1))
         if base == "for-glob":
-            return [(p, True) for p in self._glob(arg)]
+            return self._glob(arg)
         if base == "for-readline":
-            return [(line, True) for line in self._readlines(arg)]
+            return self._readlines(arg)
         if base == "if-reload":
             return [(None, True)] if self.assume.reloading != negate else []
         name, eq, want = arg.partition("=")
         found: str | None
         if base == "if-opt":
-            found = next((o.value for o in self.options if o.key == name), None)
+            at = self.first_index.get(name)  # the first entry, as uwsgi_get_exported_opt()
+            found = None if at is None else self.options[at].value
             return _cond(found, eq, want, negate)
         if base == "if-env":
             if self.assume.env is None:
@@ -329,7 +405,10 @@ class _Builder:
                 "if-file": os.path.isfile,
                 "if-dir": os.path.isdir,
             }[base]
-            hit = check(self._path(arg))
+            target = self._path(arg)
+            if not fs.inside(target):
+                return [(arg, False)]  # the server's file system: undecided here
+            hit = check(target)
             return [(arg, True)] if hit != negate else []
         if base == "if-plugin":
             if self.assume.plugins is None:
@@ -350,24 +429,44 @@ class _Builder:
     def _path(self, p: str) -> str:
         return p if os.path.isabs(p) else os.path.join(self.cwd, p)
 
-    def _glob(self, pattern: str) -> list[str]:
-        hits = sorted(globmod.glob(pattern, root_dir=self.cwd))
-        if not hits:
-            return [pattern]
-        return [h + "/" if os.path.isdir(self._path(h)) else h for h in hits]
+    def _not_read(self, target: str, reason: str) -> list[tuple[str | None, bool]]:
+        """A ``for-glob``/``for-readline`` whose items are unknown here: recorded once as
+        not read, and its body kept once, undecided, with ``%(_)`` unknown."""
+        if self.logic is not None and (id(self.logic), target) not in self.not_read:
+            self.not_read.add((id(self.logic), target))
+            self.unread.append(Unread(self.logic, target, reason))
+        return [(None, False)]
 
-    def _readlines(self, name: str) -> list[str]:
+    def _glob(self, pattern: str) -> list[tuple[str | None, bool]]:
+        """``uwsgi_logic_opt_for_glob()``: ``glob(pattern, GLOB_MARK|GLOB_NOCHECK)``, a
+        pattern that matches nothing iterates once over itself.  A pattern that would
+        list a directory outside the linted tree is deployment-only: nothing is listed."""
+        hits = fs.glob(pattern, self.cwd)
+        if hits is None:
+            return self._not_read(pattern, fs.OUTSIDE)
+        if not hits:
+            return [(pattern, True)]
+        return [(h + "/" if fs.is_dir(self._path(h)) else h, True) for h in hits]
+
+    def _readlines(self, name: str) -> list[tuple[str | None, bool]]:
+        """``uwsgi_logic_opt_for_readline()``: each line of the file, at most 1023 bytes
+        at a time; a missing file skips the block.  A file outside the linted tree (or
+        one that is not a regular file) is not read: its lines are unknown here."""
+        path = self._path(name)
+        if not fs.inside(path):
+            return self._not_read(name, fs.OUTSIDE)
         try:
-            with open(self._path(name), "rb") as fh:
-                data = fh.read(MAX_VALUE)
-        except OSError:
-            return []
-        out = []
+            data = fs.read_regular(path, MAX_VALUE)
+        except fs.Unreadable as exc:
+            if not os.path.lexists(path) or os.path.isdir(path):
+                return []  # uWSGI logs the error (or reads no line) and skips the block
+            return self._not_read(name, str(exc))
+        out: list[tuple[str | None, bool]] = []
         for raw in data.decode("utf-8", "surrogateescape").splitlines(keepends=True):
             while len(raw) > 1023:
-                out.append(raw[:1023])
+                out.append((raw[:1023], True))
                 raw = raw[1023:]
-            out.append(raw.rstrip("\r\n"))
+            out.append((raw.rstrip("\r\n"), True))
         return out
 
     # -- the $() @() %() passes --------------------------------------------------------
@@ -389,6 +488,10 @@ class _Builder:
                 scheme = scheme_of(name)
                 if scheme is not None:
                     self.unread.append(Unread(d, ref, f"{scheme}:// is never executed or fetched"))
+                elif not fs.inside(self._path(name)):
+                    self.unread.append(Unread(d, name, fs.OUTSIDE))
+                elif os.path.lexists(self._path(name)):  # a FIFO, a device, too large
+                    self.unread.append(Unread(d, name, _unreadable(self._path(name))))
                 else:
                     self.unread.append(Unread(d, name, "file not found"))
                     self.fatal(d, f"cannot open '@({name})': no such file", INCLUDE_MISSING)
@@ -400,12 +503,8 @@ class _Builder:
             return value
 
         for i in todo:
-
-            def store(value: str, i: int = i) -> None:
-                expanded[i] = value  # uWSGI rewrites the list entry in place
-
             expanded[i] = self.apply_pass(
-                "%", expanded[i], placeholder, unresolved[i], self.options[i], store
+                "%", expanded[i], placeholder, unresolved[i], self.options[i], live=i
             )
         seen: set[int] = set()
         for i, d in enumerate(self.options):
@@ -429,21 +528,25 @@ class _Builder:
         if scheme_of(name) is not None:
             unresolved.append(f"@({name})")
             return None
-        try:
-            with open(self._path(name), "rb") as fh:
-                data = fh.read(MAX_VALUE)
-        except OSError:
+        try:  # a file outside the linted tree is not read (deployment-only): see passes()
+            data = fs.read_regular(self._path(name), MAX_VALUE)
+        except fs.Unreadable:
             unresolved.append(f"@({name})")
             return None
         text = data.decode("utf-8", "surrogateescape").split("\0", 1)[0]
         return text[:-1] if text.endswith(("\n", "\r")) else text
 
     def placeholder(self, name: str, values: list[str]) -> str | None:
+        """``uwsgi_manage_placeholder()`` (``core/config.c``): the value of the first entry
+        named ``name`` (found through :attr:`first_index`), or an expression over them."""
+
         def lookup(key: str) -> str | None:
-            for i, d in enumerate(self.options):
-                if d.key == key:
-                    return values[i]
-            return None
+            at = self.first_index.get(key)
+            if at is None:
+                return None
+            if self.live is not None and at == self.live[0]:
+                return self.live[1]()  # the value being expanded, as it is now
+            return values[at]
 
         if " " not in name:
             return lookup(name)
@@ -481,64 +584,137 @@ class _Builder:
         hook: Callable[[str, list[str]], str | None],
         unresolved: list[str],
         d: Directive,
-        store: Callable[[str], None] | None = None,
+        live: int | None = None,
     ) -> str:
-        """``uwsgi_apply_config_pass()`` for one value, with a guard against endless loops."""
+        """``uwsgi_apply_config_pass()`` (``core/utils.c``) for one value.
+
+        After each substitution uWSGI scans the new value again from index 1.  The scan
+        state after a ``symbol`` does not depend on what precedes it and the text before
+        the replaced reference is unchanged, so the scan resumes here at the reference
+        with the state saved there (a ``symbol`` at index 0 is not seen again, nor the
+        character that lands at index 0): the same value in time linear in the bytes
+        produced, each substitution charged to the run's budget.  ``live`` is the
+        option's index in the ``%`` pass: a reference to it reads its current value
+        (uWSGI rewrites the list entry in place).
+        """
         if symbol + "(" not in value:
             return value
-        has = 0
-        depth = 0
-        start = -1
-        j = 0
-        rounds = 0
-        while j < len(value):
-            c = value[j]
-            if c == symbol:
-                has = 1
-            elif c == "(" and has == 1:
-                has, depth, start = 2, 0, j + 1
-            elif has > 1:
-                if c == "(":
-                    has += 1
-                    depth += 1
-                elif c == ")":
-                    if depth > 0:
-                        has += 1
-                        depth -= 1
-                        j += 1
-                        continue
-                    if has <= 2:
-                        has, start = 0, -1
-                        j += 1
-                        continue
-                    key = value[start : start + has - 2]
+        marks = _MARKS[symbol]
+        segs = [_Seg(0, (0, 0))]  # the text so far, cut before each symbol
+        total, size = 0, len(value)  # the length of the text so far, of the whole value
+        state, depth = 0, 0  # 0: plain text, 1: after the symbol, 2: inside `symbol(`
+        src, j = value, 0
+        pending: list[tuple[str, int]] = []  # what follows the text being scanned
+        skip = False  # the next character lands at index 0, where the rescan never looks
+        rounds, checked = 0, False
+
+        def current() -> str:
+            rest = "".join(text[k:] for text, k in reversed(pending))
+            return "".join(p for s in segs for p in s.pieces) + src[j:] + rest
+
+        saved = self.live
+        if live is not None:
+            self.live = (live, current)
+        try:
+            while True:
+                if j >= len(src):
+                    if not pending:
+                        break
+                    src, j = pending.pop()
+                    continue
+                c = src[j]
+                if skip:
+                    skip = False
+                    k = j + 1
+                elif c == symbol:
+                    segs.append(_Seg(total, (state, depth)))
+                    state, k = 1, j + 1
+                elif state == 0:
+                    k = src.find(symbol, j)
+                    k = len(src) if k < 0 else k
+                elif state == 1:
+                    state, depth, k = (2 if c == "(" else 0), 0, j + 1
+                elif c == "(":
+                    depth, k = depth + 1, j + 1
+                elif c != ")":
+                    m = marks.search(src, j)
+                    k = m.start() if m else len(src)
+                elif depth > 0:
+                    depth, k = depth - 1, j + 1
+                elif segs[-1].length <= 2:  # `%()`
+                    state, k = 0, j + 1
+                else:
+                    seg = segs[-1]
+                    key = "".join(seg.pieces)[2:]
                     got = hook(key, unresolved)
                     if got is None:
-                        has, start = 0, -1
-                        j += 1
+                        state, k = 0, j + 1
+                    else:
+                        for what, amount in (("substitutions", 1), ("bytes", len(got) + len(key))):
+                            if not self.budget.spend(what, amount):
+                                self.stop(d, what)
+                                return current()
+                        if self.clock.expired():
+                            self.stop(d, "seconds")
+                            return current()
+                        segs.pop()
+                        total -= seg.length
+                        size += len(got) - seg.length - 1
+                        pending.append((src, j + 1))
+                        src, j = got, 0
+                        state, depth = seg.before
+                        if seg.offset == 0:
+                            skip, state, depth = True, 0, 0
+                        elif len(segs) > 1 and segs[-1].offset == 0:
+                            state, depth = 0, 0  # a symbol at index 0: unseen from index 1
+                        rounds += 1
+                        if (rounds > MAX_ROUNDS or size > MAX_VALUE) and not checked:
+                            checked = True
+                            if symbol != "%" or self._loops(d):
+                                self.problems.append(Problem(
+                                    "uwsgi-hang",
+                                    f"expanding {symbol}() in '{d.key}' never ends: uWSGI "
+                                    "hangs here",
+                                    d.value_span,
+                                ))
+                                return current()
                         continue
-                    value = value[: start - 2] + got + value[start + has - 1 :]
-                    if store is not None:
-                        store(value)
-                    has, start = 0, -1
-                    rounds += 1
-                    if rounds > MAX_ROUNDS or len(value) > MAX_VALUE:
-                        self.problems.append(
-                            Problem(
-                                "uwsgi-hang",
-                                f"expanding {symbol}() in '{d.key}' never ends: uWSGI hangs here",
-                                d.value_span,
-                            )
-                        )
-                        return value
-                    j = 1
-                    continue
-                else:
-                    has += 1
-            else:
-                has = 0
-            j += 1
-        return value
+                segs[-1].add(src[j:k])
+                total += k - j
+                j = k
+        finally:
+            self.live = saved
+        return "".join(p for s in segs for p in s.pieces)
+
+    def _loops(self, d: Directive) -> bool:
+        """Whether the ``%(name)`` references of ``d`` reach a key whose first value
+        refers back to itself (directly or through others): uWSGI then loops forever.
+        Other long expansions end (they are bounded by the budget)."""
+        if self.refs is None:
+            values = {k: self.options[i].value for k, i in self.first_index.items()}
+            self.refs = {k: set(_REF_NAME.findall(v)) for k, v in values.items()}
+        refs = self.refs
+        # iterative depth-first search: a key met again while still open is a cycle
+        done: set[str] = set()
+        for top in _REF_NAME.findall(d.value):
+            path: set[str] = set()
+            stack: list[tuple[str, Iterator[str]]] = []
+            if top not in done:
+                path.add(top)
+                stack.append((top, iter(refs.get(top, ()))))
+            while stack:
+                key, rest = stack[-1]
+                name = next(rest, None)
+                if name is None:
+                    stack.pop()
+                    path.discard(key)
+                    done.add(key)
+                elif name in path:
+                    return True
+                elif name not in done:
+                    path.add(name)
+                    stack.append((name, iter(refs.get(name, ()))))
+        return False
 
     # -- inherit -------------------------------------------------------------------------
     def inherits(self) -> None:
@@ -547,12 +723,23 @@ class _Builder:
             d = self.options[i]
             if d.key == "inherit" and not self.configured[i]:
                 self.configured[i] = True
+                if not self.budget.spend("includes"):
+                    return self.stop(d, "includes")
                 start = len(self.options)
                 self.load(d.effective, None, d, explicit=False)
                 for k in range(start, len(self.options)):
                     self.configured[k] = True
                     self.options[k] = replace(self.options[k], expanded=self.options[k].value)
             i += 1
+
+
+def _unreadable(path: str) -> str:
+    """Why ``path`` is not read for ``@()`` (the answer :func:`fs.read_regular` cached)."""
+    try:
+        fs.read_regular(path, MAX_VALUE)
+    except fs.Unreadable as exc:
+        return str(exc)
+    return "cannot read file"
 
 
 def _cond(found: str | None, eq: str, want: str, negate: bool) -> list[tuple[str | None, bool]]:
@@ -570,18 +757,21 @@ def _search(pattern: str, text: str) -> bool:
 
 
 def _atoi(s: str) -> int:
-    m = re.match(r"\s*([+-]?\d+)", s)
-    if not m:
-        return 0
-    v = int(m.group(1))
+    """glibc ``atoi()``: ``(int) strtol()``."""
+    v = _strtoll(s)
     return ((v + 2**31) % 2**32) - 2**31
 
 
 def _strtoll(s: str) -> int:
-    m = re.match(r"\s*([+-]?\d+)", s)
+    """``strtoll()``: the leading integer, saturated to 64 bits (a number of any length
+    is read in time linear in its length, never converted whole)."""
+    m = _LEADING.match(s)
     if not m:
         return 0
-    return max(-(2**63), min(2**63 - 1, int(m.group(1))))
+    sign, digits = m.groups()
+    digits = digits.lstrip("0")[:20]  # more than 19 significant digits saturates anyway
+    v = int(digits or "0")
+    return max(-(2**63), -v) if sign == "-" else min(2**63 - 1, v)
 
 
 def build_instance(
@@ -600,13 +790,16 @@ def build_instance(
     """
     assume = assume or Assumptions()
     catalog = load_catalog(assume.version)
-    name, _ = split_section(path)
+    # a command-line path is a file's name when such a file exists; a vassal's name is
+    # split as the Emperor's `uwsgi --ini NAME` splits it
+    name, section = split_section(path) if config_arg else split_target(path)
     b = _Builder(name, assume, catalog)
     fmt = fmt or format_for(name)
     for d in before:
         b.add(d)
     root_index = len(b.files)
-    b.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name))
+    b.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name),
+           whole=config_arg is None and section is None)
     for d in after:
         b.add(d)
     if root_index < len(b.files):

@@ -6,12 +6,14 @@ the open descriptor (a file swapped for a FIFO after ``stat`` cannot block), fol
 symlink in its last component once the path has been resolved, and reads at most a cap.
 
 The boundary (:func:`boundary`) holds the roots a run was given: the paths on the command
-line widened to the git work tree they lie in, plus ``--allow-read`` paths and the
-settings files the user named.  While a boundary is active, :func:`inside` tells whether
-a path (resolved through its symlinks) lies under one of those roots; what lies outside is
-never read: the expander records it as deployment-only (it exists on the server, not
-here) and the rules treat its value as unknown, as they do for ``$(ENV)``.  With no
-boundary active (library use, tests of a reader) every path is inside.
+line widened to the git work tree they lie in, plus ``--allow-read`` paths (and the
+``allow-read`` of a settings file outside the tree: see ``engine.boundary_roots``).  While
+a boundary is active, :func:`inside` tells whether a path (resolved through its symlinks)
+lies under one of those roots, and not in a ``.git`` directory; what lies outside is
+never read, listed (:func:`glob`) or looked at: the expander records it as
+deployment-only (it exists on the server, not here) and the rules treat its value as
+unknown, as they do for ``$(ENV)``.  With no boundary active (library use, tests of a
+reader) every path is inside.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ _FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+# Why a path outside the boundary is not read (a value that exists on the server, not here)
+OUTSIDE = "deployment-only: it lies outside the linted tree (--allow-read PATH to read it here)"
+
+
 class Unreadable(Exception):
     """A file that is not read, with the reason as its message."""
 
@@ -42,8 +48,20 @@ class Boundary:
     cache: dict[tuple[str, int], bytes | Unreadable] = field(default_factory=dict)
 
     def contains(self, path: str) -> bool:
-        real = os.path.realpath(path)
-        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots)
+        """Whether ``path``, resolved through its symlinks, lies under a root -- and not
+        in a ``.git`` directory below it (git's own files, such as the credentials that
+        ``actions/checkout`` keeps in ``.git/config``, are no part of the linted tree)."""
+        return self.holds(os.path.realpath(path))
+
+    def holds(self, real: str) -> bool:
+        """:meth:`contains` for a path already resolved (``os.path.realpath``)."""
+        for r in self.roots:
+            if real == r:
+                return True
+            top = r.rstrip(os.sep) + os.sep
+            if real.startswith(top) and ".git" not in real[len(top):].split(os.sep):
+                return True
+        return False
 
 
 _ACTIVE: list[Boundary] = []
@@ -65,11 +83,17 @@ def work_tree(directory: str) -> str | None:
 def roots_for(paths: Iterable[str], allow: Iterable[str] = ()) -> tuple[str, ...]:
     """The roots of a run over ``paths``: each path (a directory, or a file's directory)
     widened to the git work tree it lies in, and each ``allow`` path as it is; all as
-    real paths, without duplicates."""
+    real paths, without duplicates.  A file is placed by the directory that holds it,
+    not by what it links to: a symlink named on the command line (pre-commit passes the
+    files a commit changes, symlinks among them) does not widen the roots to its target.
+    """
     out: list[str] = []
     for p in paths:
-        real = os.path.realpath(p)
-        base = real if os.path.isdir(real) else os.path.dirname(real)
+        absolute = os.path.abspath(p)
+        if os.path.isdir(absolute):
+            base = os.path.realpath(absolute)
+        else:
+            base = os.path.realpath(os.path.dirname(absolute))
         out.append(work_tree(base) or base)
     out.extend(os.path.realpath(a) for a in allow)
     return tuple(dict.fromkeys(out))
@@ -104,8 +128,8 @@ def read_regular(path: str, limit: int = MAX_BYTES) -> bytes:
     outside the linted tree).  Within a :func:`boundary`, each file is read once."""
     real = os.path.realpath(path)
     active = current()
-    if active is not None and not active.contains(real):
-        raise Unreadable("outside the linted tree; not read")
+    if active is not None and not active.holds(real):
+        raise Unreadable(OUTSIDE)
     key = (real, limit)
     if active is not None:
         hit = active.cache.get(key)
@@ -143,3 +167,69 @@ def _read(real: str, limit: int) -> bytes:
         return data
     except OSError as exc:
         raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def read_unbounded(path: str, limit: int) -> bytes:
+    """:func:`read_regular` for a file that may lie above the roots (a settings file,
+    which the settings search trusts by its own rules): the same checks, no boundary."""
+    return _read(os.path.realpath(path), limit)
+
+
+def is_dir(path: str) -> bool:
+    """``os.path.isdir``, without looking at what lies outside the boundary (False)."""
+    return inside(path) and os.path.isdir(path)
+
+
+def glob(pattern: str, cwd: str) -> list[str] | None:
+    """The paths ``pattern`` matches, as ``glob.glob(pattern, root_dir=cwd)`` gives them
+    (relative when the pattern is), sorted -- or ``None`` when matching it would list or
+    look at a directory outside the boundary (``for-glob /root/*``, a symlink leaving the
+    tree): the answer is then unknown here, and no name of what lies outside is learnt.
+    Components are matched with :func:`fnmatch.fnmatchcase` (no backtracking blow-up);
+    a leading ``.`` must be matched explicitly, as in glibc's ``glob()`` without
+    ``GLOB_PERIOD``."""
+    import fnmatch
+
+    parts = pattern.split("/")
+    start = os.sep if pattern.startswith("/") else ""
+    found = [start]  # matched so far, as shown (relative to cwd unless absolute)
+    for i, part in enumerate(parts):
+        if part == "":
+            continue
+        last = all(p == "" for p in parts[i + 1 :])
+        step: list[str] = []
+        for shown in found:
+            if not any(c in part for c in "*?["):
+                path = os.path.join(shown, part)  # passed through, not listed
+                if last:
+                    full = os.path.join(cwd, path)
+                    if not inside(full):
+                        return None
+                    if os.path.lexists(full):
+                        step.append(path)
+                else:
+                    step.append(path)
+                continue
+            here = os.path.join(cwd, shown) if shown else cwd
+            if not inside(here):
+                return None
+            try:
+                with os.scandir(here) as it:
+                    names = sorted(e.name for e in it)
+            except OSError:
+                continue
+            hidden = part.startswith(".")
+            for name in names:
+                if (hidden or not name.startswith(".")) and fnmatch.fnmatchcase(name, part):
+                    path = os.path.join(shown, name)
+                    full = os.path.join(cwd, path)
+                    if last:
+                        step.append(path)
+                    elif not inside(full):
+                        return None  # a symlink out of the tree, to be looked into
+                    elif os.path.isdir(full):
+                        step.append(path)
+        found = step
+    if pattern.endswith("/"):
+        found = [f + "/" for f in found if is_dir(os.path.join(cwd, f))]
+    return sorted(p for p in found if p)

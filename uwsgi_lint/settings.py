@@ -1,8 +1,11 @@
 """Project settings: ``[tool.uwsgi-lint]`` in ``pyproject.toml`` or ``.uwsgi-lint.toml``.
 
 The settings file closest to a checked file wins: the search goes upward from the file's
-directory and stops at the repository root (the first directory holding ``.git``) or the
-filesystem root, so a file gets the same settings from any working directory.  In one
+directory and stops at the repository root (the first directory holding ``.git``), the
+home directory or the filesystem root, so a file gets the same settings from any working
+directory.  It never looks in or above a directory anyone may write to (world-writable
+or sticky: ``/tmp``), and it ignores, with a warning, a settings file owned by another
+user than this one or root, or a symlink out of the directories searched.  In one
 directory ``.uwsgi-lint.toml`` (top-level keys) beats ``pyproject.toml``; a
 ``pyproject.toml`` without a ``[tool.uwsgi-lint]`` table is passed over.
 
@@ -13,13 +16,17 @@ rule, the more specific one wins (a name or full code beats a longer prefix, whi
 shorter one, which beats ``all``); on a tie the rule is ignored.
 
 Every problem in a settings file is a :class:`SettingsError` naming the file, the line and
-column of the offending key or value, and what is wrong.
+column of the offending key or value, and what is wrong; globs (``per-file-ignores``,
+``exclude``, ``extend-exclude``) are compiled when the file is read, so an invalid one is
+such an error too.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,8 +35,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import tomlkit
 from tomlkit.exceptions import ParseError
 
+from . import fs
 from .diagnostics import Severity
-from .discover import glob_regex
+from .globs import GlobError, compile_glob
 
 if TYPE_CHECKING:
     from .expand import Assumptions
@@ -40,10 +48,11 @@ TABLE = ("tool", "uwsgi-lint")
 
 KEYS = frozenset({
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "target-version",
-    "yaml-reader", "plugins", "container", "exclude", "extend-exclude",
+    "yaml-reader", "plugins", "container", "exclude", "extend-exclude", "allow-read",
 })
 VERSIONS = ("2.0", "2.1")
 YAML_READERS = ("embedded", "libyaml")
+MAX_BYTES = 1024 * 1024  # a larger settings file is an error, not read
 
 
 class SettingsError(Exception):
@@ -72,6 +81,8 @@ class Settings:
     container: bool | None = None
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
+    # paths (relative to the settings file) a run may read too: see engine.boundary_roots
+    allow_read: tuple[str, ...] = ()
     source: str | None = None  # the settings file these came from; None: the defaults
 
     @property
@@ -111,35 +122,109 @@ class RuleLike(Protocol):
 # --- finding settings files ---------------------------------------------------------
 
 
+def _text(path: str) -> str:
+    """A settings file's text: a regular file (never a FIFO or device), at most
+    :data:`MAX_BYTES`; raises :class:`SettingsError`."""
+    try:
+        data = fs.read_unbounded(path, MAX_BYTES)
+    except fs.Unreadable as exc:
+        raise SettingsError(path, 1, 1, f"cannot read settings: {exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(path, 1, 1, f"settings are not UTF-8: {exc.reason}") from None
+
+
 def _has_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = _text(str(path))
+    except SettingsError:
         return False
     if "uwsgi-lint" not in text:
         return False
     try:
         doc = tomlkit.parse(text).unwrap()
-    except ParseError:
+    except (ParseError, RecursionError):
         return True  # malformed and meant for us: loading it reports where
     tool = doc.get("tool")
     return isinstance(tool, dict) and "uwsgi-lint" in tool
 
 
-def find_settings(path: str) -> Path | None:
-    """The settings file closest to ``path`` (a file or directory), or ``None``."""
-    from .expand import split_section
+def _shared(directory: Path) -> bool:
+    """A directory anyone may write to (world-writable, or sticky like ``/tmp``): what
+    lies in it, or above it, is no settings of this project's."""
+    try:
+        mode = directory.stat().st_mode
+    except OSError:
+        return False  # not there (a --stdin-filename to be): the search goes on above
+    return bool(mode & (stat.S_IWOTH | stat.S_ISVTX))
 
-    p = Path(os.path.abspath(split_section(path)[0]))
+
+def _top(start: Path) -> Path | None:
+    """The highest directory the settings search looks in: the git work tree's root, the
+    home directory, or the directory below the first shared one (``None``: ``start``
+    itself is shared)."""
+    home = Path(os.path.expanduser("~"))
+    d, top = start, None
+    while not _shared(d):
+        top = d
+        if (d / ".git").exists() or d == home or d.parent == d:
+            break
+        d = d.parent
+    return top
+
+
+_WARNED: set[str] = set()
+
+
+def _trusted(path: Path, top: Path) -> bool:
+    """Whether a settings file found by the search may be used: owned by this user or by
+    root, and (through its symlinks) inside the directories searched.  Else a warning on
+    stderr, once per file."""
+    try:
+        st = path.stat()
+        real = os.path.realpath(path)
+    except OSError:
+        return False
+    uid = os.geteuid()
+    if st.st_uid not in (uid, 0):
+        why = f"it is owned by uid {st.st_uid}, not by you (uid {uid}) or root"
+    elif not fs.Boundary((str(top.resolve()),)).contains(real):
+        why = f"it leads out of {top} (to {real})"
+    else:
+        return True
+    if str(path) not in _WARNED:
+        _WARNED.add(str(path))
+        from .untrusted import clean
+
+        print(f"uwsgi-lint: warning: ignoring the settings file {clean(f'{path}: {why}')}",
+              file=sys.stderr)
+    return False
+
+
+def find_settings(path: str) -> Path | None:
+    """The settings file closest to ``path`` (a file or directory), or ``None``.
+
+    The search goes up from ``path`` to the git work tree's root, the home directory or
+    the filesystem root, and stops below a world-writable or sticky directory (``/tmp``:
+    anyone may put a settings file there).  A settings file owned by another user than
+    this one or root, or a symlink leading out of the directories searched, is ignored
+    with a warning."""
+    from .expand import split_target
+
+    p = Path(os.path.abspath(split_target(path)[0]))
     d = p if p.is_dir() else p.parent
+    top = _top(d)
+    if top is None:
+        return None
     while True:
         dot = d / DOTFILE
-        if dot.is_file():
+        if dot.is_file() and _trusted(dot, top):
             return dot
         pyproject = d / PYPROJECT
-        if pyproject.is_file() and _has_table(pyproject):
+        if pyproject.is_file() and _has_table(pyproject) and _trusted(pyproject, top):
             return pyproject
-        if (d / ".git").exists() or d.parent == d:
+        if d == top:
             return None
         d = d.parent
 
@@ -245,16 +330,15 @@ def excluded(settings: Settings, file: str) -> bool:
     return False
 
 
-_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+def _glob_text(pattern: str) -> str:
+    """A settings glob as it is matched: relative to the settings file's directory."""
+    return pattern.removeprefix("./").lstrip("/")
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    """gitignore-style: ``*`` and ``?`` stay within a path component, ``**`` crosses them."""
-    rx = _GLOB_CACHE.get(pattern)
-    if rx is None:
-        pat = pattern.removeprefix("./").lstrip("/")
-        rx = _GLOB_CACHE[pattern] = re.compile(glob_regex(pat) + r"\Z", re.DOTALL)
-    return rx.match(path) is not None
+    """gitignore-style (see :mod:`uwsgi_lint.globs`): ``*`` and ``?`` stay within a path
+    component, ``**`` crosses them; matched without backtracking."""
+    return compile_glob(_glob_text(pattern)).match(path)
 
 
 # --- reading and checking -----------------------------------------------------------
@@ -429,18 +513,14 @@ def _known_selector(selector: str) -> bool:
 
 
 def _load(path: str) -> Settings:
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise SettingsError(path, 1, 1, f"cannot read settings: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise SettingsError(path, 1, 1, f"settings are not UTF-8: {exc.reason}") from None
+    text = _text(path)
     try:
         doc = tomlkit.parse(text).unwrap()
     except ParseError as exc:
         msg = str(exc).rsplit(" at line ", 1)[0]
         raise SettingsError(path, exc.line, exc.col, f"invalid TOML: {msg}") from None
+    except RecursionError:
+        raise SettingsError(path, 1, 1, "invalid TOML: nested too deep") from None
     base: tuple[str, ...] = ()
     table: Any = doc
     if os.path.basename(path) == PYPROJECT:
@@ -507,6 +587,8 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise chk.value_error((key,), "`per-file-ignores` must be a table of glob = list")
+            for glob in value:
+                _check_glob(chk, (key, glob), glob, key)
             values[field] = tuple(
                 (glob, _selectors(chk, (key, glob), sel, f"per-file-ignores.{glob}"))
                 for glob, sel in value.items()
@@ -538,6 +620,32 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
                     (key,), f"`container` must be true or false, not {_show(value)}"
                 )
             values[field] = value
-        else:  # plugins, exclude, extend-exclude
+        else:  # plugins, exclude, extend-exclude, allow-read
             values[field] = _strings(chk, key, value)
+            if key in ("exclude", "extend-exclude"):
+                for glob in values[field]:
+                    _check_glob(chk, (key,), glob, key, item=True)
     return Settings(**values)
+
+
+def _check_glob(
+    chk: _Checker, keys: tuple[str, ...], glob: str, what: str, *, item: bool = False
+) -> None:
+    """Compile ``glob`` now (a key of ``keys``, or with ``item`` a string in its list);
+    an invalid one is an error at the offending character when the string is written as
+    is, else at the string."""
+    try:
+        compile_glob(_glob_text(glob))
+    except GlobError as exc:
+        message = f"{exc} in the glob `{glob}` of `{what}`"
+        where = chk._find(keys)
+        if where is None:
+            raise SettingsError(chk.path, 1, 1, message) from None
+        at = where.key_offset
+        if item:
+            found = [chk.text.find(f"{q}{glob}{q}", where.offset) for q in "\"'"]
+            at = min((f for f in found if f >= 0), default=where.offset)
+        if chk.text[at : at + 1] in ("'", '"') and chk.text.startswith(glob, at + 1):
+            at += 1 + len(glob) - len(_glob_text(glob)) + exc.offset
+        line, col = chk._pos(at)
+        raise SettingsError(chk.path, line, col, message) from None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -182,11 +182,15 @@ def collect(cfg: ConfigFile, lines: list[str]) -> Suppressions:
 
 
 def read_lines(path: str) -> list[str]:
+    """The lines of ``path`` (through :func:`uwsgi_lint.fs.read_regular`: a regular file
+    inside the run's boundary, read once), empty when it cannot be read."""
+    from .fs import Unreadable, read_regular
+
     try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-            return re.split(r"\r\n|\n|\r", fh.read())
-    except OSError:
+        data = read_regular(path)
+    except Unreadable:
         return []
+    return re.split(r"\r\n|\n|\r", data.decode("utf-8", "replace"))
 
 
 def describe(e: Entry) -> str:
@@ -222,74 +226,96 @@ def _dominant_newline(data: bytes) -> bytes:
     return b"\r\n" if crlf > lf else b"\n"
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file, keeping its mode."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".uwsgi-lint-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _with_comments(
+    fmt: Format, data: bytes, lines: dict[int, list[str]], reason: str
+) -> bytes:
+    """``data`` with a suppression comment above each line of ``lines`` (line -> codes)."""
+    nl = _dominant_newline(data)
+    physical = data.splitlines(keepends=True)
+    for n in sorted(lines, reverse=True):
+        codes = sorted(lines[n])
+        index = min(max(n, 1), len(physical) + 1) - 1
+        line = physical[index] if index < len(physical) else b""
+        text = line.decode("utf-8", errors="surrogateescape")
+        body = text.rstrip("\r\n")
+        indent = body[: len(body) - len(body.lstrip())]
+        if fmt is Format.XML and body.lstrip().startswith("<?xml"):
+            # nothing may come before the XML declaration: comment on its line
+            ending = text[len(body) :] or ""
+            new = body + " " + _comment(fmt, codes, reason, "") + ending
+            physical[index] = new.encode("utf-8", errors="surrogateescape")
+            continue
+        comment = _comment(fmt, codes, reason, indent)
+        physical.insert(index, comment.encode("utf-8", errors="surrogateescape") + nl)
+        if index > 0 and not physical[index - 1].endswith((b"\n", b"\r")):
+            physical[index - 1] += nl
+    return b"".join(physical)
 
 
-def add_noqa(report: Report, reason: str | None = None, *, skipped: list[str] | None = None
+def add_noqa(
+    report: Report,
+    reason: str | None = None,
+    *,
+    roots: Sequence[str],
+    skipped: list[str] | None = None,
+    refused: list[tuple[str, str]] | None = None,
 ) -> list[str]:
     """Insert a suppression comment above every finding's line; the files changed.
 
-    Findings that cannot carry a comment (JSON files, files that are not there, UW090 and
-    UW091) are left alone and, with ``skipped``, listed there as ``file:line: CODE``.
-    A second run over the report of a fresh lint changes nothing: every finding it
-    commented is silenced.
+    Files are written through :func:`uwsgi_lint.edits.rewrite`: only inside ``roots``
+    (real paths, :func:`uwsgi_lint.fs.roots_for` of the linted paths), in place, and only
+    when the file, read again, says the same to uWSGI.  A file that may not be written
+    is left alone and, with ``refused``, listed there as ``(path, reason)``.  Findings
+    that cannot carry a comment (JSON files, files that are not there, UW090 and UW091)
+    are left alone and, with ``skipped``, listed there as ``file:line: CODE``.  A second
+    run over the report of a fresh lint changes nothing: every finding it commented is
+    silenced.
     """
+    from .edits import Refused, comments_only, rewrite
+
     reason = (reason or "").strip()
-    by_file: dict[str, dict[int, list[str]]] = {}
+    # the file (device, inode) -> its name as first shown, and line -> codes
+    by_file: dict[tuple[int, int], tuple[str, dict[int, list[str]]]] = {}
     for d in report.diagnostics:
         where = f"{d.span.file}:{d.span.start.line}: {d.code}"
-        if d.code in SELF or not os.path.isfile(d.span.file):
+        try:
+            st = os.stat(d.span.file)
+        except OSError:
+            st = None
+        if d.code in SELF or st is None or not stat.S_ISREG(st.st_mode):
             if skipped is not None:
                 skipped.append(where)
             continue
-        codes = by_file.setdefault(d.span.file, {}).setdefault(d.span.start.line, [])
+        # one file reached by two names (a symlink, a hard link) is changed once
+        shown, lines = by_file.setdefault((st.st_dev, st.st_ino), (d.span.file, {}))
+        codes = lines.setdefault(d.span.start.line, [])
         if d.code not in codes:
             codes.append(d.code)
     changed: list[str] = []
-    for path, lines in sorted(by_file.items()):
-        with open(path, "rb") as fh:
-            data = fh.read()
-        fmt = _format_of(path, data)
-        if fmt is Format.JSON:
-            if skipped is not None:
-                skipped.extend(
-                    f"{path}:{n}: {c}" for n, codes in sorted(lines.items()) for c in codes
-                )
+    for shown, lines in sorted(by_file.values()):
+        plan = _Plan(shown, lines, reason)
+        try:
+            if rewrite(shown, roots, plan.change, comments_only(shown)):
+                changed.append(shown)
+        except Refused as exc:
+            if refused is not None:
+                refused.append((shown, str(exc)))
             continue
-        nl = _dominant_newline(data)
-        physical = data.splitlines(keepends=True)
-        for n in sorted(lines, reverse=True):
-            codes = sorted(lines[n])
-            index = min(max(n, 1), len(physical) + 1) - 1
-            line = physical[index] if index < len(physical) else b""
-            text = line.decode("utf-8", errors="surrogateescape")
-            body = text.rstrip("\r\n")
-            indent = body[: len(body) - len(body.lstrip())]
-            if fmt is Format.XML and body.lstrip().startswith("<?xml"):
-                # nothing may come before the XML declaration: comment on its line
-                ending = text[len(body) :] or ""
-                new = body + " " + _comment(fmt, codes, reason, "") + ending
-                physical[index] = new.encode("utf-8", errors="surrogateescape")
-                continue
-            comment = _comment(fmt, codes, reason, indent)
-            physical.insert(index, comment.encode("utf-8", errors="surrogateescape") + nl)
-            if index > 0 and not physical[index - 1].endswith((b"\n", b"\r")):
-                physical[index - 1] += nl
-        new_data = b"".join(physical)
-        if new_data != data:
-            write_atomically(path, new_data)
-            changed.append(path)
+        if plan.json and skipped is not None:
+            skipped.extend(f"{shown}:{n}: {c}" for n, codes in sorted(lines.items()) for c in codes)
     return changed
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The comments to add to one file."""
+
+    path: str
+    lines: dict[int, list[str]]  # line -> codes
+    reason: str
+    json: bool = False  # the file turned out to be JSON: no comments possible
+
+    def change(self, data: bytes) -> bytes:
+        fmt = _format_of(self.path, data)
+        self.json = fmt is Format.JSON
+        return data if self.json else _with_comments(fmt, data, self.lines, self.reason)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from . import untrusted
 from .catalog import Catalog
 from .expand import Instance
 from .model import Directive, Span
@@ -116,11 +117,12 @@ def inline_comment(value: str) -> int | None:
     (``"a # b"``): uWSGI keeps both in the value, but only the first is a likely mistake.
     """
     quote = ""
+    last = {q: value.rfind(q) for q in _QUOTES}  # a quote opens only if it closes later
     for i, c in enumerate(value):
         if quote:
             if c == quote:
                 quote = ""
-        elif c in _QUOTES and value.count(c, i + 1):
+        elif c in _QUOTES and i < last[c]:
             quote = c
         elif c in "#;" and i > 0 and value[i - 1] in " \t":
             return i
@@ -176,11 +178,9 @@ def logic_kind(d: Directive) -> str | None:
 
 
 def shown(value: str, limit: int = 60) -> str:
-    """A value as a message shows it: control characters escaped, long values cut, and
-    secrets (``DB_PASSWORD=...``, ``user:password@``) masked (``mask_text``)."""
-    value = mask_text(value)
-    text = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """A value as a message shows it: secrets masked, control characters escaped, long
+    values cut (``untrusted.clean``)."""
+    return untrusted.clean(value, limit)
 
 
 # -- helpers for the start-up rules (UW120-UW139, UW401-UW409) ---------------------------
@@ -244,25 +244,9 @@ def switched_on(kind: str | None, value: str) -> bool:
 
 # -- helpers for the exposure rules (UW501-UW529) and `show` ----------------------------
 
-MASK = "********"
-# words that make a variable or placeholder name a secret's (whole words of the name)
-_SECRET_WORDS = frozenset(
-    {"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN",
-     "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATEKEY"}
-)
-_SECRET_PARTS = ("PASSWORD", "PASSWD", "SECRET")  # also inside a word: DBPASSWORD
-# a last word that makes the name about a secret rather than the secret itself
-_NOT_SECRET_LAST = frozenset(
-    {"FILE", "FILES", "PATH", "DIR", "URL", "URI", "ID", "NAME", "USER", "USERNAME",
-     "LENGTH", "LEN", "TTL", "TIMEOUT", "EXPIRY", "EXPIRE", "EXPIRES", "EXPIRATION", "AGE",
-     "LIFETIME", "ALGORITHM", "ALGORITHMS", "ALG", "HEADER", "FIELD", "PREFIX", "SUFFIX",
-     "ENABLED", "ENABLE", "DISABLED", "DISABLE", "BACKEND", "BACKENDS", "TYPE", "HOST",
-     "PORT", "REQUIRED", "MIN", "MAX", "COUNT", "SIZE", "LOCATION", "MODE", "FORMAT",
-     "CLASS", "MODULE", "ROTATION", "VERSION", "ENDPOINT", "DOMAIN", "SERVER", "ISSUER",
-     "AUDIENCE", "SCOPE", "SCOPES", "REGION", "METHOD", "HASHER", "HASHERS", "VALIDATORS",
-     "POLICY", "COMMAND", "CMD", "PROVIDER", "STORE", "ENGINE"}
-)
-_NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+MASK = untrusted.MASK
+BASICAUTH = untrusted.BASICAUTH  # a basicauth route action with an inline user:password
+secret_name = untrusted.secret_name
 _REFERENCE = re.compile(r"[$@%]\(")
 # values that stand for a secret rather than being one: templates and stand-ins
 _TEMPLATE = re.compile(r"\{\{|\{%|\$\{|^\$[A-Za-z_]|^<.*>$|^%%.*%%$|^@\w+@$|^__\w+__$")
@@ -273,30 +257,8 @@ _STAND_IN = re.compile(
     r"masked|hidden|not[-_ ]?set|unset|default)",
     re.IGNORECASE,
 )
-# scheme://user:password@host: the password part
-_URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@")
-# NAME=value inside free text (a command line, a hook): the value up to a blank or ;,&
-_ASSIGNMENT = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=([^\s;,&'\"]+)")
-# a basicauth route action with an inline user:password (not an htpasswd file)
-BASICAUTH = re.compile(r"\bbasicauth(?:-next)?:[^,]*,([^:,]+):(.+)$")
 ASSIGNING_KEYS = ("env", "ienv", "set", "set-placeholder", "set-ph", "vassal-set",
                   "vassals-set")
-
-
-def secret_name(name: str) -> bool:
-    """Whether an environment variable or placeholder called ``name`` holds a secret:
-    ``DB_PASSWORD``, ``SECRET_KEY``, ``API_TOKEN``, ``stripeKey`` -- not ``PWD`` alone,
-    ``SECRET_KEY_FILE`` or ``TOKEN_TTL``."""
-    words = [w.upper() for w in _NAME_WORDS.split(name.strip()) if w]
-    if not words or words[-1] in _NOT_SECRET_LAST:
-        return False
-    if words == ["PWD"]:
-        return False  # the shell's working directory
-    if any(w in _SECRET_WORDS for w in words):
-        return True
-    if any(part in w for w in words for part in _SECRET_PARTS):
-        return True
-    return len(words) > 1 and words[-1] == "KEY"
 
 
 def literal_secret(value: str) -> bool:
@@ -310,24 +272,17 @@ def literal_secret(value: str) -> bool:
 
 def url_password(value: str) -> tuple[int, int] | None:
     """Where a literal password sits in a ``scheme://user:password@host`` URL of ``value``."""
-    for m in _URL_PASSWORD.finditer(value):
-        if literal_secret(m.group(1)):
-            return m.span(1)
+    for start, end in untrusted.url_passwords(value):
+        scheme = value.rfind("://", 0, start)
+        if scheme > 0 and value[scheme - 1].isalnum() and literal_secret(value[start:end]):
+            return start, end
     return None
 
 
 def mask_text(text: str) -> str:
-    """``text`` with the values of secret-named ``NAME=value`` pairs and the passwords of
-    ``scheme://user:password@`` URLs replaced by ``********``."""
-
-    def assignment(m: re.Match[str]) -> str:
-        return f"{m.group(1)}={MASK}" if secret_name(m.group(1)) else m.group(0)
-
-    text = _URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), text)
-    auth = BASICAUTH.search(text)
-    if auth is not None and literal_secret(auth.group(2)):
-        text = text[: auth.start(2)] + MASK + text[auth.end(2) :]
-    return _ASSIGNMENT.sub(assignment, text)
+    """``text`` with every secret masked (``untrusted.mask``): secret-named ``NAME=value``
+    pairs, URL passwords, tokens, keys ..."""
+    return untrusted.mask(text)
 
 
 def masked(key: str, value: str, option: bool = False) -> str:

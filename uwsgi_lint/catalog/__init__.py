@@ -25,6 +25,7 @@ __all__ = [
     "TARGET_VERSIONS",
     "Catalog",
     "Option",
+    "close_matches",
     "load_catalog",
     "plugin_default_build",
 ]
@@ -82,6 +83,7 @@ class Catalog:
         "_by_name",
         "_keys",
         "_names",
+        "_suggested",
         "embedded_plugins",
         "options",
         "uwsgi_version",
@@ -115,6 +117,7 @@ class Catalog:
         self._by_name = by_name
         self._names = frozenset(by_name)
         self._keys: dict[str, list[str]] | None = None
+        self._suggested: dict[tuple[str, int], list[str]] = {}  # suggest() answers
 
     def __repr__(self) -> str:
         return f"<Catalog uWSGI {self.uwsgi_version}: {len(self._names)} options>"
@@ -161,13 +164,43 @@ class Catalog:
         exact = keys.get(key)
         if exact:
             return exact[:limit]
+        memo = self._suggested.get((key, limit))
+        if memo is not None:
+            return list(memo)
         out: list[str] = []
         cutoff = 0.8 if len(key) <= 5 else 0.75
-        for match in difflib.get_close_matches(key, keys, n=limit, cutoff=cutoff):
+        found = close_matches(key, keys, n=limit, cutoff=cutoff)
+        if found is None:
+            return []  # the run's did-you-mean searches are spent (not remembered)
+        for match in found:
             for real in keys[match]:
                 if real not in out:
                     out.append(real)
+        if len(self._suggested) >= _MEMO_SIZE:
+            self._suggested.clear()
+        self._suggested[(key, limit)] = out[:limit]
         return out[:limit]
+
+
+_MEMO_SIZE = 4096  # did-you-mean answers kept per catalog
+
+
+def close_matches(
+    word: str, candidates: Iterable[str], *, n: int = 3, cutoff: float = 0.6
+) -> list[str] | None:
+    """``difflib.get_close_matches()`` for a did-you-mean hint, bounded: only candidates
+    whose length can reach ``cutoff`` are compared (the same answer), and a run makes at
+    most :data:`uwsgi_lint.budget.HINTS` such searches (then ``None``: no hint), so that
+    thousands of unknown names cost no more than a few hundred."""
+    from ..budget import current
+
+    if not current().hint():
+        return None
+    size = len(word)
+    # difflib's ratio 2*M/T is at most 2*min(a, b)/(a + b): a bound on the lengths
+    low, high = size * cutoff / (2 - cutoff), size * (2 - cutoff) / max(cutoff, 1e-9)
+    near = [c for c in candidates if low <= len(c) <= high]
+    return difflib.get_close_matches(word, near, n=n, cutoff=cutoff)
 
 
 def _data_path(version: str) -> str:

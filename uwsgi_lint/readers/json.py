@@ -430,8 +430,11 @@ def _store(frame: _Frame, value: _Value) -> None:
         container.members.append(member)
     else:  # jansson replaces the value in place
         old = container.members[at]
-        member.replaced = [*old.replaced, old.key_start]
-        member.earlier = [*old.earlier, old]
+        # the lists move to the new member (never copied: a key repeated n times costs n)
+        member.replaced, old.replaced = old.replaced, []
+        member.earlier, old.earlier = old.earlier, []
+        member.replaced.append(old.key_start)
+        member.earlier.append(old)
         container.members[at] = member
 
 

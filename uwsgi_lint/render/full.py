@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from ..engine import Report
+from ..untrusted import source_line
 from . import display_path
 from .source import line_text
 from .style import CARET, DIM, Style
@@ -13,31 +14,18 @@ from .text import headline, summary
 TAB = 8
 
 
-def _shown(text: str) -> str:
-    """A source line as displayed: tabs expanded, control characters and undecodable
-    bytes each shown as one replacement character (so columns stay aligned)."""
-    out = []
-    for c in text.expandtabs(TAB):
-        if c < " " or c == "\x7f" or "\ud800" <= c <= "\udfff":
-            out.append("\ufffd")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
 def snippet(d: Diagnostic, style: Style) -> list[str]:
+    """The source line of ``d`` (read through ``fs.read_regular``; secrets masked, control
+    characters escaped, a long line cut around the span) with ``^`` under the span."""
     s, e = d.span.start, d.span.end
     text = line_text(d.span.file, s.line)
     if text is None:
         return []
-    start = min(max(s.column - 1, 0), len(text))
     end = e.column - 1 if e.line == s.line else len(text)
-    end = min(max(end, start), len(text))
-    col = len(text[:start].expandtabs(TAB))
-    width = max(len(text[:end].expandtabs(TAB)) - col, 1)
+    shown, col, width = source_line(text, s.column - 1, end, tab=TAB)
     gutter = " " * len(str(s.line))
     return [
-        f" {style(str(s.line), DIM)} {style('|', DIM)} {_shown(text)}".rstrip(),
+        f" {style(str(s.line), DIM)} {style('|', DIM)} {shown}".rstrip(),
         f" {gutter} {style('|', DIM)} {' ' * col}{style('^' * width, CARET)}",
     ]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..diagnostics import Severity
 from ..engine import Report
+from ..untrusted import clean
 from .source import fingerprints, repo_path
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -20,7 +21,7 @@ def document(report: Report) -> list[dict[str, Any]]:
             "fingerprint": fp,
             "severity": SEVERITY[d.severity],
             "location": {
-                "path": repo_path(d.span.file),
+                "path": clean(repo_path(d.span.file), None),
                 "lines": {
                     "begin": d.span.start.line,
                     "end": max(d.span.end.line, d.span.start.line),

@@ -6,11 +6,11 @@ The document's JSON Schema ships in ``uwsgi_lint/schemas/report-v1.json``.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from .. import __version__
 from ..engine import Report
+from . import shown_path
 
 SCHEMA_VERSION = 1
 
@@ -25,14 +25,14 @@ def document(report: Report) -> dict[str, Any]:
                 "name": d.name,
                 "severity": d.severity.value,
                 "message": d.message,
-                "filename": os.path.abspath(d.span.file),
+                "filename": shown_path(d.span.file),
                 "location": {"line": d.span.start.line, "column": d.span.start.column},
                 "end_location": {"line": d.span.end.line, "column": d.span.end.column},
                 "fix": None,
                 "related": [
                     {
                         "message": r.message,
-                        "filename": os.path.abspath(r.span.file),
+                        "filename": shown_path(r.span.file),
                         "location": {"line": r.span.start.line, "column": r.span.start.column},
                         "end_location": {"line": r.span.end.line, "column": r.span.end.column},
                     }

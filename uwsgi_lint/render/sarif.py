@@ -15,6 +15,7 @@ from ..diagnostics import Severity
 from ..engine import Report
 from ..model import Span
 from ..rules import Rule, all_rules
+from ..untrusted import clean
 from . import pages
 from .source import file_uri, fingerprints, project_root, relative, uri
 
@@ -100,7 +101,8 @@ def document(report: Report) -> dict[str, Any]:
                     {
                         "executionSuccessful": not report.errors,
                         "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": e}} for e in report.errors
+                            {"level": "error", "message": {"text": clean(e)}}
+                            for e in report.errors
                         ],
                     }
                 ],

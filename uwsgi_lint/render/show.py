@@ -1,23 +1,24 @@
 """``uwsgi-lint show``: the effective configuration of each instance, the static twin of
-``uwsgi --show-config``: every option in uWSGI's order, with the place that wrote it."""
+``uwsgi --show-config``: every option in uWSGI's order, with the place that wrote it.
+
+Every key, value, target and path is untrusted text: it goes through ``untrusted.clean``
+(secrets masked, control characters escaped, length capped), in both formats."""
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from .. import __version__
 from ..catalog import load_catalog
 from ..expand import Instance
-from ..values import MASK, mask_text, masked, secret_placeholders
-from . import display_path
+from ..untrusted import KEY_LIMIT, VALUE_LIMIT, clean
+from ..values import MASK, masked, secret_placeholders
+from . import display_path, shown_path
 
 
-def _escape(value: str) -> str:
-    return value.encode("unicode_escape", "backslashreplace").decode("ascii") if any(
-        c < " " or c == "\x7f" for c in value
-    ) else value
+def _key(key: str) -> str:
+    return clean(key, KEY_LIMIT)
 
 
 def _known(key: str) -> bool:
@@ -30,7 +31,7 @@ def _values(inst: Instance) -> list[str]:
     hidden = secret_placeholders([(d.key, d.value) for d in inst.options])
     return [
         MASK if d.key in hidden and not _known(d.key) and d.effective.strip()
-        else masked(d.key, d.effective, option=_known(d.key))
+        else clean(masked(d.key, d.effective, option=_known(d.key)), VALUE_LIMIT)
         for d in inst.options
     ]
 
@@ -50,22 +51,20 @@ def render_text(instances: list[Instance]) -> str:
         out.append(f"; {_title(inst)}")
         out.append("[uwsgi]")
         values = _values(inst)
-        width = max(
-            (len(d.key) + len(_escape(v)) for d, v in zip(inst.options, values, strict=True)),
-            default=0,
-        )
+        keys = [_key(d.key) for d in inst.options]
+        width = max((len(k) + len(v) for k, v in zip(keys, values, strict=True)), default=0)
         for i, d in enumerate(inst.options):
-            line = f"{d.key} = {_escape(values[i])}"
+            line = f"{keys[i]} = {values[i]}"
             where = f"{display_path(d.file)}:{d.span.start.line}"
             notes = []
             if i in inst.conditional:
                 notes.append("if its condition holds")
             if d.unresolved:
-                notes.append("unresolved: " + mask_text(", ".join(d.unresolved)))
+                notes.append("unresolved: " + clean(", ".join(d.unresolved)))
             extra = f" ({'; '.join(notes)})" if notes else ""
             out.append(f"{line.ljust(min(width + 3, 60))} ; {where}{extra}")
         for u in inst.unread:
-            out.append(f"; not read: {mask_text(u.target)} ({u.reason})")
+            out.append(f"; not read: {clean(u.target)} ({clean(u.reason)})")
         out.append("")
     return "\n".join(out)
 
@@ -76,23 +75,23 @@ def document(instances: list[Instance]) -> dict[str, Any]:
         "tool": {"name": "uwsgi-lint", "version": __version__},
         "instances": [
             {
-                "filename": os.path.abspath(inst.root.path),
+                "filename": shown_path(inst.root.path),
                 "role": inst.role,
-                "emperor": os.path.abspath(inst.emperor.root.path) if inst.emperor else None,
-                "vassals": [os.path.abspath(v.root.path) for v in inst.vassals],
+                "emperor": shown_path(inst.emperor.root.path) if inst.emperor else None,
+                "vassals": [shown_path(v.root.path) for v in inst.vassals],
                 "options": [
                     {
-                        "key": d.key,
+                        "key": _key(d.key),
                         "value": value,
-                        "filename": os.path.abspath(d.file),
+                        "filename": shown_path(d.file),
                         "location": {"line": d.span.start.line, "column": d.span.start.column},
                         "conditional": i in inst.conditional,
-                        "unresolved": [mask_text(u) for u in d.unresolved],
+                        "unresolved": [clean(u) for u in d.unresolved],
                         "origin": [
                             {
                                 "kind": o.kind,
-                                "target": mask_text(o.target),
-                                "filename": os.path.abspath(o.span.file),
+                                "target": clean(o.target),
+                                "filename": shown_path(o.span.file),
                                 "location": {
                                     "line": o.span.start.line,
                                     "column": o.span.start.column,
@@ -104,7 +103,8 @@ def document(instances: list[Instance]) -> dict[str, Any]:
                     for i, (d, value) in enumerate(zip(inst.options, _values(inst), strict=True))
                 ],
                 "not_read": [
-                    {"target": mask_text(u.target), "reason": u.reason} for u in inst.unread
+                    {"target": clean(u.target), "reason": clean(u.reason)}
+                    for u in inst.unread
                 ],
             }
             for inst in instances

@@ -8,7 +8,9 @@ import os
 from functools import cache
 from urllib.parse import quote
 
+from .. import fs
 from ..diagnostics import Diagnostic
+from ..untrusted import clean, mask
 
 
 def project_root() -> str:
@@ -42,8 +44,9 @@ def repo_path(path: str) -> str:
 
 
 def uri(path: str) -> str:
-    """A percent-encoded URI reference for a repository-relative path."""
-    return quote(path, safe="/")
+    """A percent-encoded URI reference for a repository-relative path: the bytes of the
+    name (an undecodable byte of a non-UTF-8 name as ``%FF``), secrets masked."""
+    return quote(os.fsencode(mask(path)), safe="/")
 
 
 def file_uri(path: str) -> str:
@@ -53,10 +56,9 @@ def file_uri(path: str) -> str:
 
 @cache
 def _lines(path: str) -> tuple[str, ...] | None:
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except (OSError, ValueError):
+    try:  # the one opener: a FIFO or device is never opened, a huge file never read
+        data = fs.read_regular(path)
+    except (fs.Unreadable, ValueError):
         return None
     # the readers decode the same way, so columns line up (``source.decode``)
     return tuple(data.decode("utf-8", "surrogateescape").split("\n"))
@@ -77,12 +79,14 @@ def line_text(path: str, line: int) -> str | None:
 
 def fingerprints(diagnostics: list[Diagnostic]) -> list[str]:
     """A stable hash per finding: code, repository path and the text of its line (not the
-    line number); the nth identical finding gets ``n`` mixed in so that none collide."""
+    line number), the path as printed and the line with its secrets masked (a hash of a
+    secret's line could be matched against guesses); the nth identical finding gets ``n``
+    mixed in so that none collide."""
     seen: dict[str, int] = {}
     out = []
     for d in diagnostics:
-        text = (line_text(d.span.file, d.span.start.line) or "").strip()
-        key = "\0".join((d.code, repo_path(d.span.file), text))
+        text = mask((line_text(d.span.file, d.span.start.line) or "").strip())
+        key = "\0".join((d.code, clean(repo_path(d.span.file), None), text))
         n = seen.get(key, 0)
         seen[key] = n + 1
         data = f"{key}\0{n}".encode("utf-8", "surrogatepass")

@@ -9,13 +9,12 @@ every possible combination of the other options to agree (``values.possible_numb
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator
 from functools import cache
 
-from ..catalog import Catalog, plugin_default_build
+from ..catalog import Catalog, close_matches, plugin_default_build
 from ..diagnostics import Diagnostic, Related, Severity
 from ..expand import Instance
 from ..model import Directive, Span
@@ -318,7 +317,7 @@ def check_algo(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
             why = f"`{name}` exists only in uWSGI 2.1 (target version {version})"
         else:
             why = f"uWSGI has no cheaper algorithm `{shown(name)}`"
-            close = difflib.get_close_matches(name.strip().strip("\"'").lower(), sorted(known))
+            close = close_matches(name.strip().strip("\"'").lower(), sorted(known)) or []
             if close:
                 hint = f"did you mean `{close[0]}`?"
         yield self.diagnostic(

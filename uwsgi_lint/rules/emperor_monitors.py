@@ -30,6 +30,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from .. import fs
 from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
 from ..diagnostics import Diagnostic, Related, Severity
 from ..expand import Instance, Monitor
@@ -141,7 +142,7 @@ def _governs_nothing(
             "plugin monitors `pg://`, `zmq://`, `mongodb://`, `amqp://`): it globs the "
             "value as a file name, finds nothing and governs nothing, without an error"
         )
-    if m.exists or m.mapped_from is not None or scheme == "dir":
+    if m.exists or m.outside or m.mapped_from is not None or scheme == "dir":
         return None  # dir:// on a missing directory exits instead: UW204
     raw = value.split("://", 1)[1] if scheme == "glob" else value
     if m.kind == "dir" and _FLAG_WORDS.fullmatch(raw.strip()):
@@ -187,7 +188,7 @@ def check_dir_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     for m in inst.monitors:
         d = m.directive
         value = d.effective
-        if d.unresolved or not value.startswith("dir://") or m.exists:
+        if d.unresolved or not value.startswith("dir://") or m.exists or m.outside:
             continue
         if m.mapped_from is not None or any(s in value for s in _EXPANSIONS):
             continue
@@ -236,8 +237,9 @@ def _backup(name: str) -> bool:
 
 
 def _dangling(path: str) -> str | None:
-    """The target of a symlink that points nowhere, when that is judged here."""
-    if not os.path.islink(path) or os.path.exists(path):
+    """The target of a symlink that points nowhere, when that is judged here (never
+    outside the linted tree: whether such a target exists is not looked at)."""
+    if not os.path.islink(path) or not fs.inside(path) or os.path.exists(path):
         return None
     try:
         target = os.readlink(path)

@@ -7,10 +7,10 @@ is read (IMMEDIATE) never see the ``$()``/``@()``/``%()`` passes at all.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
+from ..catalog import close_matches
 from ..diagnostics import Diagnostic, Related, Severity
 from ..expand import Instance
 from ..model import Directive, Span
@@ -95,7 +95,7 @@ def check_undefined(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
                 "the config uses"
             )
         else:
-            close = difflib.get_close_matches(name, keys, n=1, cutoff=0.8)
+            close = close_matches(name, keys, n=1, cutoff=0.8) or []
             if close:
                 text += f"; did you mean `%({close[0]})`?"
         related = tuple(Related(f"`{t}` used here too", token_span(o, t)) for o, t in found[1:])
