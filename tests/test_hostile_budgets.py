@@ -176,6 +176,38 @@ def test_past_the_option_budget_the_rest_is_reported(tmp_path: Path) -> None:
     assert ("UW101", "app.ini", 1102, 1) not in run.where()  # after the stop: not checked
 
 
+SMALL_LIMITS = "import uwsgi_lint.budget as b\nb.LIMITS['copies'] = 100"
+
+
+def loops(root: Path, files: int, copies: int) -> None:
+    for i in range(files):
+        write(root / f"app{i:03}.ini",
+              f"[uwsgi]\nfor-times = {copies}\nenv = W_%(_)=1\nendfor =\nprocesess = 4\n")
+
+
+def test_the_run_pool_grows_with_the_tree(tmp_path: Path) -> None:
+    """Many ordinary files together go past ten times one instance's limit (here 400
+    files of 4 copies: 1,600 against 1,000) and are all checked: the pool grows with each
+    instance read."""
+    loops(tmp_path, 400, 4)
+    run = uwsgi_lint(tmp_path, cwd=tmp_path, prelude=SMALL_LIMITS)
+    assert budget_findings(run) == []
+    assert codes(run).count("UW101") == 400
+
+
+def test_many_files_at_their_limit_meet_the_run_pool(tmp_path: Path) -> None:
+    """Files that each expand close to their own limit (30 files of 90 copies) exhaust
+    the run's pool (1,000 + 30 x 5): the first file past it says so, and the rest of the
+    run is reported, never silently partial."""
+    loops(tmp_path, 30, 90)
+    run = uwsgi_lint(tmp_path, cwd=tmp_path, prelude=SMALL_LIMITS)
+    found = budget_findings(run)
+    assert found and all(f[2] == 3 for f in found)
+    message = run.diagnostics()[codes(run).index("UW025")]["message"]
+    assert "the run reached its limit of loop copies" in message
+    assert run.rc == 1
+
+
 def test_the_time_check_is_a_last_resort(tmp_path: Path) -> None:
     """The per-file CPU time check (here set to nothing) stops with UW025 too."""
     f = write(tmp_path / "app.ini", "[uwsgi]\n" + "processes = 4\n" * 5000)

@@ -2,12 +2,13 @@
 
 uWSGI sets no limit: a ``for-times`` with a huge count, a placeholder that doubles at
 each step, an include fan-out or Emperors of Emperors make it (and a naive reader) run
-for hours.  A run shares one :class:`Budget` (made current by :func:`run`, as
-:func:`uwsgi_lint.fs.boundary` does for the read boundary): the expander charges every
-option, include, loop copy, substitution, byte it produces and vassal it starts, and checks the
-CPU time spent on each file.  When a limit is reached it stops expanding that file at
-that line and records why (rule UW025): a run stays bounded and is never silently
-partial.
+for hours.  Each instance gets an :class:`Allowance` with its own limits, drawn from one
+pool per run (a :class:`Budget`, made current by :func:`run`, as
+:func:`uwsgi_lint.fs.boundary` does for the read boundary) that grows with the number of
+instances: the expander charges every option, include, loop copy, substitution and byte
+it produces, the Emperor every vassal it starts, and the CPU time spent on each file is
+checked.  When a limit is reached, expansion of that file stops at that line and says why
+(rule UW025): a run stays bounded and is never silently partial.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from dataclasses import dataclass, field
 # problem code of a spent budget (reported by UW025 `expansion-budget-reached`)
 BUDGET_REACHED = "expansion-budget"
 
-# the limits of one run; a real deployment stays far below each of them
+# the limits of one instance (a config and what it includes); a real deployment stays far
+# below each of them
 LIMITS: dict[str, int] = {
-    "options": 100_000,  # option entries, over every instance of the run
+    "options": 100_000,  # option entries
     "includes": 10_000,  # files read into another by `ini`, `include`, `inherit` ...
     "copies": 20_000,  # body lines emitted by `for`, `for-times`, `for-glob` ...
     "substitutions": 100_000,  # $() @() %() replacements
     "bytes": 32 * 1024 * 1024,  # bytes that substitutions and loop copies produce
-    "instances": 10_000,  # vassals started by Emperors
 }
+# the run's pool: what every instance of the run may produce together.  It starts at
+# RUN_BASE times an instance's limits and grows by GRANT of them for each instance read,
+# so a tree of many small files is never cut short (the pool grows with the input) while
+# many small files that each expand to the limit are (the amplification stays linear)
+RUN_BASE, GRANT = 10, 0.05
+INSTANCES = 100_000  # vassal instances started by Emperors, per run
 SECONDS_PER_FILE = 5.0  # CPU time to expand one instance: the last resort
 HINTS = 200  # did-you-mean searches (difflib) per run; past it, findings give no hint
 WHAT = {
@@ -43,28 +50,71 @@ WHAT = {
 
 @dataclass(slots=True)
 class Budget:
-    """What is left of each limit of :data:`LIMITS` for the rest of the run."""
+    """What is left of the run's pool (see :data:`RUN_BASE`), of vassal starts and of
+    did-you-mean searches for the rest of the run."""
 
-    left: dict[str, int] = field(default_factory=lambda: dict(LIMITS))
+    pool: dict[str, float] = field(
+        default_factory=lambda: {k: v * RUN_BASE for k, v in LIMITS.items()})
+    instances: int = INSTANCES
     seconds: float = field(default_factory=lambda: SECONDS_PER_FILE)
-    hints: int = field(default_factory=lambda: HINTS)
+    hints: int = HINTS
 
     def hint(self) -> bool:
         """Whether a did-you-mean search may still run (it is charged)."""
         self.hints -= 1
         return self.hints >= 0
 
-    def spend(self, what: str, amount: int = 1) -> bool:
-        """Charge ``amount`` of ``what``; false once the run has spent that limit."""
-        left = self.left[what] - amount
-        self.left[what] = left
-        return left >= 0
+    def start(self) -> bool:
+        """Charge one vassal start; false once the run has spent :data:`INSTANCES`."""
+        self.instances -= 1
+        return self.instances >= 0
+
+    def instance(self) -> Allowance:
+        """The allowance of one more instance (its pool grant is added to the run's)."""
+        for k, v in LIMITS.items():
+            self.pool[k] += v * GRANT
+        return Allowance(self)
 
     def reason(self, what: str) -> str:
-        """The limit ``what`` in words, for a UW025 message."""
+        """The run-wide limit ``what`` in words, for a UW025 message."""
+        if what == "instances":
+            return f"the run reached its limit of {INSTANCES:,} {WHAT[what]}"
+        return (f"the run reached its limit of {WHAT[what]} (what all its files together "
+                "may produce)")
+
+
+@dataclass(slots=True)
+class Allowance:
+    """What one instance may still produce: its own limits and the run's pool."""
+
+    run: Budget
+    left: dict[str, int] = field(default_factory=lambda: dict(LIMITS))
+    spent_by: str = ""  # "instance" or "run": which limit the last failed charge met
+
+    @property
+    def seconds(self) -> float:
+        return self.run.seconds
+
+    def spend(self, what: str, amount: int = 1) -> bool:
+        """Charge ``amount`` of ``what``; false once this instance or the run has spent
+        that limit."""
+        self.left[what] -= amount
+        self.run.pool[what] -= amount
+        if self.left[what] < 0:
+            self.spent_by = "instance"
+            return False
+        if self.run.pool[what] < 0:
+            self.spent_by = "run"
+            return False
+        return True
+
+    def reason(self, what: str) -> str:
+        """The limit ``what`` that was met, in words, for a UW025 message."""
         if what == "seconds":
-            return f"{self.seconds:g} seconds of CPU time per file"
-        return f"{LIMITS[what]:,} {WHAT[what]} per run"
+            return f"it reached its limit of {self.seconds:g} seconds of CPU time per file"
+        if self.spent_by == "run":
+            return self.run.reason(what)
+        return f"it reached its limit of {LIMITS[what]:,} {WHAT[what]} per instance"
 
 
 class Clock:

@@ -389,11 +389,11 @@ def _start_vassals(
             real = os.path.realpath(path)
             if real in expanded:
                 continue
-            if not budget.spend("instances"):
+            if not budget.start():
                 emperor.problems.append(Problem(BUDGET_REACHED, (
                     "uwsgi-lint stopped starting vassals here; the vassals of this monitor "
                     "from here on, and of the Emperor's later monitors, were not checked: "
-                    f"the run reached its limit of {budget.reason('instances')}"),
+                    f"{budget.reason('instances')}"),
                     monitor.directive.span))
                 return
             try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from . import fs
-from .budget import BUDGET_REACHED, Budget, Clock
+from .budget import BUDGET_REACHED, Allowance, Clock
 from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
 from .magic import Host, MagicTable
@@ -182,7 +182,7 @@ class _Builder:
         self.origin: tuple[Origin, ...] = ()
         self.stack: list[tuple[str, str]] = []
         self.openers = logic_openers(catalog)
-        self.budget: Budget = current_budget()
+        self.budget: Allowance = current_budget().instance()
         self.clock = Clock(self.budget.seconds)
         self.stopped = False  # a budget was reached: nothing more is added or expanded
         self.first_index: dict[str, int] = {}  # key -> index of its first option entry
@@ -301,7 +301,7 @@ class _Builder:
             self.stopped = True
             self.problems.append(Problem(BUDGET_REACHED, (
                 "uwsgi-lint stopped expanding here; the rest of this file was not checked: "
-                f"the run reached its limit of {self.budget.reason(what)}"), d.span))
+                f"{self.budget.reason(what)}"), d.span))
 
     def add(self, d: Directive, placeholder: bool = False, decided: bool = True) -> None:
         if self.stopped:
