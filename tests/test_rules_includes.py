@@ -48,7 +48,7 @@ def test_schemes_are_reported_not_run(tmp_path: Path) -> None:
         f"app.ini:2:1 UW022 'exec://touch {tmp_path}/canary' is not read: exec:// is never "
         "executed or fetched, so the options it adds are not checked",
         "app.ini:3:1 UW022 '@(http://127.0.0.1:9/x)' is not read: http:// is never "
-        "executed or fetched, so the options it adds are not checked"]
+        "executed or fetched, so the value of `procname` is unknown here"]
     assert not (tmp_path / "canary").exists()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Instance
+from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Instance, Unread
 from ..model import Span
 from . import Rule, RuleContext, rule
 
@@ -63,7 +63,7 @@ def check_unread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
         seen.add((u.directive.span, u.target))
         yield self.diagnostic(
             u.directive.span,
-            f"'{u.target}' is not read: {u.reason}, so the options it adds are not checked",
+            f"'{u.target}' is not read: {u.reason}, so {_unknown(u)}",
         )
 
 
@@ -77,3 +77,16 @@ def check_unread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
 def check_relative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
     for span, message in _problems(inst, INCLUDE_RELATIVE):
         yield self.diagnostic(span, message)
+
+
+def _unknown(u: Unread) -> str:
+    """What stays unchecked: the options an include adds, the value an ``@()`` reads, the
+    copies a ``for-*`` block makes, the branch an ``if-*`` takes."""
+    key = u.directive.key
+    if key.startswith("for"):
+        return "the lines this loop makes are checked once, with its items unknown"
+    if key.startswith("if"):
+        return "the condition is undecided here, so its block is checked"
+    if u.target.startswith("@(") or f"@({u.target})" in u.directive.value:
+        return f"the value of `{key}` is unknown here"
+    return "the options it adds are not checked"
