@@ -156,21 +156,37 @@ _PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=: \t\x00\r\n-]|\\[nrt0])*")
 _REFERENCES = ("$(", "@(", "%(", "${", "{{", MASK)
 
 
-def _names(pattern: re.Pattern[str]) -> Callable[[str], Spans]:
+def _names(pattern: re.Pattern[str], *, records: bool = False) -> Callable[[str], Spans]:
     """A detector for ``pattern``: group 2 is a secret when group 1 is a secret name (and
-    group 2 is no reference)."""
+    group 2 is no reference).  With ``records``, the pattern is tried only where a record
+    starts (the text's start, after a NUL or a line break), not at every character."""
+
+    def matches(text: str) -> Iterator[re.Match[str]]:
+        if not records:
+            yield from pattern.finditer(text)
+            return
+        for at in (0, *(m.end() for m in _RECORD_START.finditer(text))):
+            m = pattern.match(text, at)
+            if m is not None:
+                yield m
 
     def detect(text: str) -> Spans:
-        for m in pattern.finditer(text):
+        for m in matches(text):
             if secret_name(m.group(1)) and not m.group(2).startswith(_REFERENCES):
                 yield m.span(2)
 
     return detect
 
 
+_RECORD_START = re.compile(r"[\x00\r\n]")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", "glpat-", "xox",
+                   "AKIA", "ASIA", "eyJ")
+
+
 def _tokens(text: str) -> Spans:
-    for m in _TOKENS.finditer(text):
-        yield m.span()
+    if any(p in text for p in _TOKEN_PREFIXES):
+        for m in _TOKENS.finditer(text):
+            yield m.span()
 
 
 def _base64(text: str) -> Spans:
@@ -205,9 +221,12 @@ def url_passwords(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _credentials(text: str) -> Spans:
-    for pattern in (_AUTHORIZATION, _BEARER, _USERINFO):
-        for m in pattern.finditer(text):
-            yield m.span(1)
+    lower = text.lower()  # each pattern is tried only where its fixed part occurs
+    for pattern, needed in ((_AUTHORIZATION, "authorization" in lower),
+                            (_BEARER, "bearer" in lower), (_USERINFO, "@" in text)):
+        if needed:
+            for m in pattern.finditer(text):
+                yield m.span(1)
 
 
 def _basicauth(text: str) -> Spans:
@@ -265,7 +284,7 @@ def _env_values(text: str) -> Spans:
 
 
 _DETECTORS: tuple[Callable[[str], Spans], ...] = (
-    _names(_ASSIGNMENT), _names(_RECORD), _names(_QUOTED_KEY), _names(_ELEMENT),
+    _names(_ASSIGNMENT), _names(_RECORD, records=True), _names(_QUOTED_KEY), _names(_ELEMENT),
     url_passwords, _credentials, _basicauth, _tokens, _base64, _pem, _env_values,
 )
 
