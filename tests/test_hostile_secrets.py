@@ -25,7 +25,7 @@ from uwsgi_lint import untrusted
 from uwsgi_lint.rules import all_rules
 
 from .test_hostile import Run, uwsgi_lint, write
-from .test_rule_pages import examples
+from .test_rule_pages import examples, write_case
 
 GITHUB_TOKEN = "ghs_" + "C4nary0GithubT0kenValue9x8y7z6w5v4u3t"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzCANARYq9"
@@ -332,17 +332,11 @@ def rule_cases(root: Path) -> dict[str, list[Path]]:
     for r in all_rules():
         for i, case in enumerate(examples(r, "## Example")):
             where = base / f"{r.code}-{i}" / "case"
-            for name, code, attrs in case:
-                path = where / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                link = re.search(r"link=(\S+)", attrs)
-                if link:
-                    path.symlink_to(link.group(1))
-                else:
-                    path.write_text(code, encoding="utf-8")
+            write_case(case, where)
+            for name, _, attrs in case:
                 owner = re.search(r"owner=(\d+):(\d+)", attrs)
                 if owner and os.geteuid() == 0:
-                    os.lchown(path, int(owner.group(1)), int(owner.group(2)))
+                    os.lchown(where / name, int(owner.group(1)), int(owner.group(2)))
             version = re.search(r"version=(\S+)", case[0][2])
             out[version.group(1) if version else "2.0"].append(where / case[0][0])
     return out

@@ -50,8 +50,8 @@ def examples(rule: Rule, heading: str) -> list[Case]:
     return cases + ([tree] if tree else [])
 
 
-def lint_case(case: Case, where: Path) -> list[str] | None:
-    """The findings for a case (``None``: it sets owners and this is not run as root)."""
+def write_case(case: Case, where: Path) -> None:
+    """The files of a case under ``where`` (``link=`` attributes as symlinks)."""
     for name, code, attrs in case:
         path = where / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +60,11 @@ def lint_case(case: Case, where: Path) -> list[str] | None:
             path.symlink_to(link.group(1))
         else:
             path.write_text(code, encoding="utf-8")
+
+
+def lint_case(case: Case, where: Path) -> list[str] | None:
+    """The findings for a case (``None``: it sets owners and this is not run as root)."""
+    write_case(case, where)
     for name, _, attrs in case:
         owner = re.search(r"owner=(\d+):(\d+)", attrs)
         if owner:

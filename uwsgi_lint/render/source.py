@@ -16,14 +16,7 @@ from ..untrusted import clean, mask
 def project_root() -> str:
     """The git work tree the working directory lies in, else the working directory."""
     cwd = os.path.abspath(os.getcwd())
-    d = cwd
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return cwd
-        d = parent
+    return fs.work_tree(cwd) or cwd
 
 
 def relative(path: str) -> str | None:
