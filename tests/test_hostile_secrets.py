@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pytest
 from uwsgi_lint import untrusted
 from uwsgi_lint.rules import all_rules
 
+from .complexity import LINEAR, growth
 from .test_hostile import Run, uwsgi_lint, write
 from .test_rule_pages import examples, write_case
 
@@ -373,29 +373,21 @@ HOSTILE_UNITS = [
 ]
 
 
-def seconds(f: Callable[[str], object], one: str, two: str) -> tuple[float, float]:
-    """The best time of ``f`` on ``one`` and on ``two`` over rounds that alternate them
-    (a busy machine slows both alike)."""
-    best = [float("inf"), float("inf")]
-    for _ in range(3):
-        for i, text in enumerate((one, two)):
-            start = time.perf_counter()
-            f(text)
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best[0], best[1]
-
-
 @pytest.mark.parametrize("unit", HOSTILE_UNITS)
 def test_cleaning_is_linear(unit: str) -> None:
-    """Doubling a hostile line at most about doubles the time of ``clean``, of the quoted
-    source line of ``full`` and of the value helpers (a quadratic pattern quadruples)."""
+    """Quadrupling a hostile line at most about quadruples the CPU time of ``clean``, of
+    the quoted source line of ``full`` and of the value helpers (a quadratic pattern
+    grows sixteenfold): see ``tests/complexity.py``."""
     from uwsgi_lint.values import BASICAUTH, inline_comment, literal_secret, url_password
 
     for f in (untrusted.clean, lambda s: untrusted.source_line(s, 5, 10), inline_comment,
               url_password, BASICAUTH.search, literal_secret):
-        n = 60_000 // len(unit)
-        one, two = seconds(f, unit * n, unit * 2 * n)
-        assert two < 3 * one + 0.005, (unit, f, one, two)
+        def case(size: int, f: Callable[[str], object] = f) -> Callable[[], object]:
+            text = unit * size
+            return lambda: f(text)
+
+        ratio = growth(case, max(30_000 // len(unit), 1))
+        assert ratio < LINEAR, (unit, f, ratio)
 
 
 def test_what_is_masked_and_escaped() -> None:

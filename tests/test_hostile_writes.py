@@ -16,12 +16,12 @@ import os
 import shutil
 import stat
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.complexity import LINEAR, growth
 from tests.test_hostile import AS_NOBODY, NOBODY, snapshot, uwsgi_lint, write
 
 TYPO = "[uwsgi]\nmaster = true\nprocesess = 4\n"
@@ -240,31 +240,20 @@ def test_settings_glob_cannot_backtrack(tmp_path: Path) -> None:
     assert run.rc == 1 and [w[0] for w in run.where()] == ["UW101"]
 
 
-def _ratio(small: tuple[str, str], large: tuple[str, str]) -> float:
-    """How much longer ``glob_match(*large)`` takes than ``glob_match(*small)``: each
-    timed as the best of five runs of as many calls as make the small one last 50 ms."""
+def test_settings_glob_time_grows_linearly() -> None:
+    """Quadrupling the path or the pattern at most about quadruples the CPU time of a
+    match (``re`` takes 7 times longer for the input doubled, 400 times for the pattern
+    doubled): see ``tests/complexity.py``."""
     from uwsgi_lint.settings import glob_match
 
-    def best(args: tuple[str, str], calls: int) -> float:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(calls):
-                glob_match(*args)
-            times.append(time.perf_counter() - start)
-        return min(times)
+    def longer_path(size: int) -> Callable[[], object]:
+        return lambda: glob_match("*a" * 3 + "b", "a" * size)
 
-    calls = 1
-    while (base := best(small, calls)) < 0.05:
-        calls *= 2
-    return best(large, calls) / base
+    def longer_pattern(size: int) -> Callable[[], object]:
+        return lambda: glob_match("*a" * size + "b", "a" * 30)
 
-
-def test_settings_glob_time_grows_linearly() -> None:
-    # `re` takes 7 times longer for the input doubled, 400 times for the pattern doubled
-    glob = "*a" * 3 + "b"
-    assert _ratio((glob, "a" * 300), (glob, "a" * 600)) < 3
-    assert _ratio((glob, "a" * 30), ("*a" * 6 + "b", "a" * 30)) < 3
+    assert growth(longer_path, 300) < LINEAR
+    assert growth(longer_pattern, 3) < LINEAR
 
 
 @pytest.mark.parametrize(("settings", "where"), [
