@@ -11,6 +11,7 @@ cannot come back unnoticed."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -47,6 +48,20 @@ def test_for_times_with_a_huge_count_is_a_budget_finding(tmp_path: Path) -> None
     assert message.startswith(STOPPED) and "20,000 loop copies" in message
     text = uwsgi_lint(f, cwd=tmp_path, json_output=False)
     assert text.rc == 1 and "All checks passed" not in text.out
+
+
+def test_show_says_where_it_stopped(tmp_path: Path) -> None:
+    """`show` prints no findings, but a listing cut short by a budget says where and why,
+    in text and JSON."""
+    f = write(tmp_path / "app.ini", "[uwsgi]\nfor-times = 100000000\nenv = W%(_)=1\n"
+              "endfor =\nprocesess = 4\n")
+    text = uwsgi_lint("show", f, cwd=tmp_path, isolated=False, json_output=False)
+    assert text.rc == 0 and text.out.splitlines()[-1].startswith("; app.ini:3: " + STOPPED)
+    doc = json.loads(uwsgi_lint("show", "--format", "json", f, cwd=tmp_path,
+                                isolated=False, json_output=False).out)
+    (stopped,) = doc["instances"][0]["stopped"]
+    assert stopped["location"] == {"line": 3, "column": 1}
+    assert stopped["message"].startswith(STOPPED) and "20,000 loop copies" in stopped["message"]
 
 
 def test_nothing_hides_behind_a_loop(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..budget import BUDGET_REACHED
 from ..catalog import load_catalog
 from ..expand import Instance
+from ..model import Problem
 from ..untrusted import KEY_LIMIT, VALUE_LIMIT, clean
 from ..values import MASK, masked, secret_placeholders
 from . import display_path, shown_path
@@ -65,8 +67,15 @@ def render_text(instances: list[Instance]) -> str:
             out.append(f"{line.ljust(min(width + 3, 60))} ; {where}{extra}")
         for u in inst.unread:
             out.append(f"; not read: {clean(u.target)} ({clean(u.reason)})")
+        for p in _stops(inst):
+            out.append(f"; {display_path(p.span.file)}:{p.span.start.line}: {clean(p.message)}")
         out.append("")
     return "\n".join(out)
+
+
+def _stops(inst: Instance) -> list[Problem]:
+    """Where expansion of ``inst`` stopped at a budget (UW025): what follows is not shown."""
+    return [p for p in inst.problems if p.code == BUDGET_REACHED]
 
 
 def document(instances: list[Instance]) -> dict[str, Any]:
@@ -105,6 +114,14 @@ def document(instances: list[Instance]) -> dict[str, Any]:
                 "not_read": [
                     {"target": clean(u.target), "reason": clean(u.reason)}
                     for u in inst.unread
+                ],
+                "stopped": [
+                    {
+                        "filename": shown_path(p.span.file),
+                        "location": {"line": p.span.start.line, "column": p.span.start.column},
+                        "message": clean(p.message),
+                    }
+                    for p in _stops(inst)
                 ],
             }
             for inst in instances
