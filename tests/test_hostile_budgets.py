@@ -177,6 +177,18 @@ def test_a_big_file_of_real_options(tmp_path: Path) -> None:
     assert "UW025" not in codes(run)
 
 
+def test_a_huge_number_as_a_value(tmp_path: Path) -> None:
+    """A 5,000-digit `processes` or `listen` is read as glibc's atoi() reads it
+    (saturated, then cut to 32 bits: -1), by every rule that reads numbers: an internal
+    error in six rules before."""
+    f = write(tmp_path / "app.ini", "[uwsgi]\nprocesses = " + "9" * 5000
+              + "\nlisten = " + "9" * 5000 + "\n")
+    run = uwsgi_lint(f, cwd=tmp_path)
+    assert run.rc == 1 and "UW099" not in codes(run)
+    assert run.where() == [("UW104", "app.ini", 2, 13), ("UW104", "app.ini", 3, 10)]
+    assert "wraps to -1" in run.diagnostics()[0]["message"]
+
+
 def test_past_the_option_budget_the_rest_is_reported(tmp_path: Path) -> None:
     write(tmp_path / "snippet.ini", "[uwsgi]\n" + "processes = 4\n" * 99)
     f = write(tmp_path / "app.ini", "[uwsgi]\n" + "include = %dsnippet.ini\n" * 1100

@@ -39,7 +39,7 @@ INCLUDE_RELATIVE = "include-relative"  # a relative include that means another f
 MAX_VALUE = 1 << 20
 MAX_ROUNDS = 1000  # substitutions in one value before we call it endless
 _MARKS = {s: re.compile(f"[{re.escape(s)}()]") for s in "$@%"}
-_LEADING = re.compile(r"\s*([+-]?)(\d+)")
+_LEADING = re.compile(r"[ \t\n\v\f\r]*([+-]?)(\d*)")  # isspace(), then strtol()
 _REF_NAME = re.compile(r"%\(([^()\s]+)\)")  # as UW109 reads references
 
 
@@ -762,16 +762,23 @@ def _atoi(s: str) -> int:
     return ((v + 2**31) % 2**32) - 2**31
 
 
-def _strtoll(s: str) -> int:
-    """``strtoll()``: the leading integer, saturated to 64 bits (a number of any length
-    is read in time linear in its length, never converted whole)."""
-    m = _LEADING.match(s)
-    if not m:
-        return 0
+def leading_integer(text: str) -> tuple[int, bool, int]:
+    """The integer C's ``strto*()`` read at the start of ``text`` (after ASCII blanks, an
+    optional sign), as ``(value, digits, end)``: whether there were digits, and where
+    they end.  Beyond 21 significant digits the value is cut (it is past any C range
+    anyway, so every saturation still applies): a number of any length is read in time
+    linear in its length and never converted whole (Python refuses 4,300 digits)."""
+    m = _LEADING.match(text)
+    assert m is not None  # the pattern matches the empty string
     sign, digits = m.groups()
-    digits = digits.lstrip("0")[:20]  # more than 19 significant digits saturates anyway
-    v = int(digits or "0")
-    return max(-(2**63), -v) if sign == "-" else min(2**63 - 1, v)
+    v = int(digits.lstrip("0")[:21] or "0")
+    return (-v if sign == "-" else v), bool(digits), m.end()
+
+
+def _strtoll(s: str) -> int:
+    """``strtoll()``: the leading integer, saturated to 64 bits."""
+    v = leading_integer(s)[0]
+    return max(-(2**63), min(2**63 - 1, v))
 
 
 def build_instance(

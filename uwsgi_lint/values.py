@@ -12,11 +12,10 @@ from functools import cache
 
 from . import untrusted
 from .catalog import Catalog
-from .expand import Instance
+from .expand import Instance, leading_integer
 from .model import Directive, Span
 
 FALSE_WORDS = ("false", "off", "no")  # compared case-insensitively; "0" only exactly
-_LEADING_INT = re.compile(r"[ \t\n\v\f\r]*([+-]?)(\d*)")
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 ULONG_MAX = 2**64 - 1
@@ -42,31 +41,26 @@ def atoi(text: str) -> Number:
     glibc's atoi is ``(int) strtol()``: out-of-range values saturate to LONG_MIN/MAX and
     are then cut to 32 bits.
     """
-    m = _LEADING_INT.match(text)
-    assert m is not None  # the pattern matches the empty string
-    sign, digits = m.groups()
+    n, digits, end = leading_integer(text)
     if not digits:
         return Number(0, False)
-    n = int(digits) * (-1 if sign == "-" else 1)
     clamped = max(-(2**63), min(2**63 - 1, n))
     wrapped = ((clamped + 2**31) % 2**32) - 2**31
-    rest = text[m.end() :].strip()
+    rest = text[end:].strip()
     return Number(wrapped, not rest, overflow=wrapped != n)
 
 
 def strtoul(text: str) -> Number:
     """C ``strtoul(text, NULL, 10)`` on 64-bit Linux: negatives wrap, overflow saturates."""
-    m = _LEADING_INT.match(text)
-    assert m is not None
-    sign, digits = m.groups()
+    signed, digits, end = leading_integer(text)
     if not digits:
         return Number(0, False)
-    n = int(digits)
+    n = abs(signed)
     overflow = n > ULONG_MAX
     n = min(n, ULONG_MAX)
-    if sign == "-":
+    if signed < 0:
         n = (-n) % 2**64
-    rest = text[m.end() :].strip()
+    rest = text[end:].strip()
     return Number(n, not rest, overflow=overflow)
 
 
