@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -307,13 +306,10 @@ def _ancestors(directory: str) -> list[str]:
 
 
 def _shared(directory: str) -> bool:
-    if directory in ("/", os.path.expanduser("~")):
-        return True
-    try:
-        mode = os.stat(directory).st_mode
-    except OSError:
-        return True
-    return bool(mode & stat.S_ISVTX and mode & stat.S_IWOTH)
+    """``/``, the home directory, a directory anyone may write to (:func:`fs.shared`) or
+    one that cannot be looked at: the context search does not go there."""
+    return (directory in ("/", os.path.expanduser("~")) or not os.path.isdir(directory)
+            or fs.shared(directory))
 
 
 def _subdirs(directory: str) -> list[str]:

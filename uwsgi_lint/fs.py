@@ -80,6 +80,17 @@ def work_tree(directory: str) -> str | None:
         d = parent
 
 
+def shared(directory: str | os.PathLike[str]) -> bool:
+    """Whether anyone may write to ``directory`` (world-writable, or sticky like
+    ``/tmp``): what lies in it or above it is other people's files, never this project's
+    settings or Emperors.  False when it cannot be looked at."""
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IWOTH | stat.S_ISVTX))
+
+
 def roots_for(paths: Iterable[str], allow: Iterable[str] = ()) -> tuple[str, ...]:
     """The roots of a run over ``paths``: each path (a directory, or a file's directory)
     widened to the git work tree it lies in, and each ``allow`` path as it is; all as

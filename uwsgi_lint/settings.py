@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -150,23 +149,13 @@ def _has_table(path: Path) -> bool:
     return isinstance(tool, dict) and "uwsgi-lint" in tool
 
 
-def _shared(directory: Path) -> bool:
-    """A directory anyone may write to (world-writable, or sticky like ``/tmp``): what
-    lies in it, or above it, is no settings of this project's."""
-    try:
-        mode = directory.stat().st_mode
-    except OSError:
-        return False  # not there (a --stdin-filename to be): the search goes on above
-    return bool(mode & (stat.S_IWOTH | stat.S_ISVTX))
-
-
 def _top(start: Path) -> Path | None:
     """The highest directory the settings search looks in: the git work tree's root, the
     home directory, or the directory below the first shared one (``None``: ``start``
     itself is shared)."""
     home = Path(os.path.expanduser("~"))
     d, top = start, None
-    while not _shared(d):
+    while not fs.shared(d):
         top = d
         if (d / ".git").exists() or d == home or d.parent == d:
             break
