@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 # problem code of a spent budget (reported by UW025 `expansion-budget-reached`)
-BUDGET_REACHED = "expansion-budget"
+BUDGET_REACHED = "UW025"  # the rule that reports it
 
 # the limits of one instance (a config and what it includes); a real deployment stays far
 # below each of them

@@ -7,34 +7,49 @@ error, or an internal error (the findings that could be made are still printed).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 
+# Start-up: this module imports nothing beyond os and sys (`--version` needs no more);
+# argparse, typing and the engine are imported by the functions that use them.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from typing import NoReturn
+
     from .engine import Report, Walk
     from .expand import Assumptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
 SEVERITIES = ("info", "warning", "error")  # lowest first
+VERSION = f"uwsgi-lint {__version__}"
+
+_PARSER_CLASS: type[argparse.ArgumentParser] | None = None
 
 
-class _Parser(argparse.ArgumentParser):
+def _new_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentParser:
     """argparse, with the offending argument of a usage error cleaned (a file name that
-    pre-commit passes may hold escapes)."""
+    pre-commit passes may hold escapes).  The class is made on first use: argparse is
+    imported only when a command line is parsed."""
+    global _PARSER_CLASS
+    if _PARSER_CLASS is None:
+        import argparse
 
-    def error(self, message: str) -> NoReturn:
-        from .untrusted import clean
+        class Parser(argparse.ArgumentParser):
+            def error(self, message: str) -> NoReturn:
+                from .untrusted import clean
 
-        super().error(clean(message))
+                super().error(clean(message))
+
+        _PARSER_CLASS = Parser
+    return _PARSER_CLASS(prog=prog, description=description, epilog=epilog)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = _new_parser(
         prog="uwsgi-lint",
         description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
         "`uwsgi-lint show PATH...` prints the effective configuration instead.",
@@ -102,12 +117,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the traceback of an internal error to stderr (for a bug report)",
     )
-    p.add_argument("--version", action="version", version=f"uwsgi-lint {__version__}")
+    p.add_argument("--version", action="version", version=VERSION)
     return p
 
 
 def rule_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = _new_parser(
         prog="uwsgi-lint rule",
         description="Print the page of a rule (by code or name), or list every rule.",
         epilog="Exit status: 0 printed, 2 unknown rule or usage error.",
@@ -119,7 +134,7 @@ def rule_parser() -> argparse.ArgumentParser:
 
 
 def show_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = _new_parser(
         prog="uwsgi-lint show",
         description="Print the effective configuration of each instance, as uWSGI would "
         "build it (magic variables, placeholders, logic, includes and Emperor options "
@@ -192,6 +207,10 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--version"]:
+        # what argparse's version action does (print, exit 0), without importing argparse
+        sys.stdout.write(VERSION + "\n")
+        sys.exit(EXIT_CLEAN)
     command = argv[0] if argv and argv[0] in ("show", "rule") else None
     if command == "rule":
         args = rule_parser().parse_args(argv[1:])
@@ -246,6 +265,8 @@ def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
 
 def _check_excludes(p: argparse.ArgumentParser, excludes: list[str]) -> None:
     """A usage error for an ``--exclude`` glob that cannot be compiled."""
+    if not excludes:
+        return
     from .globs import GlobError, compile_glob, exclude_glob
 
     for text in excludes:

@@ -45,3 +45,15 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.file, self.span.start.line, self.span.start.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields: where, what, and the places that explain it; the engine adds
+    the rule's code, name and severity (:meth:`uwsgi_lint.rules.Rule.diagnostic`).
+    ``fix`` is the slot for an automatic fix (none yet)."""
+
+    span: Span
+    message: str
+    related: tuple[Related, ...] = ()
+    fix: None = None

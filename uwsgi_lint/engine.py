@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -14,9 +13,11 @@ from .catalog import load_catalog
 from .context import assemble
 from .diagnostics import Diagnostic, Related
 from .discover import discover
+from .dispatch import Dispatch, Failures
 from .expand import Assumptions, Instance, split_target
+from .facts import Views
 from .model import ConfigFile, Format, Origin, Position, Span
-from .rules import Rule, RuleContext, all_rules
+from .rules import Rule, all_rules
 from .settings import Settings, enabled_for, settings_for, severity_of
 from .settings import excluded as settings_excluded
 
@@ -44,7 +45,7 @@ def targets(
 ) -> tuple[list[str], list[Diagnostic], frozenset[str]]:
     """The files to check: files named as they are, uWSGI configs found under directories,
     a UW001 finding for each path that does not exist, and the files named explicitly."""
-    from .rules.unreadable import check as unreadable
+    from .rules.unreadable import UNREADABLE as unreadable
 
     walk = walk or Walk()
     found = discover(
@@ -74,6 +75,7 @@ def lint(
     suppressions: bool = True,
     buffers: Mapping[str, bytes] | None = None,
     allow_read: Sequence[str] = (),
+    only: Collection[str] | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -89,6 +91,7 @@ def lint(
     that starts one of them is read too (see :func:`context_emperors`), and findings are
     reported only for the files checked and the files they include, never for a file that
     was read only for context.
+    ``only`` runs just the rules with those codes (a rule's own tests).
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
     from .readers import buffers as reading
 
@@ -97,7 +100,7 @@ def lint(
     )
     with reading(buffers or {}), fs.boundary(roots), budget.run():
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
-                       list(buffers or {}))
+                       list(buffers or {}), only)
     report.warnings[:0] = warnings
     return report
 
@@ -150,9 +153,10 @@ def _lint(
     isolated: bool,
     suppressions: bool,
     given: list[str],
+    only: Collection[str] | None,
 ) -> Report:
-    ctx = RuleContext(load_catalog(assume.version), assume)
-    rules = all_rules()
+    catalog = load_catalog(assume.version)
+    dispatch = Dispatch([r for r in all_rules() if only is None or r.code in only], catalog)
     files, missing, explicit = targets(paths, walk) if paths else ([], [], frozenset())
     files += [b for b in given if b not in files]
     explicit |= frozenset(given)
@@ -167,25 +171,18 @@ def _lint(
         instances, allowed = _for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
+    views = Views(catalog, assume)
+    failures = Failures()
     seen: set[tuple[str, Span, str]] = set()
     for inst in instances:
-        found: list[Diagnostic] = []
-        for r in rules:
-            try:
-                found.extend(r.check(inst, ctx))
-            except Exception as exc:  # contain a bug to the rule and file it happened on
-                report.errors.append(
-                    f"{inst.root.path}: internal error in {r.code} ({r.name}): "
-                    f"{type(exc).__name__}: {exc}"
-                )
-                report.tracebacks.append(traceback.format_exc())
-                found.append(internal_error(r, inst.root.path, exc))
         chains = origin_chains(inst)
-        for d in found:
+        for d in dispatch.run(views.of(inst), failures):
             key = (d.code, d.span, d.message)
             if key not in seen:
                 seen.add(key)
                 report.diagnostics.append(with_chain(d, chains))
+    report.errors += failures.lines
+    report.tracebacks += failures.tracebacks
     if context:
         report.diagnostics = [
             d for d in report.diagnostics
@@ -198,24 +195,10 @@ def _lint(
     return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources)
 
 
-def internal_error(failed: Rule, path: str, exc: BaseException) -> Diagnostic:
-    """The UW099 finding for rule ``failed`` raising ``exc`` on the file ``path``: at 1:1
-    of that file, so that every output format shows it beside the file's other findings."""
-    from .rules.internal_error import check as uw099
-
-    span = Span(os.path.abspath(split_target(path)[0]), Position(1, 1), Position(1, 1))
-    return uw099.diagnostic(
-        span,
-        f"internal error in {failed.code} ({failed.name}): {type(exc).__name__}: {exc}; "
-        f"this rule's findings for this file are missing (a bug in uwsgi-lint: please "
-        f"report it, with `--debug` output)",
-    )
-
-
 def reading_error(line: str) -> Diagnostic:
     """The UW099 finding for a bug met while reading a file (``PATH: internal error: ...``,
     as :func:`~uwsgi_lint.context.assemble` records it): the file is left out."""
-    from .rules.internal_error import check as uw099
+    from .rules.internal_error import INTERNAL_ERROR as uw099
 
     path, _, what = line.partition(": internal error: ")
     span = Span(os.path.abspath(split_target(path)[0]), Position(1, 1), Position(1, 1))

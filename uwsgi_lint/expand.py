@@ -33,9 +33,9 @@ LOADERS: dict[str, Format | None] = {
     "uwsgi_opt_load": None,  # include / inherit: by suffix
 }
 MAX_INCLUDE_DEPTH = 64
-# problem codes: uWSGI exits while reading; an include cycle; a file to include is missing
-INCLUDE_CYCLE, INCLUDE_MISSING = "include-cycle", "include-missing"
-INCLUDE_RELATIVE = "include-relative"  # a relative include that means another file here
+# problem codes (the rules that report them): a file to include is missing (uWSGI exits
+# while reading), an include cycle, a relative include that means another file here
+INCLUDE_MISSING, INCLUDE_CYCLE, INCLUDE_RELATIVE = "UW020", "UW021", "UW023"
 MAX_VALUE = 1 << 20
 MAX_ROUNDS = 1000  # substitutions in one value before we call it endless
 _MARKS = {s: re.compile(f"[{re.escape(s)}()]") for s in "$@%"}

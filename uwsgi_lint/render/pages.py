@@ -1,9 +1,9 @@
 """The rule pages (``rules/UWnnn.md`` at the repository root) at run time.
 
-``rules/`` is the single source.  A checkout reads it directly; an installed package reads
-the copies shipped as package data in ``uwsgi_lint/rule_pages/``, which
-``scripts/sync_rule_pages.py`` refreshes (``tests/test_output_formats.py`` fails when a copy
-differs from its page).
+``rules/`` is the only copy in the source tree.  A checkout (or an editable install) reads
+it directly; a built wheel carries the pages as package data in ``uwsgi_lint/rule_pages/``,
+copied there at build time by ``setup.py`` (``tests/test_output_formats.py`` builds a wheel
+and checks them), and an installed package reads those.
 """
 
 from __future__ import annotations

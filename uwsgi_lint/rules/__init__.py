@@ -1,7 +1,24 @@
-"""The rule registry.  One module per rule; each declares its metadata beside its check.
+"""The rule registry.  One module per rule family; each rule declares its metadata and
+what it looks at (its scope) beside its check, and the engine dispatches.
 
-A rule is a function over one :class:`~uwsgi_lint.expand.Instance` that yields
-diagnostics.  Its page under ``rules/`` (repository root) holds the documentation and the
+=====================  ==============================================================
+scope                  the check runs
+=====================  ==============================================================
+``Entries(...)``       once per option entry that matches (by name, value kind or
+                       handler): ``check(view, entry)``; dispatched from a dict built
+                       once per catalog
+``Files()``            once per file read, however many instances read it:
+                       ``check(view, file)``
+``Instances(needs)``   once per instance (that sets one of ``needs``): ``check(view)``
+``Emperors()``         once per Emperor, with its vassals: ``check(emperor, vassals)``
+``Reader()``           never: the readers and the expander record these findings as
+                       :class:`~uwsgi_lint.model.Problem`\\ s carrying the rule's code
+``Report()``           never: made about the report (unused suppressions, internal
+                       errors) by the engine's post-processing
+=====================  ==============================================================
+
+A check yields :class:`~uwsgi_lint.diagnostics.Finding`\\ s; the engine adds code, name and
+severity.  Its page under ``rules/`` (repository root) holds the documentation and the
 examples that its tests run.
 """
 
@@ -13,19 +30,58 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
-from ..expand import Assumptions, Instance
+from ..diagnostics import Diagnostic, Finding, Related, Severity
 from ..model import Span
 
 
 @dataclass(frozen=True, slots=True)
-class RuleContext:
-    catalog: Catalog
-    assume: Assumptions
+class Entries:
+    """Once per option entry whose name (aliases included), value kind or handler is
+    listed; no filter at all: every entry.  ``unique``: once per source position
+    (:meth:`uwsgi_lint.facts.View.unique`) rather than once per entry uWSGI applies."""
+
+    names: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    handlers: frozenset[str] = frozenset()
+    unique: bool = False
+
+    @property
+    def every(self) -> bool:
+        return not (self.names or self.kinds or self.handlers)
 
 
-Check = Callable[[Instance, RuleContext], Iterable[Diagnostic]]
+@dataclass(frozen=True, slots=True)
+class Files:
+    """Once per file read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instances:
+    """Once per instance; with ``needs``, only for instances that set one of those
+    options (aliases included)."""
+
+    needs: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Emperors:
+    """Once per Emperor, with the Views of the vassals it starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Findings the readers and the expander record as problems with this rule's code;
+    ``once_per_file``: only the first of each file."""
+
+    once_per_file: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Findings about the report, made by the engine's post-processing."""
+
+
+Scope = Entries | Files | Instances | Emperors | Reader | Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,28 +91,40 @@ class Rule:
     severity: Severity
     summary: str
     fix: str  # "none", "safe" or "unsafe"
-    check: Check
+    scope: Scope
+    check: Callable[..., Iterable[Finding]] | None = None
 
     def diagnostic(self, span: Span, message: str, related: tuple[Related, ...] = ()) -> Diagnostic:
         return Diagnostic(self.code, self.name, self.severity, message, span, related)
+
+    def made(self, finding: Finding) -> Diagnostic:
+        """The diagnostic of one of this rule's findings."""
+        return Diagnostic(self.code, self.name, self.severity, finding.message, finding.span,
+                          finding.related)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, fix: str = "none"
-) -> Callable[[Callable[[Rule, Instance, RuleContext], Iterator[Diagnostic]]], Rule]:
-    """Declare a rule: ``@rule("UW101", "unknown-option", ...) def check(self, inst, ctx)``."""
+    code: str, name: str, severity: Severity, summary: str, *, on: Scope, fix: str = "none"
+) -> Callable[[Callable[..., Iterator[Finding]]], Rule]:
+    """Declare a rule: ``@rule("UW101", "unknown-option", ..., on=Entries()) def check(...)``."""
 
-    def register(func: Callable[[Rule, Instance, RuleContext], Iterator[Diagnostic]]) -> Rule:
-        holder: list[Rule] = []
-        r = Rule(code, name, severity, summary, fix, lambda i, c: func(holder[0], i, c))
-        holder.append(r)
-        _REGISTRY[code] = r
-        return r
+    def register(func: Callable[..., Iterator[Finding]]) -> Rule:
+        return declare(code, name, severity, summary, on=on, fix=fix, check=func)
 
     return register
+
+
+def declare(
+    code: str, name: str, severity: Severity, summary: str, *, on: Scope,
+    fix: str = "none", check: Callable[..., Iterable[Finding]] | None = None,
+) -> Rule:
+    """Declare a rule that has no check of its own (``Reader()`` or ``Report()``)."""
+    r = Rule(code, name, severity, summary, fix, on, check)
+    _REGISTRY[code] = r
+    return r
 
 
 @cache
@@ -65,3 +133,8 @@ def all_rules() -> tuple[Rule, ...]:
     for mod in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{mod.name}")
     return tuple(sorted(_REGISTRY.values(), key=lambda r: r.code))
+
+
+def by_code() -> dict[str, Rule]:
+    return {r.code: r for r in all_rules()}
+

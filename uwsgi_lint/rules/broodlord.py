@@ -14,11 +14,12 @@ import os
 from collections.abc import Iterator
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Format, Section, Span
 from ..values import candidates, effective, flag_is_on, names_of, possible_numbers, shown
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .tyrant import file_start
 
 _ASKING = ("vassal-sos", "vassal-sos-backlog")
@@ -87,8 +88,10 @@ def _monitor_related(inst: Instance) -> tuple[Related, ...]:
     Severity.WARNING,
     "`vassal-sos`/`vassal-sos-backlog` under an Emperor without `emperor-broodlord`: every "
     "SOS is ignored.",
+    on=Instances(),
 )
-def check_no_broodlord(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_no_broodlord(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if inst.emperor is None:
         return
@@ -101,7 +104,7 @@ def check_no_broodlord(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
         why = f"sets `{line.key} = {shown(line.effective)}`"
         related = (Related("Broodlord mode is off here", line.span),)
     for d, n in asking(inst, cat):
-        yield self.diagnostic(
+        yield Finding(
             _where(inst, d),
             f"`{d.key} = {n}` asks the Emperor for reinforcements, but the Emperor that starts "
             f"this vassal {why} (0: Broodlord mode off) and ignores every SOS, so no zerg is "
@@ -116,8 +119,10 @@ def check_no_broodlord(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
     "vassal-sos-without-emperor",
     Severity.INFO,
     "`vassal-sos`/`vassal-sos-backlog` in a config that no Emperor linted here starts.",
+    on=Instances(),
 )
-def check_no_emperor(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_no_emperor(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if inst.emperor is not None:
         return
     for d, n in asking(inst, ctx.catalog):
@@ -128,7 +133,7 @@ def check_no_emperor(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[D
             )
         else:
             alone = "run on its own, uWSGI does not even check the backlog"
-        yield self.diagnostic(
+        yield Finding(
             d.key_span,
             f"`{d.key} = {n}` asks an Emperor for reinforcements, but no Emperor linted here "
             f"starts this file: only an Emperor with `emperor-broodlord` answers ({alone}); "
@@ -181,8 +186,10 @@ def _governed_by_broodlord(inst: Instance, catalog: Catalog) -> Directive | None
     Severity.ERROR,
     "A vassal asks a Broodlord Emperor for zergs but its file has no `zerg` section: every "
     "zerg exits at start-up.",
+    on=Instances(),
 )
-def check_zerg_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_zerg_missing(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     brood = _governed_by_broodlord(inst, cat)
     fmt = inst.root.format
@@ -204,7 +211,7 @@ def check_zerg_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
             f"add `zerg-server = PATH` (a UNIX socket) here and a {_SECTION[fmt]} with "
             "`zerg = PATH`"
         )
-    yield self.diagnostic(
+    yield Finding(
         _where(inst, d),
         f"`{d.key} = {n}` makes the Broodlord Emperor start `{name}:zerg`, the "
         f"{_SECTION[fmt]} of this file, and there is none: each zerg {_NO_SECTION[fmt]}, "
@@ -219,8 +226,10 @@ def check_zerg_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
     "broodlord-zerg-not-attached",
     Severity.WARNING,
     "The `zerg` section of a vassal that asks for zergs does not attach to its `zerg-server`.",
+    on=Instances(),
 )
-def check_zerg_attach(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_zerg_attach(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     brood = _governed_by_broodlord(inst, cat)
     asks = asking(inst, cat)
@@ -247,7 +256,7 @@ def check_zerg_attach(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
         )
     if server is None:
         d = asks[0][0]
-        yield self.diagnostic(
+        yield Finding(
             _where(inst, d),
             f"`{d.key}` asks for zergs, but this vassal sets no `zerg-server`, so the zergs "
             "have no socket of it to attach to: each one serves on its own sockets, or exits; "
@@ -264,7 +273,7 @@ def check_zerg_attach(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     path = shown(server.effective)
     if not lines:
         span = header if header is not None and not xml_same else _where(inst, asks[0][0])
-        yield self.diagnostic(
+        yield Finding(
             span,
             f"{where[0].upper()}{where[1:]} has no `zerg` line: each zerg the Emperor starts "
             "is an instance of its own instead of attaching to this vassal's sockets through "
@@ -274,7 +283,7 @@ def check_zerg_attach(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
         )
         return
     for d in lines:
-        yield self.diagnostic(
+        yield Finding(
             d.value_span if not _injected(d) else file_start(inst),
             f"`{d.key} = {shown(d.effective)}` does not name this vassal's `zerg-server` "
             f"({path}): the zerg attaches to whatever serves {shown(d.effective)}, or exits with "
@@ -292,10 +301,10 @@ def check_zerg_attach(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     Severity.INFO,
     "A vassal asks for zergs while it runs a fixed number of workers: Cheaper would grow "
     "them first.",
+    on=Instances(),
 )
-def check_instead_of_cheaper(
-    self: Rule, inst: Instance, ctx: RuleContext
-) -> Iterator[Diagnostic]:
+def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     brood = _governed_by_broodlord(inst, cat)
     if brood is None:
@@ -307,7 +316,7 @@ def check_instead_of_cheaper(
     counts = sorted({p for _, p in procs})
     fixed = " or ".join(str(p) for p in counts)
     for d, _ in asking(inst, cat)[:1]:  # one finding per vassal
-        yield self.diagnostic(
+        yield Finding(
             _where(inst, d),
             f"`{d.key}` asks for reinforcements while this vassal runs a fixed number of "
             f"workers ({fixed}: `cheaper` is unset or 0): at every overload the Emperor "
@@ -329,8 +338,10 @@ def check_instead_of_cheaper(
     Severity.WARNING,
     "`cheaper` with `master = false`: the master runs Cheaper, so no worker is ever added or "
     "cheaped.",
+    on=Instances(),
 )
-def check_cheaper_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_cheaper_master(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     # every possible entry must be an explicit off: without one, cheaper turns the master on
     masters = candidates(inst, cat, "master")
@@ -343,7 +354,7 @@ def check_cheaper_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
         return  # cheaper off: UW405 speaks for the other cheaper options
     c = cheapers[0][0]
     assert c is not None
-    yield self.diagnostic(
+    yield Finding(
         master.value_span if master.raw_value else master.key_span,
         f"`{master.key} = {shown(master.effective)}` turns the master process off (it wins "
         "over the master that every cheaper option turns on), and the master is what runs "
@@ -363,8 +374,10 @@ def check_cheaper_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
     Severity.WARNING,
     "`emperor-broodlord` with a database/queue monitor (`pg://`, `zmq://` ...): zergs are "
     "started from a file that does not exist.",
+    on=Instances(),
 )
-def check_plugin_monitor(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_plugin_monitor(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     on, line = broodlord(inst, ctx.catalog)
     if not on or line is None:
         return
@@ -372,7 +385,7 @@ def check_plugin_monitor(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
         if m.kind in ("dir", "glob"):
             continue
         d = m.directive
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"Broodlord mode does not work with the `{m.kind}://` monitor: the Emperor answers "
             "an SOS by starting `<vassal name>:zerg` as a config file (`--ini NAME:zerg` ...), "

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from functools import cache
 
 from ..catalog import Catalog, close_matches, plugin_default_build
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Span
 from ..values import (
     candidates,
@@ -25,7 +26,7 @@ from ..values import (
     shown,
     switched_on,
 )
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 CORE_ALGOS = ("spare", "backlog", "manual")  # core/uwsgi.c: uwsgi_setup()
 CORE_ALGOS_21 = ("spare2",)  # [2.1-dev] core
@@ -61,8 +62,10 @@ def _related(numbers: Numbers, what: str) -> tuple[Related, ...]:
     "cheaper-not-below-processes",
     Severity.ERROR,
     "`cheaper` at or above `processes` (default 1): uWSGI exits at start-up.",
+    on=Instances(),
 )
-def check_cheaper_processes(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_cheaper_processes(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     cheapers = possible_numbers(inst, cat, "cheaper", 0)
     procs = possible_numbers(inst, cat, "processes", 1)
@@ -78,7 +81,7 @@ def check_cheaper_processes(self: Rule, inst: Instance, ctx: RuleContext) -> Ite
         hint = f"set `processes` above {c}"
         if any(pd is not None for pd, _ in procs):
             hint = f"lower `{d.key}` below the number of processes or raise `processes`"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key}` ({c}) is not below {_setting('processes', procs)}: uWSGI exits at "
             "start-up with \"invalid cheaper value: must be lower than processes\" "
@@ -92,8 +95,10 @@ def check_cheaper_processes(self: Rule, inst: Instance, ctx: RuleContext) -> Ite
     "cheaper-initial-out-of-range",
     Severity.WARNING,
     "`cheaper-initial` below `cheaper` or above `processes`: uWSGI replaces it at start-up.",
+    on=Instances(),
 )
-def check_cheaper_initial(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_cheaper_initial(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     initials = possible_numbers(inst, cat, "cheaper-initial", 0)
     cheapers = possible_numbers(inst, cat, "cheaper", 0)
@@ -128,7 +133,7 @@ def check_cheaper_initial(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
                 f"{_count(procs, 'processes')} workers instead"
             )
             related = _related(procs, "`processes` is set here")
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{message}; set it between `cheaper` and `processes` (both included)",
             related,
@@ -155,8 +160,10 @@ def _memory_options(catalog: Catalog) -> frozenset[str]:
     "cheaper-rss-limit-without-memory-report",
     Severity.ERROR,
     "`cheaper-rss-limit-soft` without `memory-report`: uWSGI exits at start-up.",
+    on=Instances(),
 )
-def check_rss_soft(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_rss_soft(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
     if softs is None:
@@ -182,7 +189,7 @@ def check_rss_soft(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         why = "`memory-report` is not set"
         if reports:
             why = f"`memory-report = {shown(reports[0].effective)}` leaves it off"
-        yield self.diagnostic(
+        yield Finding(
             d.key_span,
             f"`{d.key}` needs the memory report and {why}: uWSGI exits at start-up with "
             "\"enabling cheaper-rss-limit-soft requires enabling also memory-report\"; "
@@ -196,8 +203,10 @@ def check_rss_soft(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     "cheaper-rss-limit-hard-invalid",
     Severity.ERROR,
     "`cheaper-rss-limit-hard` without a soft limit, or not above it: uWSGI exits at start-up.",
+    on=Instances(),
 )
-def check_rss_hard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_rss_hard(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     hards = possible_numbers(inst, cat, "cheaper-rss-limit-hard", 0)
     softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
@@ -209,7 +218,7 @@ def check_rss_hard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
             continue
         if all(s == 0 for _, s in softs):
             seen.add(_where(d))
-            yield self.diagnostic(
+            yield Finding(
                 d.key_span,
                 f"`{d.key}` without `cheaper-rss-limit-soft`: uWSGI exits at start-up with "
                 "\"enabling cheaper-rss-limit-hard requires setting also "
@@ -219,7 +228,7 @@ def check_rss_hard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
             )
         elif all(s > 0 and h <= s for _, s in softs):
             seen.add(_where(d))
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"`{d.key}` ({h} bytes) is not above "
                 f"{_setting('cheaper-rss-limit-soft', softs)}: uWSGI exits at start-up with "
@@ -241,8 +250,10 @@ def _cheaper_options(catalog: Catalog) -> frozenset[str]:
     "cheaper-option-without-cheaper",
     Severity.WARNING,
     "A `cheaper-*` option while `cheaper` is unset or 0: ignored, though it turns the master on.",
+    on=Instances(),
 )
-def check_without_cheaper(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_without_cheaper(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     cheapers = possible_numbers(inst, cat, "cheaper", 0)
     if cheapers is None or any(c != 0 for _, c in cheapers):
@@ -262,7 +273,7 @@ def check_without_cheaper(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
         master = ""
         if opt is not None and opt.master:
             master = ", yet this option still turns the master process on"
-        yield self.diagnostic(
+        yield Finding(
             d.key_span,
             f"`{d.key}` is ignored: {why} turns cheaper mode off{master}; set `cheaper` to "
             "the minimum number of workers (below `processes`) or remove this line",
@@ -270,7 +281,7 @@ def check_without_cheaper(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
         )
 
 
-def _loaded_plugins(inst: Instance, ctx: RuleContext) -> set[str]:
+def _loaded_plugins(inst: Instance, ctx: View) -> set[str]:
     names = set(ctx.assume.plugins or ())
     for d in inst.options:
         if d.key in _PLUGIN_KEYS:
@@ -288,8 +299,10 @@ def _loaded_plugins(inst: Instance, ctx: RuleContext) -> set[str]:
     "unknown-cheaper-algo",
     Severity.WARNING,
     "A `cheaper-algo` uWSGI does not have: it logs a line and falls back to `spare`.",
+    on=Instances(),
 )
-def check_algo(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_algo(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     version = ctx.assume.version
     loaded = _loaded_plugins(inst, ctx)
@@ -320,7 +333,7 @@ def check_algo(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
             close = close_matches(name.strip().strip("\"'").lower(), sorted(known)) or []
             if close:
                 hint = f"did you mean `{close[0]}`?"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{why}: when the master starts, uWSGI logs \"{FALLBACK}\" and uses `spare`; "
             f"{hint}",

@@ -32,11 +32,12 @@ from collections.abc import Iterator
 
 from .. import fs
 from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance, Monitor
+from ..facts import View
 from ..model import Directive, Position, Span
 from ..values import flag_is_on, names_of, occurrences, shown
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .emperor_process import governs, master_switch
 from .unknown_option import loaded_plugins
 
@@ -76,7 +77,7 @@ def _written_relative(d: Directive) -> bool:
     return not raw.startswith("/")
 
 
-def _cwd_known(d_value: str, emperor: Instance, ctx: RuleContext) -> bool:
+def _cwd_known(d_value: str, emperor: Instance, ctx: View) -> bool:
     """A relative monitor is resolved after the Emperor's ``chdir`` (unless
     ``early-emperor``), which the tree does not follow: judge it only without one."""
     if os.path.isabs(d_value):
@@ -102,8 +103,10 @@ def _relative_note(value: str, emperor: Instance) -> str:
     Severity.WARNING,
     "An `emperor` monitor on a directory that does not exist or a scheme whose plugin is "
     "not loaded: the Emperor silently governs nothing.",
+    on=Instances(),
 )
-def check_governs_nothing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_governs_nothing(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     plugins = loaded_plugins(inst, ctx) | set(ctx.catalog.embedded_plugins)
@@ -114,11 +117,11 @@ def check_governs_nothing(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
             continue
         if only:
             message += "; this Emperor has no other monitor, so it starts no vassal at all"
-        yield self.diagnostic(m.directive.value_span, message)
+        yield Finding(m.directive.value_span, message)
 
 
 def _governs_nothing(
-    m: Monitor, emperor: Instance, ctx: RuleContext, plugins: set[str]
+    m: Monitor, emperor: Instance, ctx: View, plugins: set[str]
 ) -> str | None:
     d = m.directive
     value = d.effective
@@ -181,8 +184,10 @@ def _governs_nothing(
     Severity.ERROR,
     "`emperor = dir://PATH` on a directory that does not exist: the Emperor exits at "
     "start-up (a master respawns it in a loop).",
+    on=Instances(),
 )
-def check_dir_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_dir_missing(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     for m in inst.monitors:
@@ -202,7 +207,7 @@ def check_dir_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
                 "and the master respawns the Emperor at once, again and again (hundreds of "
                 "times a second), governing nothing"
             )
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, inst)}: the "
             "`dir://` monitor chdir()s into it at start-up, logs \"chdir(): No such file or "
@@ -250,7 +255,7 @@ def _dangling(path: str) -> str | None:
     return target
 
 
-def _extra_suffixes(inst: Instance, ctx: RuleContext) -> tuple[str, ...]:
+def _extra_suffixes(inst: Instance, ctx: View) -> tuple[str, ...]:
     names = names_of(ctx.catalog, "emperor-extra-extension")
     return tuple(v for d in inst.options if d.key in names for v in d.effective.split())
 
@@ -261,8 +266,10 @@ def _extra_suffixes(inst: Instance, ctx: RuleContext) -> tuple[str, ...]:
     Severity.WARNING,
     "A config in a vassals directory that the Emperor never starts: a wrong-case or "
     "unknown suffix, or a symlink to nothing.",
+    on=Instances(),
 )
-def check_not_started(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_not_started(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     extra = _extra_suffixes(inst, ctx)
@@ -299,7 +306,7 @@ def check_not_started(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
             )
         else:
             continue
-        yield self.diagnostic(_at_start(path), message, _watched_by(m))
+        yield Finding(_at_start(path), message, _watched_by(m))
 
 
 @rule(
@@ -308,15 +315,17 @@ def check_not_started(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     Severity.INFO,
     "An editor or package-manager leftover (`app.ini~`, `.bak`, `.swp`, `.dpkg-old`) in a "
     "vassals directory: never started, easy to mistake for a live vassal.",
+    on=Instances(),
 )
-def check_backup(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_backup(view: View) -> Iterator[Finding]:
+    inst = view.inst
     if not governs(inst):
         return
     for m, path in _ignored(inst):
         name = os.path.basename(path)
         if not _backup(name):
             continue
-        yield self.diagnostic(
+        yield Finding(
             _at_start(path),
             f"`{name}` looks like a backup or editor leftover: the Emperor never starts it "
             f"(it starts only files ending in {SUFFIXES}), so whatever it holds is not "

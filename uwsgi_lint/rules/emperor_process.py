@@ -20,11 +20,12 @@ import os
 from collections.abc import Iterator
 
 from ..context import is_emperor
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import candidates, flag_is_on, names_of, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .exposure_sockets import CONTAINER_NETWORK, EXPOSED, address, where
 from .unknown_option import loaded_plugins
 
@@ -58,7 +59,7 @@ def is_vassal(inst: Instance) -> bool:
     return inst.emperor is not None
 
 
-def decided_flag(inst: Instance, ctx: RuleContext, name: str) -> bool | None:
+def decided_flag(inst: Instance, ctx: View, name: str) -> bool | None:
     """A flag's value when every possible effective entry agrees (``None``: undecided)."""
     values = {
         False if d is None else (None if d.unresolved else flag_is_on(d.effective))
@@ -67,7 +68,7 @@ def decided_flag(inst: Instance, ctx: RuleContext, name: str) -> bool | None:
     return values.pop() if len(values) == 1 else None
 
 
-def master_features(inst: Instance, ctx: RuleContext) -> list[tuple[int, Directive]]:
+def master_features(inst: Instance, ctx: View) -> list[tuple[int, Directive]]:
     """Entries whose MASTER / LOG_MASTER flag turns the master on (core/config.c), for
     options uWSGI knows when the key is added (core, default build or a loaded plugin)."""
     plugins = loaded_plugins(inst, ctx)
@@ -81,7 +82,7 @@ def master_features(inst: Instance, ctx: RuleContext) -> list[tuple[int, Directi
     return out
 
 
-def master_switch(inst: Instance, ctx: RuleContext) -> Directive | None:
+def master_switch(inst: Instance, ctx: View) -> Directive | None:
     """The entry that turns the master on, when it is surely on: the effective ``master``
     line, or (``master`` never set) the first option flagged MASTER."""
     found = candidates(inst, ctx.catalog, "master")
@@ -93,7 +94,7 @@ def master_switch(inst: Instance, ctx: RuleContext) -> Directive | None:
     return None
 
 
-def serving(inst: Instance, ctx: RuleContext) -> Directive | None:
+def serving(inst: Instance, ctx: View) -> Directive | None:
     """A socket or gateway option: with one, the master runs workers or a router."""
     for d in inst.options:
         opt = ctx.catalog.get(d.key)
@@ -117,8 +118,10 @@ def _features_note(features: list[Directive]) -> str:
     Severity.INFO,
     "`master` in an Emperor that serves nothing: the Emperor runs as a child of a master "
     "with no workers.",
+    on=Instances(),
 )
-def check_under_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_under_master(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst) or is_vassal(inst) or serving(inst, ctx) is not None:
         return
     switch = master_switch(inst, ctx)
@@ -128,7 +131,7 @@ def check_under_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
         return  # a master-only feature wants it
     if ctx.catalog.version == "2.0" and decided_flag(inst, ctx, "die-on-term") is not True:
         return  # UW202 says it, with the SIGTERM trap
-    yield self.diagnostic(
+    yield Finding(
         switch.key_span,
         f"`{switch.key}` makes uWSGI fork the Emperor as a child of a master process that "
         "runs no workers, and nothing here needs the master (no master-only option such as "
@@ -143,8 +146,10 @@ def check_under_master(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator
     Severity.WARNING,
     "An Emperor under a master without `die-on-term`: on uWSGI 2.0 SIGTERM restarts every "
     "vassal instead of stopping.",
+    on=Instances(),
 )
-def check_sigterm(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_sigterm(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if ctx.catalog.version != "2.0" or not governs(inst) or is_vassal(inst):
         return
     switch = master_switch(inst, ctx)
@@ -176,7 +181,7 @@ def check_sigterm(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             f"`{switch.key}`: nothing here needs it (the master runs no workers), and a "
             "master-less Emperor stops its vassals and exits on SIGTERM"
         )
-    yield self.diagnostic(switch.key_span, message)
+    yield Finding(switch.key_span, message)
 
 
 # -- stats servers ----------------------------------------------------------------------
@@ -198,8 +203,10 @@ _STATS = (
     Severity.WARNING,
     "An Emperor's or a vassal's stats server on a network address: anyone who reaches it "
     "reads it, without authentication.",
+    on=Instances(),
 )
-def check_stats(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_stats(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     emperor = governs(inst)
     if not emperor and not is_vassal(inst):
         return  # a standalone instance's `stats` is UW503's
@@ -217,7 +224,7 @@ def check_stats(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
             continue  # a container's own network: the other containers, by design
         whose = "the Emperor's" if can is _EMPEROR_STATS else (
             "this vassal's" if is_vassal(inst) else "the Emperor's master's")
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
             f"anyone who reaches it reads {whose} JSON stats: {can}; bind it to 127.0.0.1 "
@@ -234,8 +241,10 @@ def check_stats(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
     Severity.WARNING,
     "An `emperor-pidfile` that is relative, in a world-writable directory, or the same "
     "file as the master's pidfile.",
+    on=Instances(),
 )
-def check_pidfile(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_pidfile(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     found = candidates(inst, ctx.catalog, "emperor-pidfile")
@@ -249,7 +258,7 @@ def check_pidfile(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
         early = decided_flag(inst, ctx, "early-emperor") is True
         where = "the directory set with `chdir`" if inst.first("chdir") and not early else (
             "the directory uWSGI is started from")
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {shown(path)}` is relative: the Emperor writes it in its working "
             f"directory when it starts ({where}), so scripts and `PIDFile=` looking for it "
@@ -258,7 +267,7 @@ def check_pidfile(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
         )
         return
     if path.startswith(WORLD_WRITABLE):
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {shown(path)}` is in a world-writable directory: any local user "
             "can create that name first (e.g. as a symlink: the Emperor, often root, opens "
@@ -275,7 +284,7 @@ def check_pidfile(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             if other is None or other.unresolved:
                 continue
             if os.path.normpath(other.effective.strip()) == norm:
-                yield self.diagnostic(
+                yield Finding(
                     d.value_span,
                     f"`{d.key}` names the same file as `{other.key}`: with a master the "
                     "Emperor is a separate process and overwrites the master's pid with "
@@ -295,8 +304,10 @@ def check_pidfile(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     Severity.WARNING,
     "An `emperor-wrapper(-override/-fallback)` that is not an absolute path: found through "
     "PATH or the vassal's working directory.",
+    on=Instances(),
 )
-def check_wrapper(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_wrapper(view: View) -> Iterator[Finding]:
+    inst = view.inst
     if not governs(inst):
         return
     dir_monitor = any(m.kind == "dir" for m in inst.monitors)
@@ -326,7 +337,7 @@ def check_wrapper(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
                 "when no binary is found the vassal exits with code 26 and the Emperor "
                 "never respawns it"
             )
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key}` is not an absolute path: {how}; {fate}; write the full path",
         )
@@ -341,10 +352,10 @@ def check_wrapper(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     Severity.WARNING,
     "uWSGI 2.1: `emperor-wait-for-command(-ignore)` without `emperor-command-socket` (or "
     "`-ignore` without `wait-for-command`) does nothing.",
+    on=Instances(),
 )
-def check_wait_for_command(
-    self: Rule, inst: Instance, ctx: RuleContext
-) -> Iterator[Diagnostic]:
+def check_wait_for_command(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if ctx.catalog.version != "2.1" or not governs(inst):
         return
     socket = candidates(inst, ctx.catalog, "emperor-command-socket")
@@ -354,7 +365,7 @@ def check_wait_for_command(
     if no_socket:
         for _, d in unique_entries(inst):
             if d.key == "emperor-wait-for-command" and flag_is_on(d.effective):
-                yield self.diagnostic(
+                yield Finding(
                     d.key_span,
                     "`emperor-wait-for-command` is only read when `emperor-command-socket` "
                     "is set: without it the Emperor starts every vassal at once, without "
@@ -369,7 +380,7 @@ def check_wait_for_command(
             why = "`emperor-wait-for-command` is off, so no vassal waits for a command"
         else:
             continue
-        yield self.diagnostic(
+        yield Finding(
             d.key_span,
             f"`{d.key} = {shown(d.effective)}` does nothing: {why}; remove it or enable "
             "`emperor-wait-for-command` with an `emperor-command-socket`",

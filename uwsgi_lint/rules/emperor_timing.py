@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import possible_numbers
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .emperor_process import decided_flag, governs
 
 FREQ, THROTTLE, MAX_THROTTLE = 3, 1000, 180_000  # core/init.c: uwsgi_init_default()
@@ -68,8 +69,10 @@ def _as_read(d: Directive, n: int) -> str:
     Severity.WARNING,
     "`emperor-freq = 0` makes the Emperor spin on a CPU; a large one makes new and touched "
     "vassal files wait minutes.",
+    on=Instances(),
 )
-def check_freq(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_freq(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     found = written(inst, ctx.catalog, "emperor-freq", FREQ)
@@ -77,7 +80,7 @@ def check_freq(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
         return
     d, n = found
     if n == 0:
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_as_read(d, n)} is the Emperor's poll timeout in seconds: with 0 it never "
             "waits and rescans its monitors in a busy loop, keeping a CPU core at 100 %; "
@@ -85,7 +88,7 @@ def check_freq(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
         )
     elif n >= SLOW_FREQ:
         wait = f"{n // 60} minute{'s' if n >= 120 else ''}" if n % 60 == 0 else f"{n} s"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_as_read(d, n)}: the Emperor scans its monitors only every {wait}, so a new "
             "vassal file, a touched one (reload) or a removed one (stop) waits that long "
@@ -138,8 +141,10 @@ def _setting(found: tuple[Directive | None, int], name: str) -> str:
     Severity.WARNING,
     "`emperor-throttle`/`emperor-max-throttle` that are 0, in seconds instead of "
     "milliseconds, inverted or too large: a failing vassal is barely throttled.",
+    on=Instances(),
 )
-def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_throttle(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst) or decided_flag(inst, ctx, "emperor-no-blacklist") is not False:
         return
     t_found = decided(inst, ctx.catalog, "emperor-throttle", THROTTLE)
@@ -156,21 +161,21 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     reported = False
     if td is not None and t == 0:
         reported = True
-        yield self.diagnostic(
+        yield Finding(
             td.value_span,
             f"{_as_read(td, t)}: {who} gets no penalty at all and is respawned at every "
             f"scan; remove it (default {THROTTLE} ms)",
         )
     elif td is not None and t < 100:
         reported = True
-        yield self.diagnostic(
+        yield Finding(
             td.value_span,
             f"{_as_read(td, t)} looks like seconds, but `emperor-throttle` is in "
             f"milliseconds: {who} waits only {t} ms longer after each death; "
             f"{_sequence(t, m)} {how}; write {t * 1000} for {t} s",
         )
     if md is not None and m == 0:
-        yield self.diagnostic(
+        yield Finding(
             md.value_span,
             f"{_as_read(md, m)}: the penalty is at the maximum from the start and is "
             f"halved at every death, so {who} is hardly throttled: {_sequence(t, m)} {how}; "
@@ -179,7 +184,7 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         return
     if md is not None and m < 1000:
         below = f", below {_setting(t_found, 'emperor-throttle')}" if m < t else ""
-        yield self.diagnostic(
+        yield Finding(
             md.value_span,
             f"{_as_read(md, m)} looks like seconds, but `emperor-max-throttle` is in "
             f"milliseconds ({m} ms{below}): {_sequence(t, m)} {how}; write {m * 1000} for "
@@ -189,7 +194,7 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     if (m + t) * 1000 > 2**31 - 1 and (md is not None or td is not None):
         d = md if md is not None else td
         assert d is not None
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_setting(m_found, 'emperor-max-throttle')} with "
             f"{_setting(t_found, 'emperor-throttle')} overflows the 32-bit count of "
@@ -202,7 +207,7 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         d = td if td is not None else md
         assert d is not None
         other = md if d is td else td
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_setting(t_found, 'emperor-throttle')} is above "
             f"{_setting(m_found, 'emperor-max-throttle')}: after the second death the "
@@ -219,8 +224,10 @@ def check_throttle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     Severity.WARNING,
     "`emperor-curse-tolerance = 0` SIGKILLs stopping vassals at once; a value in the "
     "thousands looks like milliseconds.",
+    on=Instances(),
 )
-def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_curse(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if not governs(inst):
         return
     found = written(inst, ctx.catalog, "emperor-curse-tolerance", CURSE_TOLERANCE)
@@ -228,7 +235,7 @@ def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
         return
     d, n = found
     if n == 0:
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_as_read(d, n)}: a vassal that the Emperor stops (file removed, Emperor "
             "shutting down) or that lost its way is SIGKILLed at the next pass of the loop, "
@@ -236,7 +243,7 @@ def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
             f"vassal needs to stop (default {CURSE_TOLERANCE} s)",
         )
     elif n >= 1000:
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_as_read(d, n)} is in seconds, not milliseconds: a stopped vassal that "
             f"hangs is SIGKILLed only after {n // 60} minutes; write {max(n // 1000, 1)} "
@@ -253,8 +260,10 @@ def check_curse(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
     Severity.WARNING,
     "A vassal `heartbeat` at or above its Emperor's `emperor-required-heartbeat` "
     "(default 30 s): the Emperor SIGKILLs it again and again.",
+    on=Instances(),
 )
-def check_heartbeat(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_heartbeat(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     emperor = inst.emperor
     if emperor is None or governs(inst):
         return  # only a worker-running vassal sends heartbeats
@@ -283,7 +292,7 @@ def check_heartbeat(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
                 f"the Emperor (emperor-required-heartbeat not set: {req} s)",
                 next(o for o in emperor.options if o.key == "emperor").span,
             ),)
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{_as_read(d, beat)} is not below {limit}: once the vassal has sent a "
             f"heartbeat, the Emperor kills it with SIGKILL whenever more than {req} s pass "

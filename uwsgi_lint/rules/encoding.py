@@ -1,25 +1,16 @@
-"""UW024: bytes that are not UTF-8 in an INI or YAML config."""
+"""UW024: bytes that are not UTF-8 in an INI or YAML config (the readers record the first
+of each file: ``readers.INVALID_UTF8``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Severity
 from ..readers import INVALID_UTF8
-from . import Rule, RuleContext, rule
+from . import Reader, declare
 
-
-@rule(
+declare(
     INVALID_UTF8,
     "invalid-utf8",
     Severity.INFO,
     "Bytes that are not UTF-8: uWSGI passes them through, editors and tools may not.",
+    on=Reader(once_per_file=True),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    seen: set[str] = set()
-    for cfg in inst.files:
-        for p in cfg.problems:
-            if p.code == self.code and cfg.path not in seen:
-                seen.add(cfg.path)
-                yield self.diagnostic(p.span, p.message)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from functools import cache
 
 from ..catalog import Catalog, Option
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Finding, Severity
+from ..facts import View
 from ..values import mask_text, names_of, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 FAMILIES = {
     "exec-": "runs the shell command",
@@ -101,8 +101,10 @@ def _plugin_paths(opt: Option, value: str) -> list[str]:
     Severity.INFO,
     "A command, hook or plugin file the config runs or loads (`exec-*`, `hook-*`, "
     "`plugins = /path/x.so`): listed for review.",
+    on=Instances(),
 )
-def check_commands(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_commands(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     hooks = hook_options(cat)
     for _, d in unique_entries(inst):
@@ -113,7 +115,7 @@ def check_commands(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
                 continue
             if d.key.startswith("hook-") and _hook_action(value) not in RUNNING_HOOKS:
                 continue
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}: review what it "
                 "runs, and keep every file it names writable only by root",
@@ -123,7 +125,7 @@ def check_commands(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         if opt is None:
             continue
         for path in _plugin_paths(opt, d.effective):
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up, as the user "
                 "uWSGI starts as (normally root): whoever can write that file runs code there; "
@@ -137,8 +139,10 @@ def check_commands(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     Severity.WARNING,
     "A config source fetched over plain `http://`: whoever is on the network path writes "
     "the config.",
+    on=Instances(),
 )
-def check_http(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_http(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     seen: set[tuple[object, str]] = set()
     for u in inst.unread:
         target = u.target
@@ -154,7 +158,7 @@ def check_http(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
             what = "substitute the options it inherits"
         else:
             what = "substitute the options it includes"
-        yield self.diagnostic(
+        yield Finding(
             d.span,
             f"uWSGI fetches `{shown(mask_text(inner), 100)}` over plain HTTP at every start: "
             f"anyone on the network path, or who can answer for `{host}`, can {what}, and "

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import atoi, candidates, is_a_number, shown
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .exposure_sockets import ROUTER_HANDLERS, SOCKET_HANDLERS
 from .startup_checks import _unprivileged_vassal
 
@@ -51,8 +52,10 @@ def _keeps_root(d: Directive | None) -> bool | None:
     Severity.WARNING,
     "An instance that serves requests with no `uid` (or `uid = root`): started as root, the "
     "app runs as root.",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if ctx.assume.container:
         return
@@ -87,7 +90,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
     if named is not None:
         related.append(Related(f"the instance serves requests here (`{sock.key}`)", sock.span))
-        yield self.diagnostic(
+        yield Finding(
             named.value_span,
             f"`{named.key} = {shown(named.effective)}` keeps root: the app serves requests as "
             f"root, so any flaw in it runs code as root; {fix}",
@@ -95,7 +98,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
         return
     what = "vassal" if emperor is not None else "instance"
-    yield self.diagnostic(
+    yield Finding(
         sock.key_span,
         f"no `uid`: this {what} serves requests (`{sock.key} = {shown(sock.effective)}`)"
         f"{started}, so any flaw in the app runs code as root; {fix}",

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from functools import cache
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Span
 from ..values import (
     BASICAUTH,
@@ -28,7 +29,7 @@ from ..values import (
     unique_entries,
     url_password,
 )
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 ASSIGNMENTS = ("env", "set", "set-placeholder", "vassal-set")
 _PLACEHOLDER = re.compile(r"%\(([^()\s]+)\)")
@@ -59,8 +60,10 @@ def _routes(catalog: Catalog) -> frozenset[str]:
     Severity.WARNING,
     "A password, key or token written into the config (`env = DB_PASSWORD=...`): it goes "
     "wherever the file goes.",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     assigning = {n for key in ASSIGNMENTS for n in names_of(cat, key)}
     legion = names_of(cat, "legion")
@@ -75,9 +78,9 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
         return True
 
     def report(d: Directive, span: Span, message: str,
-               related: tuple[Related, ...] = ()) -> Iterator[Diagnostic]:
+               related: tuple[Related, ...] = ()) -> Iterator[Finding]:
         if once(d):
-            yield self.diagnostic(span, message, related)
+            yield Finding(span, message, related)
 
     for _, d in unique_entries(inst):
         value = d.value

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..context import is_emperor
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import atoi, candidates, flag_is_on, names_of, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 # option handlers that add a socket through generate_socket_name() (core/uwsgi.c)
 SOCKET_HANDLERS = frozenset(
@@ -235,7 +236,7 @@ def _protocol_of(d: Directive, protocols: list[str | None]) -> str | None:
     return None
 
 
-def _exposed(a: Address, ctx: RuleContext) -> bool:
+def _exposed(a: Address, ctx: View) -> bool:
     """A TCP address others reach; with ``--container`` only a public address counts (every
     interface of a container is the container network, which the web server needs)."""
     if a.kind != "tcp" or a.scope not in EXPOSED:
@@ -256,8 +257,10 @@ _RUN_CODE = (
     Severity.WARNING,
     "A uwsgi/FastCGI/SCGI-protocol socket on a network address: anyone who reaches the port "
     "can make the app load code.",
+    on=Instances(),
 )
-def check_exposed(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_exposed(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     protocols = socket_protocols(inst, cat)
     shared = shared_sockets(inst, cat)
@@ -286,7 +289,7 @@ def check_exposed(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             if proto == "suwsgi":
                 tls = (" TLS without a required client certificate (a `!` before the client "
                        "CA) authenticates no one, and")
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"`{d.key} = {shown(d.effective)}` serves {what} {where(a)}:{tls} {what} "
                 f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front "
@@ -297,7 +300,7 @@ def check_exposed(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             a = address(d.effective)
             if not _exposed(a, ctx):
                 continue
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"`{d.key} = {shown(d.effective)}` accepts uwsgi requests {where(a)} and passes "
                 "them, variables and all, to its backends: the uwsgi protocol "
@@ -398,8 +401,10 @@ _CHOWN_FIX = "use `chmod-socket = 660` with `chown-socket = <app user>:<web serv
     "socket-world-writable",
     Severity.WARNING,
     "A UNIX socket every local user may connect to (`chmod-socket = 666`, a 0 umask).",
+    on=Instances(),
 )
-def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_world_writable(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     socks = unix_sockets(inst, cat)
     if not socks:
@@ -423,7 +428,7 @@ def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
         else:
             how = f"`{last.key} = {value}` makes"
         span = last.value_span if last.raw_value else last.key_span
-        yield self.diagnostic(
+        yield Finding(
             span,
             f"{how} {what} writable by every local user: {_local_users(inst, cat, socks)}; "
             f"{_CHOWN_FIX}",
@@ -439,7 +444,7 @@ def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
         read = "" if valid and len(d.value) == 3 else (
             f" (uWSGI reads `{shown(d.value)}` as {mask:03o}"
             + (", after logging \"invalid umask\")" if len(d.value) < 3 else ")"))
-        yield self.diagnostic(
+        yield Finding(
             d.value_span if d.raw_value else d.key_span,
             f"`umask = {shown(d.value)}`{read} makes uWSGI create {what} with mode "
             f"{0o777 & ~mask:03o}, writable by every local user: "
@@ -460,7 +465,7 @@ def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
         if not daemons:
             return
         first = socks[0][0]
-        yield self.diagnostic(
+        yield Finding(
             first.value_span,
             f"the Emperor's `{daemons[-1].key}` set its umask to 0 (it gives no `umask`) and "
             f"vassals inherit it, so uWSGI creates {what} with mode 777, writable by every "
@@ -473,7 +478,7 @@ def check_world_writable(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
     if not daemons:
         return
     d = daemons[-1]
-    yield self.diagnostic(
+    yield Finding(
         d.key_span,
         f"`{d.key}` sets the umask to 0 when no `umask` is given (started on its own; under an "
         f"Emperor it only opens the log), so uWSGI creates {what} with mode 777, writable by "
@@ -532,8 +537,10 @@ def _control_options(inst: Instance, catalog: Catalog) -> dict[str, tuple[bool, 
     "control-socket-exposed",
     Severity.WARNING,
     "A stats, subscription, cache-sync or other control socket on a network address.",
+    on=Instances(),
 )
-def check_control(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_control(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     table = _control_options(inst, ctx.catalog)
     if is_emperor(inst) or inst.emperor is not None:
         # an Emperor's or a vassal's `stats` is UW211's (emperor-stats-exposed)
@@ -547,7 +554,7 @@ def check_control(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
         a = address(d.effective, udp=udp)
         if not _exposed(a, ctx):
             continue
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
             f"anyone who reaches it can {can}; {fix}",
@@ -564,8 +571,10 @@ _PATH_KEYS = _UNIX_STATS
     "socket-port-without-host",
     Severity.WARNING,
     "`socket = 3031` (no `:`) binds a UNIX socket file named 3031, not TCP port 3031.",
+    on=Instances(),
 )
-def check_number_path(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_number_path(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     stats = {n for key in _PATH_KEYS for n in names_of(cat, key)}
     for _, d in unique_entries(inst):
@@ -579,7 +588,7 @@ def check_number_path(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
         value = _first_field(d, opt.handler).strip()
         if not value.isdigit() or not value.isascii():
             continue
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {value}` has no `:`, so uWSGI binds a UNIX socket file named "
             f"`{value}` in its working directory, not TCP port {value}: write "
@@ -592,8 +601,10 @@ def check_number_path(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     "socket-wildcard-host",
     Severity.ERROR,
     "`socket = *:3031` is not every interface: uWSGI 2.0 on Linux tries 1.0.0.0 and exits.",
+    on=Instances(),
 )
-def check_wildcard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_wildcard(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     for _, d in unique_entries(inst):
         opt = cat.get(d.key)
@@ -602,7 +613,7 @@ def check_wildcard(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         a = address(_first_field(d, opt.handler), autoip=True)
         if a.kind != "tcp" or a.scope != "wildcard":
             continue
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key} = {shown(d.effective)}`: uWSGI replaces `*` with the first interface "
             "address (getifaddrs()) that starts with the text before it; with nothing before "

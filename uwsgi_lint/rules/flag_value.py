@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Finding, Severity
+from ..facts import View
 from ..model import Directive
 from ..values import FALSE_WORDS, flag_is_on, inline_comment, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 FLAG_KINDS = frozenset({"bool", "bool-inverted"})
 # values that read as on and were meant on: not worth a word
@@ -79,8 +79,10 @@ def log_date_message(d: Directive, value: str) -> str | None:
     "flag-value-reads-as-on",
     Severity.WARNING,
     "A flag whose value uWSGI reads as on although it looks like off (`n`, `00`, `\"false\"`).",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for _, d in unique_entries(inst):
         opt = ctx.catalog.get(d.key)
         if opt is None or d.unresolved:
@@ -95,4 +97,4 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
         else:
             continue
         if message:
-            yield self.diagnostic(d.value_span, message)
+            yield Finding(d.value_span, message)

@@ -10,28 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Finding, Severity
+from ..facts import View
 from ..model import Format, Span
 from ..values import NUMBER_KINDS, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, Reader, declare, rule
 from .flag_value import FLAG_KINDS
-from .format_sections import reader_findings, reader_problems
 from .unknown_option import placeholder_names
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _LITERALS = {"true": "1", "false": "0", "null": "0"}
 
 
-@rule(
+value_dropped = declare(
     "UW014",
     "json-value-dropped",
     Severity.ERROR,
     "uWSGI drops JSON reals, nested objects and the earlier values of a repeated key "
     "without a word.",
+    on=Reader(),
 )
-def value_dropped(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
 @rule(
@@ -40,8 +38,10 @@ def value_dropped(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     Severity.WARNING,
     "uWSGI casts JSON integers to a 32-bit int and prints at most 10 characters (for an option "
     "that takes text; UW103 speaks for numbers).",
+    on=Instances(),
 )
-def integer_cut(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def integer_cut(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     used: set[str] | None = None
     for _, d in unique_entries(inst):
         if d.format is not Format.JSON:
@@ -59,7 +59,7 @@ def integer_cut(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
                 continue
         elif opt.value_kind in NUMBER_KINDS:
             continue  # UW103 says which number uWSGI reads
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
             f"`{d.key}` gets the text `{d.value}`, not `{raw}`; write it as a string, "
@@ -67,9 +67,9 @@ def integer_cut(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
         )
 
 
-def _xml_attribute_spans(inst: Instance) -> dict[str, list[Span]]:
+def _xml_attribute_spans(view: View) -> dict[str, list[Span]]:
     spans: dict[str, list[Span]] = {}
-    for p in reader_problems(inst, "UW017"):
+    for p in view.problems("UW017"):
         spans.setdefault(p.span.file, []).append(p.span)
     return spans
 
@@ -84,8 +84,10 @@ def _inside(span: Span, outer: Span) -> bool:
     Severity.WARNING,
     "A JSON `true`/`false`/`null` or an empty XML element gives an option that takes a value "
     "the text `1` or `0`.",
+    on=Instances(),
 )
-def boolean_as_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def boolean_as_value(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     attributes: dict[str, list[Span]] | None = None
     for _, d in unique_entries(inst):
         if d.format is Format.JSON and d.raw_value in _LITERALS:
@@ -106,13 +108,13 @@ def boolean_as_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[D
             continue  # 0 is what `false`/`null` mean for a number
         if d.format is Format.XML:
             if attributes is None:
-                attributes = _xml_attribute_spans(inst)
+                attributes = _xml_attribute_spans(view)
             if any(_inside(s, d.span) for s in attributes.get(d.file, ())):
                 continue  # UW017 says why the element is empty
             span = d.span
         else:
             span = d.value_span
-        yield self.diagnostic(
+        yield Finding(
             span,
             f"`{d.key}` takes a value, not a switch: {literal} becomes the text `{d.value}`, "
             f"so uWSGI sets `{d.key}` to `{d.value}`; write the value, or remove the option",

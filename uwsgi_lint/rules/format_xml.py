@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Finding, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Format, Span
 from ..readers.common import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
 from ..values import NUMBER_KINDS, read_number, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .flag_value import FLAG_KINDS
-from .format_sections import reader_problems
 from .inline_comment import free_text
 from .unknown_option import placeholder_names
 
 _BLANKS = " \t\r\n"
 
 
-def _ignored_elements(inst: Instance, ctx: RuleContext) -> dict[str, list[Span]]:
+def _ignored_elements(inst: Instance, ctx: View) -> dict[str, list[Span]]:
     """The spans of XML elements that are not options (nor placeholders) for each file,
     minus those that also give an option (``<app>`` gives ``mount`` and ``app``)."""
     used = placeholder_names(inst)
@@ -48,14 +48,16 @@ def _inside(span: Span, outer: Span) -> bool:
     return outer.start <= span.start and span.end <= outer.end
 
 
-def _xml_findings(rule: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def _xml_findings(code: str, view: View) -> Iterator[Finding]:
+    """The problems the XML reader recorded with ``code``, but not inside an element
+    that is no option (UW101 speaks for those)."""
     ignored: dict[str, list[Span]] | None = None
-    for problem in reader_problems(inst, rule.code):
+    for problem in view.problems(code):
         if ignored is None:
-            ignored = _ignored_elements(inst, ctx)
+            ignored = _ignored_elements(view.inst, view)
         if any(_inside(problem.span, s) for s in ignored.get(problem.span.file, ())):
             continue
-        yield rule.diagnostic(problem.span, problem.message)
+        yield Finding(problem.span, problem.message)
 
 
 @rule(
@@ -63,9 +65,10 @@ def _xml_findings(rule: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     "xml-attribute-ignored",
     Severity.WARNING,
     "uWSGI ignores the attributes of an XML option element (`<harakiri value=\"30\"/>` is 1).",
+    on=Instances(),
 )
-def attribute_ignored(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from _xml_findings(self, inst, ctx)
+def attribute_ignored(view: View) -> Iterator[Finding]:
+    yield from _xml_findings("UW017", view)
 
 
 def _blanks(text: str) -> str:
@@ -104,8 +107,10 @@ def whitespace_message(d: Directive, value: str, meant: str) -> str:
     "xml-whitespace-kept",
     Severity.WARNING,
     "uWSGI keeps the blanks and line breaks around the text of an XML element.",
+    on=Instances(),
 )
-def whitespace_kept(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def whitespace_kept(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     used: set[str] | None = None
     for _, d in unique_entries(inst):
         if d.format is not Format.XML or d.note.startswith("<app>"):
@@ -130,7 +135,7 @@ def whitespace_kept(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
                 read_number(kind, value).value == read_number(kind, meant).value
             ):
                 continue  # atoi()/strtoul() skip leading blanks and stop at trailing ones
-        yield self.diagnostic(d.value_span, whitespace_message(d, value, meant))
+        yield Finding(d.value_span, whitespace_message(d, value, meant))
 
 
 @rule(
@@ -139,6 +144,7 @@ def whitespace_kept(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
     Severity.WARNING,
     "uWSGI reads only the first child node of an XML option element: a comment becomes the "
     "value, later text is lost.",
+    on=Instances(),
 )
-def first_child_only(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from _xml_findings(self, inst, ctx)
+def first_child_only(view: View) -> Iterator[Finding]:
+    yield from _xml_findings("UW019", view)

@@ -12,20 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import Option
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Format
 from ..values import NUMBER_KINDS, read_number, shown, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, Reader, declare, rule
 from .flag_value import FLAG_KINDS
-from .format_sections import reader_findings
 from .unknown_option import placeholder_names
 
 # what YAML does not let a plain (unquoted) value start with
 _INDICATORS = tuple("%@`&*!|>{}[],#?-:'\"")
 
 
-def embedded_values(inst: Instance, ctx: RuleContext) -> Iterator[tuple[Directive, Option | None]]:
+def embedded_values(inst: Instance, ctx: View) -> Iterator[tuple[Directive, Option | None]]:
     """The YAML entries the embedded reader produced, with their option (``None``: a key
     uWSGI does not know but a value reads as a placeholder); other unknown keys, flags
     (UW102 speaks for them) and logic closers are left out."""
@@ -55,24 +55,22 @@ def same_number(opt: Option | None, a: str, b: str) -> bool:
     return read_number(kind, a).value == read_number(kind, b).value
 
 
-@rule(
+reader_stops = declare(
     "UW007",
     "yaml-reader-stops",
     Severity.ERROR,
     "uWSGI's YAML reader stops silently at a line it does not understand: later keys are lost.",
+    on=Reader(),
 )
-def reader_stops(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
-@rule(
+inline_section = declare(
     "UW008",
     "yaml-inline-section",
     Severity.ERROR,
     "A section written on the `uwsgi:` line (`uwsgi: {...}`) is skipped whole.",
+    on=Reader(),
 )
-def inline_section(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
 @rule(
@@ -81,8 +79,10 @@ def inline_section(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     Severity.WARNING,
     "uWSGI's embedded YAML reader keeps what YAML strips: the quotes around a value, the "
     "carriage return of a CRLF line end.",
+    on=Instances(),
 )
-def raw_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def raw_value(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     crlf: dict[str, list[Directive]] = {}
     for d, opt in embedded_values(inst, ctx):
         value = d.value
@@ -104,13 +104,13 @@ def raw_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnost
                 " (a libyaml build needs them here: no spelling of this value reads the same "
                 "in both)"
             )
-        yield self.diagnostic(d.value_span, message)
+        yield Finding(d.value_span, message)
     for found in crlf.values():
         first, rest = found[0], found[1:]
         keys = list(dict.fromkeys(d.key for d in found))
         names = ", ".join(f"`{k}`" for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
         more = f" ({len(found)} values get a stray CR: {names})" if rest else ""
-        yield self.diagnostic(
+        yield Finding(
             first.value_span,
             f"this file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps "
             f"the carriage return at the end of each value: `{first.key}` is "
@@ -119,43 +119,39 @@ def raw_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnost
         )
 
 
-@rule(
+hash_comment = declare(
     "UW010",
     "yaml-hash-comment",
     Severity.WARNING,
     "uWSGI's embedded YAML reader starts a comment at every `#`, even inside quotes or a URL.",
+    on=Reader(),
 )
-def hash_comment(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
-@rule(
+key_without_value = declare(
     "UW011",
     "yaml-key-without-value",
     Severity.ERROR,
     "`key:` with no value: the libyaml reader skips the key, the embedded reader stops there.",
+    on=Reader(),
 )
-def key_without_value(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
-@rule(
+alias = declare(
     "UW012",
     "yaml-alias",
     Severity.ERROR,
     "YAML anchors and aliases do not work: the embedded reader keeps `&name`/`*name` as "
     "text, the libyaml reader drops an alias's key.",
+    on=Reader(),
 )
-def alias(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)
 
 
-@rule(
+reader_differs = declare(
     "UW013",
     "yaml-reader-differs",
     Severity.INFO,
     "The other build of uWSGI (pip's embedded YAML reader, Debian's libyaml) refuses this "
     "file or loses keys of it.",
+    on=Reader(),
 )
-def reader_differs(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    yield from reader_findings(self, inst)

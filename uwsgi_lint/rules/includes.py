@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
-from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Instance, Unread
+from ..diagnostics import Finding, Severity
+from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Unread
+from ..facts import View
 from ..model import Span
-from . import Rule, RuleContext, rule
-
-
-def _problems(inst: Instance, code: str) -> Iterator[tuple[Span, str]]:
-    seen: set[tuple[Span, str]] = set()
-    for p in inst.problems:
-        if p.code == code and (p.span, p.message) not in seen:
-            seen.add((p.span, p.message))
-            yield p.span, p.message
+from . import Instances, Reader, declare, rule
 
 
 @rule(
@@ -30,22 +23,21 @@ def _problems(inst: Instance, code: str) -> Iterator[tuple[Span, str]]:
     Severity.ERROR,
     "A file to include (`ini =`, `include`, `inherit`, `@(file)` ...) does not exist: "
     "uWSGI exits.",
+    on=Instances(),
 )
-def check_missing(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    for span, message in _problems(inst, INCLUDE_MISSING):
-        yield self.diagnostic(span, f"uWSGI exits: {message}")
+def check_missing(view: View) -> Iterator[Finding]:
+    for p in view.problems(INCLUDE_MISSING):
+        yield Finding(p.span, f"uWSGI exits: {p.message}")
 
 
-@rule(
-    "UW021",
+declare(
+    INCLUDE_CYCLE,
     "include-cycle",
     Severity.ERROR,
     "A config that includes itself, directly or through others: uWSGI recurses until it "
     "crashes.",
+    on=Reader(),
 )
-def check_cycle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    for span, message in _problems(inst, INCLUDE_CYCLE):
-        yield self.diagnostic(span, message)
 
 
 @rule(
@@ -54,29 +46,28 @@ def check_cycle(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
     Severity.WARNING,
     "A config source that uwsgi-lint never runs or fetches (`exec://`, `http://`, `fd://` "
     "...): what it adds is not checked.",
+    on=Instances(),
 )
-def check_unread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_unread(view: View) -> Iterator[Finding]:
     seen: set[tuple[Span, str]] = set()
-    for u in inst.unread:
+    for u in view.inst.unread:
         if u.reason == "file not found" or (u.directive.span, u.target) in seen:
             continue
         seen.add((u.directive.span, u.target))
-        yield self.diagnostic(
+        yield Finding(
             u.directive.span,
             f"'{u.target}' is not read: {u.reason}, so {_unknown(u)}",
         )
 
 
-@rule(
-    "UW023",
+declare(
+    INCLUDE_RELATIVE,
     "include-relative-to-cwd",
     Severity.WARNING,
     "A relative include names a different file than the one next to the config: uWSGI "
     "resolves it against its working directory.",
+    on=Reader(),
 )
-def check_relative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    for span, message in _problems(inst, INCLUDE_RELATIVE):
-        yield self.diagnostic(span, message)
 
 
 def _unknown(u: Unread) -> str:

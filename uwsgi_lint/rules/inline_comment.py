@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import Option
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Finding, Severity
+from ..facts import View
 from ..model import Format
 from ..values import (
     NUMBER_KINDS,
@@ -17,7 +17,7 @@ from ..values import (
     unique_entries,
     value_subspan,
 )
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .flag_value import FLAG_KINDS, looks_off
 
 # values that are commands, code or free text, where `#` and `;` are ordinary characters
@@ -66,8 +66,10 @@ def consequence(opt: Option, key: str, value: str, cut: str) -> str:
     "inline-comment-in-value",
     Severity.WARNING,
     "A trailing `# ...` or `; ...` is part of the value: uWSGI has no inline comments.",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for _, d in unique_entries(inst):
         if d.note.startswith("from "):
             continue  # added by `set = name=value`: reported at that line, as written
@@ -98,7 +100,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
             cut = value[: len(value) - len(comment)].rstrip(" \t")
         start = len(d.value) - len(comment)
         span = value_subspan(d, start, len(d.value)) if d.value.endswith(comment) else None
-        yield self.diagnostic(
+        yield Finding(
             span or d.value_span,
             f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
             f"`{key}` value and {consequence(target, key, value, cut)}; put the comment on "

@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Finding, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import ConfigFile, Directive, Format
 from ..values import flag_is_on, magic_letters, names_of, shown
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 LINE_FORMATS = (Format.INI, Format.YAML)  # a line break ends a directive only there
 STRFTIME_KEYS = ("log-date",)  # and its aliases (logdate, log-prefix)
@@ -113,7 +114,7 @@ def describe_line(line: str, fmt: Format) -> tuple[str, str] | None:
     return f"`{shown(text, 50)}`", key
 
 
-def strftime_context(inst: Instance, ctx: RuleContext, d: Directive) -> bool:
+def strftime_context(inst: Instance, ctx: View, d: Directive) -> bool:
     names: set[str] = set()
     for key in STRFTIME_KEYS:
         names |= names_of(ctx.catalog, key)
@@ -187,8 +188,10 @@ def _lost(raw: str, at: int, fmt: Format, start: int) -> tuple[str, str] | None:
     "percent-swallows-line",
     Severity.ERROR,
     "A `%` at the end of a line eats the line break: the next line joins the value and is lost.",
+    on=Instances(),
 )
-def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_swallow(view: View) -> Iterator[Finding]:
+    inst = view.inst
     for d in written(inst):
         if d.format not in LINE_FORMATS:
             continue
@@ -206,7 +209,7 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             if got is None:
                 continue
             joined, lost = got
-            yield self.diagnostic(
+            yield Finding(
                 d.value_span,
                 f"the `%` at the end of line {_line_of(start, raw, at)} is a magic variable "
                 f"that eats the line break: {joined} part of the `{d.key}` value "
@@ -226,7 +229,7 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             if got is None or not got[1]:
                 continue  # only comments or blank lines joined: nothing is lost
             joined, lost = got
-            yield self.diagnostic(
+            yield Finding(
                 c.span,
                 f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
                 f"part of the comment and {lost}; write `%%` for a literal percent sign",
@@ -238,8 +241,10 @@ def check_swallow(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     "percent-vanishes",
     Severity.WARNING,
     "A `%` followed by a letter uWSGI does not define vanishes with it (`%Y`, `50% off`).",
+    on=Instances(),
 )
-def check_vanish(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_vanish(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for d in written(inst):
         raw = d.raw_value
         if "%" not in raw:
@@ -264,7 +269,7 @@ def check_vanish(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
         why = "; ".join(parts)
         if strftime and kept:
             why += " (before strftime sees the format)"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"uWSGI substitutes magic `%` variables in the raw text: {why}, so the value is "
             f"`{shown(d.value)}`; write `{shown(fixed(raw, eaten, d.format))}`",

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from ..catalog import Option
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
+from ..diagnostics import Finding, Severity
+from ..facts import View
 from ..model import Directive, Format
 from ..values import (
     NUMBER_KINDS,
@@ -20,7 +20,7 @@ from ..values import (
     shown,
     unique_entries,
 )
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 SET_INT = "uwsgi_opt_set_int"  # exits on a negative value
 # uint64 options that count bytes, where a small number is a slip for megabytes
@@ -56,7 +56,7 @@ def _amount(kind: str, name: str, n: int) -> str:
     return str(n)
 
 
-def misread(opt: Option, d: Directive, value: str, ctx: RuleContext) -> str | None:
+def misread(opt: Option, d: Directive, value: str, ctx: View) -> str | None:
     """What uWSGI makes of ``value`` when that is not the number written, else None."""
     kind = opt.value_kind or ""
     num = read_number(kind, value)
@@ -120,8 +120,10 @@ def misread(opt: Option, d: Directive, value: str, ctx: RuleContext) -> str | No
     "number-misread",
     Severity.WARNING,
     "A number that uWSGI reads differently from how it is written (`four`, `1G`, `0x10`).",
+    on=Instances(),
 )
-def check_misread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_misread(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for _, d in unique_entries(inst):
         opt = ctx.catalog.get(d.key)
         if opt is None or opt.value_kind not in NUMBER_KINDS:
@@ -133,7 +135,7 @@ def check_misread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             continue  # UW104
         message = misread(opt, d, value, ctx)
         if message:
-            yield self.diagnostic(d.value_span, message)
+            yield Finding(d.value_span, message)
 
 
 @rule(
@@ -141,8 +143,10 @@ def check_misread(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
     "negative-number-refused",
     Severity.ERROR,
     "A negative value (or one that wraps to negative) for an option uWSGI requires to be >= 0.",
+    on=Instances(),
 )
-def check_negative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_negative(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for _, d in unique_entries(inst):
         opt = ctx.catalog.get(d.key)
         if opt is None or opt.handler != SET_INT:
@@ -160,7 +164,7 @@ def check_negative(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
             how = f"the JSON integer `{d.raw_value}` is cut to a C int, {num.value}"
         elif num.overflow:
             how = f"`{shown(value)}` does not fit a C int and wraps to {num.value}"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"{how}: uWSGI exits with 'invalid value for option \"{d.key}\": must be > 0'",
         )

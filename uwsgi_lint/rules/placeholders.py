@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 
 from ..catalog import close_matches
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Span
 from ..values import atoi, names_of, shown, unique_entries, value_subspan
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 _NAME = re.compile(r"%\(([^()\s]+)\)")
 # options whose %(name) are filled in per request by the logger, not by the config
@@ -37,7 +38,7 @@ def token_span(d: Directive, token: str) -> Span:
     return value_subspan(d, at, at + len(token)) if at != -1 else d.value_span
 
 
-def runtime_names(ctx: RuleContext) -> frozenset[str]:
+def runtime_names(ctx: View) -> frozenset[str]:
     out: set[str] = set()
     for key in RUNTIME_VARS:
         out |= names_of(ctx.catalog, key)
@@ -57,8 +58,10 @@ def command_line_names(inst: Instance) -> frozenset[str]:
     "undefined-placeholder",
     Severity.WARNING,
     "A `%(name)` that nothing defines: uWSGI leaves the text `%(name)` in the value.",
+    on=Instances(),
 )
-def check_undefined(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_undefined(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if inst.unread:
         return  # a config source that was not read may define it
     runtime = runtime_names(ctx)
@@ -99,7 +102,7 @@ def check_undefined(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
             if close:
                 text += f"; did you mean `%({close[0]})`?"
         related = tuple(Related(f"`{t}` used here too", token_span(o, t)) for o, t in found[1:])
-        yield self.diagnostic(token_span(d, token), text, related)
+        yield Finding(token_span(d, token), text, related)
 
 
 def self_referring(inst: Instance) -> set[str]:
@@ -127,8 +130,10 @@ def self_referring(inst: Instance) -> set[str]:
     "endless-expansion",
     Severity.ERROR,
     "A placeholder that refers to itself, directly or through others: uWSGI hangs at start-up.",
+    on=Instances(),
 )
-def check_hang(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_hang(view: View) -> Iterator[Finding]:
+    inst = view.inst
     seen: set[tuple[Span, str]] = set()
     cyclic = self_referring(inst)
     for p in inst.problems:
@@ -138,7 +143,7 @@ def check_hang(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
             symbol, key = m.groups() if m else ("%", "")
             if symbol == "%" and key not in cyclic:
                 continue  # it only reads a key that hangs: uWSGI never gets this far
-            yield self.diagnostic(
+            yield Finding(
                 p.span,
                 f"expanding `{symbol}()` in `{key}` never ends: the value refers back to itself "
                 "(directly or through other keys), so every expansion brings the reference "
@@ -151,8 +156,10 @@ def check_hang(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnos
     "placeholder-takes-first-value",
     Severity.WARNING,
     "`%(name)` takes the FIRST value of `name`, not the last one that takes effect.",
+    on=Instances(),
 )
-def check_first(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_first(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     for i, d in enumerate(inst.options):
@@ -176,7 +183,7 @@ def check_first(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
             if d is a or d is b:
                 continue
             here = d.file
-            yield self.diagnostic(
+            yield Finding(
                 token_span(d, f"%({name})"),
                 f"`%({name})` takes the FIRST `{name}` in the option list, "
                 f"`{shown(a.effective)}` ({where(a.span, here)}), not the value that takes "
@@ -193,8 +200,10 @@ def check_first(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
     "expansion-in-immediate-option",
     Severity.WARNING,
     "`$(...)`/`%(...)`/`@(...)` in an option that uWSGI applies while reading, before expanding.",
+    on=Instances(),
 )
-def check_immediate(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_immediate(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for _, d in unique_entries(inst):
         opt = ctx.catalog.get(d.key)
         if opt is None or not opt.immediate or opt.value_kind in ("assignment", "logic-close"):
@@ -212,7 +221,7 @@ def check_immediate(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
         else:
             then = "as it is"
         m = _ANY.search(d.value)
-        yield self.diagnostic(
+        yield Finding(
             token_span(d, m.group(0)) if m else d.value_span,
             f"`{d.key}` is applied while the file is read, before `$()`, `@()` and `%()` "
             f"are expanded: uWSGI uses the literal `{shown(d.value)}` {then}; use magic "

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import Catalog, Option
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import atoi, flag_is_on, logic_kind, names_of, shown, strtoul, unique_entries
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .placeholders import where
 
 SCALAR_KINDS = frozenset(
@@ -78,8 +79,10 @@ def group_key(catalog: Catalog, name: str) -> str:
     "scalar-option-repeated",
     Severity.WARNING,
     "A single-value option set twice: only the last value takes effect.",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     groups: dict[str, list[tuple[int, Directive]]] = {}
     for i, d in unique_entries(inst):
         opt = ctx.catalog.get(d.key)
@@ -99,10 +102,10 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
             scopes.setdefault(scope, []).append((i, d))
         for scoped in scopes.values():
             if len(scoped) > 1:
-                yield from _report(self, ctx, [d for _, d in scoped])
+                yield from _report(ctx, [d for _, d in scoped])
 
 
-def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[Diagnostic]:
+def _report(ctx: View, entries: list[Directive]) -> Iterator[Finding]:
     last = entries[-1]
     opt = ctx.catalog.get(last.key)
     assert opt is not None
@@ -134,7 +137,7 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
             alias = ""
             if a.key != last.key:
                 alias = f" (`{last.key}` and `{a.key}` are the same option)"
-            yield self.diagnostic(
+            yield Finding(
                 a.key_span,
                 f"`{a.key} = {shown(a.effective)}` never takes effect: "
                 + how.replace(WHERE, where(last.span, a.file))
@@ -145,7 +148,7 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
         if not earlier:
             return
     if opt.handler == "uwsgi_opt_chmod_socket":
-        yield _chmod_shifted(self, [*earlier, last])
+        yield _chmod_shifted([*earlier, last])
         return
     keys = {d.key for d in earlier} - {last.key}
     alias = ""
@@ -154,7 +157,7 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
     replaced = ", ".join(
         f"`{_setting(d, last)}` from {where(d.span, last.file)}" for d in earlier
     )
-    yield self.diagnostic(
+    yield Finding(
         last.key_span,
         f"`{last.key}` is set more than once and only the last value takes effect: this "
         f"`{shown(last.effective)}` replaces {replaced}{alias}",
@@ -162,7 +165,7 @@ def _report(self: Rule, ctx: RuleContext, entries: list[Directive]) -> Iterator[
     )
 
 
-def _chmod_shifted(self: Rule, entries: list[Directive]) -> Diagnostic:
+def _chmod_shifted(entries: list[Directive]) -> Finding:
     """``uwsgi_opt_chmod_socket`` shifts each value into the previous one instead of
     replacing it; chmod() keeps the low 12 bits, so earlier digits become special bits."""
     mode = 0
@@ -170,7 +173,7 @@ def _chmod_shifted(self: Rule, entries: list[Directive]) -> Diagnostic:
         if len(d.effective) == 3 and all("0" <= c <= "7" for c in d.effective):
             mode = (mode << 9) + int(d.effective, 8)
     last = entries[-1]
-    return self.diagnostic(
+    return Finding(
         last.key_span,
         f"`{last.key}` is set more than once and uWSGI does not replace the earlier value: "
         f"it appends the digits, so the socket gets mode {mode & 0o7777:04o}, not "

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive
 from ..values import (
     atoi,
@@ -25,7 +26,7 @@ from ..values import (
     shown,
     unique_entries,
 )
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 MIN_WORKER_LIFETIME = 10  # core/init.c: uwsgi_init_default()
 SOMAXCONN_OLD = 128  # net.core.somaxconn before Linux 5.4
@@ -39,8 +40,10 @@ _OCTAL3 = re.compile(r"[0-7]{3}")
     "worker-lifetime-not-above-minimum",
     Severity.ERROR,
     "`max-worker-lifetime` at or below `min-worker-lifetime` (default 10): uWSGI exits.",
+    on=Instances(),
 )
-def check_lifetime(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_lifetime(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     maxes = possible_numbers(inst, cat, "max-worker-lifetime", 0)
     mins = possible_numbers(inst, cat, "min-worker-lifetime", MIN_WORKER_LIFETIME)
@@ -61,7 +64,7 @@ def check_lifetime(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
         else:
             what = f"`min-worker-lifetime` ({mn}: not set, the default)"
             fix = f"use more than {mn} seconds"
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`{d.key}` ({mx} s) is not above {what}: uWSGI exits at start-up with "
             f"\"invalid min-worker-lifetime value ({mn}), must be lower than "
@@ -90,8 +93,10 @@ def _chmod_fix(value: str) -> str:
     "invalid-chmod-socket",
     Severity.ERROR,
     "A `chmod-socket` value that is not three octal digits (or `1`): uWSGI exits.",
+    on=Instances(),
 )
-def check_chmod(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_chmod(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     names = names_of(ctx.catalog, "chmod-socket")
     for _, d in unique_entries(inst):
         if d.key not in names or d.unresolved:
@@ -104,7 +109,7 @@ def check_chmod(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
         what = f"`{shown(value)}`" if value else "an empty value"
         if d.note:
             what += f" ({d.note})"
-        yield self.diagnostic(
+        yield Finding(
             span,
             f"`{d.key}` takes exactly three octal digits or `1`: with {what} uWSGI exits at "
             f"start-up with \"invalid chmod value: {shown(value)}\"; {_chmod_fix(value)}",
@@ -176,8 +181,10 @@ def _name_setter(inst: Instance, key: str) -> tuple[Directive | None, bool, bool
     "uid-gid-zero",
     Severity.ERROR,
     "`uid = 0` / `gid = 0` are looked up as the user/group *named* \"0\": uWSGI exits as root.",
+    on=Instances(),
 )
-def check_zero_ids(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_zero_ids(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     if _unprivileged_vassal(inst, ctx.catalog):
         return  # not root: uWSGI ignores the names
     for key, kind in (("uid", "user"), ("gid", "group")):
@@ -190,7 +197,7 @@ def check_zero_ids(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
             later = f", and the later numeric `{key}` does not clear that name"
         span = setter.value_span if setter.raw_value else setter.key_span
         written = f"`{key} = {value}`" if value else f"an empty `{key}`"
-        yield self.diagnostic(
+        yield Finding(
             span,
             f"uWSGI reads {written} as the {kind} *name* \"{value}\" (a numeric id of 0 "
             f"counts as unset{later}): started as root it exits with \"{kind} {value} not "
@@ -203,8 +210,10 @@ def check_zero_ids(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Dia
     "uid-without-gid",
     Severity.WARNING,
     "`uid` without `gid`: uWSGI drops the user but keeps group root (gid 0).",
+    on=Instances(),
 )
-def check_uid_without_gid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_uid_without_gid(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if any(d.key in ("gid", "immediate-gid") for d in inst.options):
         return
@@ -217,7 +226,7 @@ def check_uid_without_gid(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
     value = d.effective
     if value == "root" or (is_a_number(value) and atoi(value).value == 0):
         return  # staying root (or UW122's case)
-    yield self.diagnostic(
+    yield Finding(
         d.key_span,
         f"`{d.key} = {shown(value)}` without `gid`: started as root, uWSGI switches the user "
         "but never calls setgid(), so the processes keep group root (gid 0) and the "
@@ -226,7 +235,7 @@ def check_uid_without_gid(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
     )
 
 
-def _listen(inst: Instance, ctx: RuleContext) -> Iterator[tuple[Directive, int]]:
+def _listen(inst: Instance, ctx: View) -> Iterator[tuple[Directive, int]]:
     """The effective `listen` and its lowest possible value, when every possible value is
     above the old limit."""
     values: list[tuple[Directive, int]] = []
@@ -251,13 +260,15 @@ _LISTEN_FAILS = (
     "listen-above-somaxconn",
     Severity.ERROR,
     "`listen` above 4096, the default `net.core.somaxconn`: uWSGI exits unless it is raised.",
+    on=Instances(),
 )
-def check_listen(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_listen(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for d, lowest in _listen(inst, ctx):
         if lowest <= SOMAXCONN_NEW:
             continue
         n = atoi(d.value).value
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`listen` ({n}) is above net.core.somaxconn on a default Linux ({SOMAXCONN_NEW} "
             f"since 5.4, {SOMAXCONN_OLD} before): {_LISTEN_FAILS}, unless the host sets "
@@ -271,13 +282,15 @@ def check_listen(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
     "listen-above-old-somaxconn",
     Severity.WARNING,
     "`listen` above 128, the default `net.core.somaxconn` before Linux 5.4.",
+    on=Instances(),
 )
-def check_listen_old(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_listen_old(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for d, lowest in _listen(inst, ctx):
         if lowest > SOMAXCONN_NEW:
             continue
         n = atoi(d.value).value
-        yield self.diagnostic(
+        yield Finding(
             d.value_span,
             f"`listen` ({n}) is above {SOMAXCONN_OLD}, the default net.core.somaxconn before "
             f"Linux 5.4 (RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; {SOMAXCONN_NEW} "

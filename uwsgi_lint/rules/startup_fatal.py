@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance, logic_openers
+from ..facts import View
 from ..model import Block, ConfigFile, Directive, Span
 from ..readers.common import CLOSERS
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 from .placeholders import where
 
 RECURSIVE = "recursive logic"
@@ -26,8 +27,10 @@ ELSE = "else"  # uWSGI 2.1: ends the block like a closer, then opens the opposit
     "refused-at-startup",
     Severity.ERROR,
     "Something uWSGI refuses while reading the config: it exits before starting.",
+    on=Instances(),
 )
-def check_fatal(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_fatal(view: View) -> Iterator[Finding]:
+    inst = view.inst
     seen: set[tuple[Span, str]] = set()
     for p in inst.problems:
         # missing includes and include cycles have codes of their own (UW020, UW021)
@@ -43,7 +46,7 @@ def check_fatal(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagno
             message += ": uWSGI exits; write `name=value`"
         elif "crashes" not in message:
             message += ", so uWSGI exits at start-up"
-        yield self.diagnostic(p.span, message)
+        yield Finding(p.span, message)
 
 
 def _files(inst: Instance) -> Iterator[ConfigFile]:
@@ -63,8 +66,10 @@ def _used_sections(inst: Instance) -> set[tuple[str, str]]:
     "nested-logic-block",
     Severity.ERROR,
     "An `if-*`/`for` block inside another: uWSGI exits, or the inner `endif` ends the outer block.",
+    on=Instances(),
 )
-def check_nested(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_nested(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     openers = logic_openers(ctx.catalog)
     # 2.1's `else` closes the block before it opens its own: no nesting (the expander
     # does not model that yet, so its problem for `else` is ignored here)
@@ -88,9 +93,9 @@ def check_nested(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
                     if d.key not in openers or d.key == ELSE:
                         continue
                     reported.add(d.span)
-                    yield _nested(self, item, d.span, d.key, sec.items, fatal - undecided)
+                    yield _nested(item, d.span, d.key, sec.items, fatal - undecided)
     for span in sorted(fatal - reported - undecided, key=lambda s: (s.file, s.start)):
-        yield self.diagnostic(
+        yield Finding(
             span,
             "uWSGI exits: 'recursive logic in options is not supported': this block opens "
             "inside another one that is still open (a block left open at the end of a file "
@@ -99,18 +104,17 @@ def check_nested(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagn
 
 
 def _nested(
-    self: Rule,
     outer: Block,
     span: Span,
     key: str,
     items: list[Directive | Block],
     fatal: set[Span],
-) -> Diagnostic:
+) -> Finding:
     o = outer.opener
     here = span.file
     related = [Related(f"the outer `{o.key}` block opens here", o.span)]
     if span in fatal:
-        return self.diagnostic(
+        return Finding(
             span,
             f"`{key}` inside the `{o.key} = {o.value}` block ({where(o.span, here)}): the outer "
             "condition holds, so uWSGI exits with 'recursive logic in options is not "
@@ -131,7 +135,7 @@ def _nested(
             )
         else:
             rest = f"and its closer ({where(closer.span, here)}) ends the OUTER block"
-    return self.diagnostic(
+    return Finding(
         span,
         f"uWSGI has no nested blocks: when `{o.key} = {o.value}` ({where(o.span, here)}) "
         f"{holds}, this `{key}` makes uWSGI exit with 'recursive logic in options is not "

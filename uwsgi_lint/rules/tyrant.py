@@ -21,11 +21,12 @@ import pwd
 from collections.abc import Iterator
 
 from ..catalog import Catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..expand import Instance
+from ..facts import View
 from ..model import Directive, Position, Span
 from ..values import atoi, candidates, flag_is_on, is_a_number, possible_numbers, shown
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 _VCS = (".git", ".hg", ".svn", ".bzr")
 # `cap` names (core/utils.c: uwsgi_cap_list, compared with strcmp) or numbers
@@ -148,8 +149,10 @@ def _related_tyrant(d: Directive) -> tuple[Related, ...]:
     "tyrant-without-emperor",
     Severity.WARNING,
     "`emperor-tyrant` in a config that runs no Emperor: uWSGI ignores it.",
+    on=Instances(),
 )
-def check_without_emperor(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_without_emperor(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if any(d.key == "emperor" for d in inst.options):
         return
@@ -164,7 +167,7 @@ def check_without_emperor(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
         )
     else:
         fix = "add the `emperor` monitor (a vassals directory) or remove the line"
-    yield self.diagnostic(
+    yield Finding(
         d.key_span,
         f"`{d.key}` is read only by an Emperor, and this config sets no `emperor`: uWSGI "
         f"ignores it silently and nothing runs as the owner of its file; {fix}",
@@ -177,8 +180,10 @@ def check_without_emperor(self: Rule, inst: Instance, ctx: RuleContext) -> Itera
     Severity.WARNING,
     "`emperor-tyrant-nofollow` without `emperor-tyrant`: ignored, vassals do not run as their "
     "owners.",
+    on=Instances(),
 )
-def check_nofollow_alone(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_nofollow_alone(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if flag_state(inst, cat, "emperor-tyrant-nofollow") is not True:
         return
@@ -190,7 +195,7 @@ def check_nofollow_alone(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
     why = "`emperor-tyrant` is not set"
     if off is not None:
         why = f"`emperor-tyrant = {shown(off.effective)}` leaves Tyrant mode off"
-    yield self.diagnostic(
+    yield Finding(
         d.key_span,
         f"`{d.key}` only chooses whose owner Tyrant mode uses for a symlinked vassal (the "
         f"link's instead of the target's), and {why}: uWSGI ignores it "
@@ -209,8 +214,10 @@ def check_nofollow_alone(self: Rule, inst: Instance, ctx: RuleContext) -> Iterat
     "tyrant-vassal-owned-by-root",
     Severity.ERROR,
     "Tyrant mode and a vassal file owned by uid 0 or gid 0: the Emperor never starts it.",
+    on=Instances(),
 )
-def check_root_owned(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_root_owned(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     tyrant = _tyrant_vassal(inst, cat)
     owner = real_owner(inst)
@@ -227,7 +234,7 @@ def check_root_owned(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[D
             f"{ids['uid']}:{ids['gid']}, the ids it sets (`chown {ids['uid']}:{ids['gid']} "
             f"{os.path.basename(inst.root.path)}`), and drop its `uid`/`gid` lines"
         )
-    yield self.diagnostic(
+    yield Finding(
         file_start(inst),
         f"the Emperor runs in Tyrant mode and this file belongs to {owner_text(owner)}: it "
         f"refuses any vassal owned by {which}, logs \"[emperor-tyrant] invalid permissions "
@@ -268,7 +275,7 @@ _KIND = {"uid": "user", "gid": "group"}
 
 
 def _uid_findings(
-    inst: Instance, ctx: RuleContext
+    inst: Instance, ctx: View
 ) -> Iterator[tuple[str, Directive, str, Directive, tuple[int, int] | None]]:
     """(outcome, entry, key, tyrant line, owner) for each `uid`/`gid` of a Tyrant vassal:
     outcome "fatal" (a number that is not the owner's), "ignored" (a name) or "redundant"
@@ -303,13 +310,15 @@ def _span(d: Directive) -> Span:
     Severity.ERROR,
     "A Tyrant vassal sets a numeric `uid`/`gid` other than its file's owner: it exits and is "
     "respawned forever.",
+    on=Instances(),
 )
-def check_uid_fatal(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_uid_fatal(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
         if outcome != "fatal" or owner is None:
             continue
         mine = _user(owner[0]) if key == "uid" else _group(owner[1])
-        yield self.diagnostic(
+        yield Finding(
             _span(d),
             f"Tyrant mode starts this vassal as the owner of its file ({owner_text(owner)}), "
             f"so it is no longer root: `{d.key} = {shown(d.effective)}` asks for another "
@@ -325,8 +334,10 @@ def check_uid_fatal(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Di
     "tyrant-vassal-uid-ignored",
     Severity.WARNING,
     "A Tyrant vassal sets `uid`/`gid` by name: ignored, it runs as the owner of its file.",
+    on=Instances(),
 )
-def check_uid_ignored(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_uid_ignored(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
         if outcome != "ignored":
             continue
@@ -344,7 +355,7 @@ def check_uid_ignored(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
         named = _lookup(key, value) if value else None
         if owner is not None and named is not None and named != owner[pos]:
             here = f" (here `{shown(value)}` is {key} {named})"
-        yield self.diagnostic(
+        yield Finding(
             _span(d),
             f"Tyrant mode starts this vassal without root, and uWSGI looks {_KIND[key]} names "
             f"up only as root: `{d.key} = {shown(value)}` ({what}) is silently ignored and the "
@@ -359,8 +370,10 @@ def check_uid_ignored(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     "tyrant-vassal-uid-redundant",
     Severity.INFO,
     "A Tyrant vassal sets `uid`/`gid` to its file's owner: redundant.",
+    on=Instances(),
 )
-def check_uid_redundant(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_uid_redundant(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
         if outcome != "redundant" or owner is None:
             continue
@@ -368,7 +381,7 @@ def check_uid_redundant(self: Rule, inst: Instance, ctx: RuleContext) -> Iterato
         how = ""
         if not is_a_number(d.effective):
             how = " (a name, which uWSGI ignores without root, and the same id here)"
-        yield self.diagnostic(
+        yield Finding(
             _span(d),
             f"`{d.key} = {shown(d.effective)}` is redundant{how}: Tyrant mode already starts "
             f"this vassal as {key} {mine}, the owner of its file; remove the line",
@@ -392,8 +405,10 @@ def _drops_root(d: Directive) -> bool:
     Severity.ERROR,
     "A Tyrant Emperor that sets its own `uid` (without `early-emperor`): every vassal fails "
     "to start.",
+    on=Instances(),
 )
-def check_emperor_uid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_emperor_uid(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     if not any(d.key == "emperor" for d in inst.options):
         return
@@ -408,7 +423,7 @@ def check_emperor_uid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     immediate = [d for d in inst.options if d.key == "immediate-uid" and not d.unresolved]
     if immediate:
         d = immediate[-1]
-        yield self.diagnostic(
+        yield Finding(
             d.key_span,
             f"`{d.key}` drops root while the config is still being read, before even "
             f"`early-emperor` could start the Emperor, {failing}; remove it",
@@ -452,7 +467,7 @@ def check_emperor_uid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
             "anyway), add `early-emperor = true` so the Emperor starts before the privilege "
             "drop, or keep the capabilities it needs with `cap = setgid,setuid`"
         )
-    yield self.diagnostic(
+    yield Finding(
         setter.key_span,
         f"the Emperor runs in Tyrant mode and drops its own privileges to `{setter.key} = "
         f"{shown(setter.effective)}` before it starts the vassals, {failing}; {fix}",
@@ -469,8 +484,10 @@ def check_emperor_uid(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[
     Severity.WARNING,
     "A Tyrant vassal that is a symlink owned by someone else than its target: only one of "
     "them counts.",
+    on=Instances(),
 )
-def check_symlink(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check_symlink(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     cat = ctx.catalog
     tyrant = _tyrant_vassal(inst, cat)
     link = inst.link_owner
@@ -503,7 +520,7 @@ def check_symlink(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diag
             "add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner "
             "instead"
         )
-    yield self.diagnostic(
+    yield Finding(
         file_start(inst),
         f"this vassal is a symlink owned by {owner_text(link)} to "
         f"{shown(points_to, 200)}, owned by {owner_text(target)}: of "

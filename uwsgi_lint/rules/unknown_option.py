@@ -7,10 +7,11 @@ import re
 from collections.abc import Iterator
 
 from ..catalog import Catalog, load_catalog
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Finding, Severity
 from ..expand import Instance
+from ..facts import View
 from ..readers.common import APP_NOTE, CLOSERS
-from . import Rule, RuleContext, rule
+from . import Instances, rule
 
 _PLACEHOLDER = re.compile(r"%\(([^()]*)\)")
 _PLUGIN_KEYS = ("plugins", "plugin", "need-plugin", "need-plugins")
@@ -37,7 +38,7 @@ def plugin_name(spec: str) -> str:
     return name.rstrip("0123456789") or name
 
 
-def loaded_plugins(inst: Instance, ctx: RuleContext) -> set[str]:
+def loaded_plugins(inst: Instance, ctx: View) -> set[str]:
     loaded = set(ctx.assume.plugins or ())
     for d in inst.options:
         if d.key in _PLUGIN_KEYS:
@@ -50,8 +51,10 @@ def loaded_plugins(inst: Instance, ctx: RuleContext) -> set[str]:
     "unknown-option",
     Severity.WARNING,
     "An option uWSGI does not know is silently ignored (fatal only under `strict`).",
+    on=Instances(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
+def check(view: View) -> Iterator[Finding]:
+    inst, ctx = view.inst, view
     catalog = ctx.catalog
     used = placeholder_names(inst)
     plugins = loaded_plugins(inst, ctx)
@@ -73,7 +76,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
             if opt.default_build or opt.plugin == "core" or opt.plugin in plugins:
                 continue
             seen.add(where)
-            yield self.diagnostic(
+            yield Finding(
                 d.key_span,
                 f"'{key}' belongs to the {opt.plugin} plugin, which the default uWSGI build "
                 f"does not include and this config does not load (`plugins = {opt.plugin}`): "
@@ -81,7 +84,7 @@ def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
             )
             continue
         seen.add(where)
-        yield self.diagnostic(d.key_span, _message(key, catalog.uwsgi_version, other, catalog))
+        yield Finding(d.key_span, _message(key, catalog.uwsgi_version, other, catalog))
 
 
 def _message(key: str, version: str, other: Catalog, catalog: Catalog) -> str:

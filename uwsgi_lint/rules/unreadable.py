@@ -1,21 +1,15 @@
-"""UW001: a file that cannot be read or parsed."""
+"""UW001: a file that cannot be read or parsed.  The readers record it, and the engine
+for a path that does not exist (:func:`uwsgi_lint.engine.targets`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from ..diagnostics import Severity
+from . import Reader, declare
 
-from ..diagnostics import Diagnostic, Severity
-from ..expand import Instance
-from . import Rule, RuleContext, rule
-
-
-@rule(
+UNREADABLE = declare(
     "UW001",
     "unreadable-file",
     Severity.ERROR,
     "The file cannot be read or parsed, so uWSGI refuses it and nothing in it is checked.",
+    on=Reader(),
 )
-def check(self: Rule, inst: Instance, ctx: RuleContext) -> Iterator[Diagnostic]:
-    for problem in inst.problems:
-        if problem.code == self.code:
-            yield self.diagnostic(problem.span, problem.message)
