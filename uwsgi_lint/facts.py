@@ -211,6 +211,12 @@ class View:
 
         return self._cached("problems", code, answer)
 
+    # -- facts for the value and format rules (UW0xx, UW1xx) ------------------------
+
+    # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
+
+    # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
+
     # -- the tree -------------------------------------------------------------------
 
     @property
