@@ -15,7 +15,7 @@ import pytest
 
 from uwsgi_lint import __version__, cli
 from uwsgi_lint.diagnostics import Diagnostic, Related, Severity
-from uwsgi_lint.engine import Report
+from uwsgi_lint.report import Report
 from uwsgi_lint.model import Position, Span
 from uwsgi_lint.render import github, pages
 from uwsgi_lint.render.style import wants_color
@@ -346,14 +346,74 @@ def test_rule_all(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["rule"])
 
 
-def test_shipped_rule_pages_are_copies_of_rules_md() -> None:
+def test_built_wheel_ships_the_rule_pages(tmp_path: Path) -> None:
+    """``rules/`` is the only copy of the pages; ``setup.py`` copies them into the built
+    package.  Builds the sdist and from it the wheel (as ``python -m build`` does), checks
+    both carry every page byte for byte, and runs the wheel's ``rule`` command."""
+    import shutil
+    import tarfile
+    import zipfile
+
+    import setuptools
+
+    src = tmp_path / "src"  # a copy: a build writes build/ and *.egg-info beside the files
+    src.mkdir()
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    for name in ("rules", "uwsgi_lint"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     source = {p.name: p.read_bytes() for p in (ROOT / "rules").glob("UW*.md")}
-    shipped = {p.name: p.read_bytes() for p in pages.SHIPPED_DIR.glob("*.md")}
-    assert shipped == source, "run: python scripts/sync_rule_pages.py"
+    assert len(source) == len(all_rules())
+    out = tmp_path / "dist"
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                 "--no-index", "--no-build-isolation", "--wheel-dir", str(out)]
+    if int(setuptools.__version__.split(".")[0]) >= 77:  # the test extras' setuptools
+        build = subprocess.run(
+            [sys.executable, "-c", "import sys; from setuptools import build_meta as b; "
+             "print(b.build_sdist(sys.argv[1]))", str(out)],
+            cwd=src, capture_output=True, text=True, timeout=300)
+        assert build.returncode == 0, build.stderr
+        sdist = out / build.stdout.split()[-1]
+        with tarfile.open(sdist) as tar:
+            names = tar.getnames()
+            assert sorted(n.split("/rules/")[1] for n in names if "/rules/UW" in n) == sorted(
+                source)
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(tmp_path / "sdist", **safe)  # type: ignore[arg-type]
+        (tree,) = (tmp_path / "sdist").iterdir()
+    else:  # an older setuptools cannot read pyproject.toml: pip builds in isolation
+        pip_wheel.remove("--no-index")
+        pip_wheel.remove("--no-build-isolation")
+        tree = src
+    build = subprocess.run([*pip_wheel, str(tree)], capture_output=True, text=True,
+                           timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    (wheel,) = out.glob("*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        shipped = {n.rsplit("/", 1)[1]: z.read(n) for n in z.namelist()
+                   if n.startswith("uwsgi_lint/rule_pages/")}
+        z.extractall(tmp_path / "site")
+    assert shipped == source
+    assert shipped["UW401.md"] == (ROOT / "rules" / "UW401.md").read_bytes()
+    # the installed package reads its own copies (no rules/ beside it)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "NO_COLOR": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from uwsgi_lint import cli; "
+         "from uwsgi_lint.render import pages; print(pages.page_dir(), flush=True); "
+         "sys.exit(cli.main(['rule', 'UW401']))"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    where, _, page = run.stdout.partition("\n")
+    assert (run.returncode, where) == (0, str(tmp_path / "site" / "uwsgi_lint" / "rule_pages"))
+    assert page == source["UW401.md"].decode("utf-8")
 
 
-def test_installed_package_reads_the_shipped_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_installed_package_reads_the_shipped_pages(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    shipped = tmp_path / "rule_pages"  # as a wheel installs them (see the test above)
+    shipped.mkdir()
+    (shipped / "UW101.md").write_bytes((ROOT / "rules" / "UW101.md").read_bytes())
     monkeypatch.setattr(pages, "SOURCE_DIR", Path("/nonexistent"))
+    monkeypatch.setattr(pages, "SHIPPED_DIR", shipped)
     pages.page.cache_clear()
     try:
         assert pages.page_dir() == pages.SHIPPED_DIR

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     import argparse
     from typing import NoReturn
 
-    from .engine import Report, Walk
+    from .discover import Walk
     from .expand import Assumptions
+    from .report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
@@ -342,7 +343,7 @@ def _assume(args: argparse.Namespace) -> Assumptions:
 
 
 def _walk(args: argparse.Namespace) -> Walk:
-    from .engine import Walk
+    from .discover import Walk
 
     return Walk(args.max_depth, tuple(args.exclude), args.respect_gitignore)
 

@@ -40,6 +40,15 @@ LINK_OUT = "a symlink out of the linted tree; not read"
 
 
 @dataclass(frozen=True, slots=True)
+class Walk:
+    """How directories are walked (``--max-depth``, ``--exclude``, ``.gitignore``)."""
+
+    max_depth: int | None = None
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
     path: str  # as it should be shown/read (joined from the user's path, not resolved)
     explicit: bool  # named on the command line (always checked, whatever its content)

@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
 from . import budget, fs
 from .catalog import load_catalog
 from .context import assemble
 from .diagnostics import Diagnostic, Related
-from .discover import discover
+from .discover import Walk, discover
 from .dispatch import Dispatch, Failures
 from .expand import Assumptions, Instance, split_target
 from .facts import Views
-from .model import ConfigFile, Format, Origin, Position, Span
-from .rules import Rule, all_rules
-from .settings import Settings, enabled_for, settings_for, severity_of
-from .settings import excluded as settings_excluded
-
-
-@dataclass(frozen=True, slots=True)
-class Walk:
-    """How directories are walked (``--max-depth``, ``--exclude``, ``.gitignore``)."""
-
-    max_depth: int | None = None
-    exclude: tuple[str, ...] = ()
-    respect_gitignore: bool = True
-
-
-@dataclass(slots=True)
-class Report:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # every file checked
-    errors: list[str] = field(default_factory=list)  # internal errors, one line each
-    tracebacks: list[str] = field(default_factory=list)  # of those errors, for --debug
-    warnings: list[str] = field(default_factory=list)  # about the run, for stderr
+from .model import Origin, Position, Span
+from .postprocess import SettingsLookup, apply
+from .report import Report
+from .rules import all_rules
 
 
 def targets(
@@ -386,131 +366,3 @@ def origin_note(o: Origin) -> str:
     if o.kind.startswith(("vassals-", "vassal-")):
         return f"added to every vassal by the Emperor's {o.kind} = {o.target}"
     return f"included here ({o.kind} = {o.target})"
-
-
-# --- post-processing: settings and suppression comments ------------------------------
-# Runs over the final findings of a lint: drops what the closest settings turn off
-# (select/ignore/per-file-ignores), sets their severity, applies `uwsgi-lint:` comments
-# and reports the suppressions that silence nothing (UW090) or name no rule (UW091).
-
-
-class SettingsLookup:
-    """``settings_for`` with the answer for each directory remembered for one run."""
-
-    def __init__(self, *, config: str | None = None, isolated: bool = False) -> None:
-        self.config = config
-        self.isolated = isolated
-        self._by_dir: dict[str, Settings] = {}
-
-    def __call__(self, file: str) -> Settings:
-        directory = os.path.dirname(os.path.abspath(split_target(file)[0]))
-        found = self._by_dir.get(directory)
-        if found is None:
-            found = settings_for(file, config=self.config, isolated=self.isolated)
-            self._by_dir[directory] = found
-        return found
-
-    def excludes(self, file: str) -> bool:
-        name = split_target(file)[0]
-        return settings_excluded(self(name), name)
-
-
-def apply(
-    report: Report,
-    *,
-    settings_for: Callable[[str], Settings] = settings_for,
-    suppressions: bool = True,
-    sources: Mapping[str, ConfigFile] | None = None,
-) -> Report:
-    """``report`` with the settings of each finding's file and the suppression comments
-    applied (in place; returned for chaining).  ``sources`` maps absolute paths to the
-    files as read (their comments); a file missing from it is read here."""
-    from . import suppress
-    from .rules import all_rules
-
-    by_code = {r.code: r for r in all_rules()}
-    kept: list[Diagnostic] = []
-    for d in report.diagnostics:
-        s = settings_for(d.span.file)
-        if not enabled_for(s, d.span.file, d.code, d.name):
-            continue
-        sev = severity_of(s, d)
-        kept.append(d if sev is d.severity else replace(d, severity=sev))
-    if suppressions:
-        files: dict[str, ConfigFile | None] = dict(sources or {})
-        for f in report.files:
-            files.setdefault(os.path.abspath(f), None)
-        kept = _suppress(kept, files, settings_for, by_code, suppress)
-    kept.sort(key=Diagnostic.sort_key)
-    report.diagnostics = kept
-    return report
-
-
-def _suppress(
-    found: list[Diagnostic],
-    files: dict[str, ConfigFile | None],
-    settings_for: Callable[[str], Settings],
-    by_code: Mapping[str, Rule],
-    suppress: Any,
-) -> list[Diagnostic]:
-    from .readers import buffer_for, read_file
-
-    per_file: dict[str, Any] = {}
-    for path, cfg in sorted(files.items()):
-        data = buffer_for(path)
-        if cfg is None:
-            if data is None and not os.path.isfile(path):
-                continue
-            cfg = read_file(path, openers=frozenset())
-        if cfg.format is Format.JSON or not cfg.comments:
-            continue
-        if not any("uwsgi-lint:" in c.text for c in cfg.comments):
-            continue
-        lines = (
-            suppress.read_lines(path) if data is None
-            else re.split(r"\r\n|\n|\r", data.decode("utf-8", "replace"))
-        )
-        per_file[path] = suppress.collect(cfg, lines)
-    if not per_file:
-        return found
-    out: list[Diagnostic] = []
-    for d in found:
-        sup = per_file.get(os.path.abspath(d.span.file))
-        if sup is None or not sup.silences(d):
-            out.append(d)
-    unused_rule, unknown_rule = by_code["UW090"], by_code["UW091"]
-    for path, sup in per_file.items():
-        s = settings_for(path)
-        made: list[Diagnostic] = []
-        for comment, code in sup.unknown:
-            made.append(unknown_rule.diagnostic(
-                comment.span,
-                f"`{code}` is no rule code or name: this suppression silences nothing; "
-                "use a code like `UW101` or a name like `unknown-option` (or `all`)",
-            ))
-        groups: dict[tuple[Any, str], list[str]] = {}
-        for e in sup.entries:
-            if e.used:
-                continue
-            rule = by_code.get(e.code) or next(
-                (r for r in by_code.values() if r.name == e.code), None
-            )
-            if rule is not None and not enabled_for(s, path, rule.code, rule.name):
-                continue  # the settings turn the rule off: nothing to silence
-            groups.setdefault((e.comment.span, suppress.describe(e)), []).append(e.code)
-        for (span, where), codes in groups.items():
-            listed = ", ".join(f"`{c}`" for c in codes)
-            made.append(unused_rule.diagnostic(
-                span,
-                f"unused suppression: no {listed} finding {where} to silence; remove it",
-            ))
-        for e in sup.stray:
-            made.append(unused_rule.diagnostic(
-                e.comment.span,
-                f"`enable={e.code}` ends no `disable={e.code}` range above it; remove it",
-            ))
-        for d in made:
-            if enabled_for(s, path, d.code, d.name):
-                sev = severity_of(s, d)
-                out.append(d if sev is d.severity else replace(d, severity=sev))
-    return out

@@ -36,7 +36,7 @@ from .diagnostics import Diagnostic
 from .model import Comment, ConfigFile, Format
 
 if TYPE_CHECKING:
-    from .engine import Report
+    from .report import Report
 
 _DIRECTIVE = re.compile(
     r"uwsgi-lint:\s*(disable-file|disable|enable)\s*=\s*"

@@ -4,7 +4,7 @@ span, then the places that explain it (the include chain)."""
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..engine import Report
+from ..report import Report
 from ..untrusted import source_line
 from . import display_path
 from .source import line_text

@@ -6,7 +6,7 @@ directory (the workspace in a workflow)."""
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Severity
-from ..engine import Report
+from ..report import Report
 from . import display_path
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

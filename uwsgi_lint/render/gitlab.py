@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..diagnostics import Severity
-from ..engine import Report
+from ..report import Report
 from ..untrusted import clean
 from .source import fingerprints, repo_path
 

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..engine import Report
+from ..report import Report
 from . import shown_path
 
 SCHEMA_VERSION = 1

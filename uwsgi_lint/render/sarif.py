@@ -12,8 +12,8 @@ from typing import Any
 
 from .. import __version__
 from ..diagnostics import Severity
-from ..engine import Report
 from ..model import Span
+from ..report import Report
 from ..rules import Rule, all_rules
 from ..untrusted import clean
 from . import pages

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..engine import Report
+from ..report import Report
 
 
 def counts(report: Report) -> list[dict[str, Any]]:

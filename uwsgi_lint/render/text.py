@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..engine import Report
+from ..report import Report
 from . import display_path
 from .style import BOLD, DIM, SEVERITY, Style
 

@@ -1,7 +1,7 @@
 """UW090, UW091: suppression comments that silence nothing or name no rule.
 
 These rules judge the final findings, which no rule over the configs sees: the engine's
-post-processing step (:func:`uwsgi_lint.engine.apply`, with :mod:`uwsgi_lint.suppress`)
+post-processing step (:func:`uwsgi_lint.postprocess.apply`, with :mod:`uwsgi_lint.suppress`)
 makes their findings after the suppressions have been applied.  Settings (``ignore``,
 ``per-file-ignores``, ``severity``) govern them like any rule; a suppression comment
 cannot silence them.
