@@ -165,6 +165,14 @@ def _common(p: argparse.ArgumentParser) -> None:
         "interface of the container, are not reported",
     )
     p.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="how many processes read and check the files (default: one per core, for runs "
+        "of 64 files or more); the output is the same for any N",
+    )
+    p.add_argument(
         "--max-depth",
         type=int,
         metavar="N",
@@ -342,6 +350,19 @@ def _assume(args: argparse.Namespace) -> Assumptions:
     return replace(base, **{k: v for k, v in given.items() if v is not None})
 
 
+def _jobs(text: str) -> int:
+    """``--jobs N``: a positive number of processes."""
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of processes, not {text!r}")
+    return n
+
+
 def _walk(args: argparse.Namespace) -> Walk:
     from .discover import Walk
 
@@ -420,6 +441,7 @@ def _run(args: argparse.Namespace) -> int:
             suppressions=not args.disable_suppressions,
             buffers=buffers,
             allow_read=args.allow_read,
+            jobs=args.jobs,
         )
     except SettingsError as exc:
         _error(str(exc))

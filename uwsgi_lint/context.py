@@ -18,8 +18,9 @@ from . import fs
 from .budget import BUDGET_REACHED
 from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
-from .expand import Assumptions, Instance, Monitor, Unread, build_instance
-from .model import Directive, Format, Origin, Problem
+from .expand import Assumptions, build_instance
+from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
+from .parallel import map_indexes
 from .values import flag_is_on, occurrences
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
@@ -251,7 +252,7 @@ def vassal(path: str, monitor: Monitor, emperor: Instance, assume: Assumptions) 
         before=before,
         after=after,
     )
-    inst.role = "vassal"
+    inst.role = Role.VASSAL
     inst.emperor = emperor
     inst.monitor = monitor
     inst.owner = _owner(path, emperor, catalog)
@@ -292,25 +293,34 @@ def assemble(
     assume: Assumptions,
     errors: list[str] | None = None,
     explicit: frozenset[str] = frozenset(),
+    jobs: int = 1,
 ) -> list[Instance]:
     """Instances for ``paths``: Emperors with their vassals attached, every vassal read as
     its Emperor starts it, and the other files on their own -- except snippets: a file
     that another instance includes is checked as part of it, not alone, unless it is in
     ``explicit`` (named on the command line).  A bug met while reading one file is
-    recorded in ``errors`` and that file is left out."""
+    recorded in ``errors`` and that file is left out.  The files are read by up to
+    ``jobs`` processes (:mod:`uwsgi_lint.parallel`)."""
     catalog = load_catalog(assume.version)
     errors = errors if errors is not None else []
     own: dict[str, Instance] = {}  # realpath\0path -> the file read on its own
-    for p in paths:
-        real = os.path.realpath(p if os.path.exists(p) else p.rsplit(":", 1)[0])
+
+    def read_own(i: int) -> Instance | str:
         try:
-            own.setdefault(real + "\0" + p, build_instance(p, assume))
+            return build_instance(paths[i], assume)
         except Exception as exc:  # contain any bug to the file it happened on
-            errors.append(f"{p}: internal error: {type(exc).__name__}: {exc}")
+            return f"{paths[i]}: internal error: {type(exc).__name__}: {exc}"
+
+    for p, built in zip(paths, map_indexes(read_own, len(paths), jobs), strict=True):
+        if isinstance(built, str):
+            errors.append(built)
+            continue
+        real = os.path.realpath(p if os.path.exists(p) else p.rsplit(":", 1)[0])
+        own.setdefault(real + "\0" + p, built)
     dirs = tree_dirs(paths)
     emperors = [i for i in own.values() if is_emperor(i)]
     for e in emperors:
-        e.role = "emperor"
+        e.role = Role.EMPEROR
         resolve_monitors(e, catalog, dirs)
     governed: set[str] = set()  # the files an Emperor starts
     started: list[Instance] = []
@@ -327,11 +337,11 @@ def assemble(
         todo = deque([root])
         while todo:
             emperor = todo.popleft()
-            for v in _start_vassals(emperor, assume, expanded, errors):
+            for v in _start_vassals(emperor, assume, expanded, errors, jobs):
                 started.append(v)
                 governed.add(os.path.realpath(v.root.path))
                 if is_emperor(v):
-                    v.role = "emperor"
+                    v.role = Role.EMPEROR
                     resolve_monitors(v, catalog, dirs)
                     todo.append(v)
     # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
@@ -341,7 +351,7 @@ def assemble(
         for i in [*own.values(), *started]
         for f in i.files[1:]
         if (real := os.path.realpath(f.path)) != os.path.realpath(i.root.path)
-    } - {os.path.realpath(i.root.path) for i in own.values() if i.role == "emperor"}
+    } - {os.path.realpath(i.root.path) for i in own.values() if i.role is Role.EMPEROR}
     dropped = {
         id(i)
         for k, i in own.items()
@@ -378,16 +388,18 @@ def _roots_first(emperors: list[Instance]) -> list[Instance]:
 
 
 def _start_vassals(
-    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str]
+    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str],
+    jobs: int = 1,
 ) -> Iterator[Instance]:
     """The vassals ``emperor`` starts, each charged to the run's budget; an Emperor file
     already expanded in this run (itself, an ancestor, one of another tree) is not
-    started again.  The vassals that are Emperors join ``expanded``."""
+    started again.  The vassals that are Emperors join ``expanded``.  The vassals are
+    read by up to ``jobs`` processes, and come back in the order the Emperor starts them."""
     budget = current_budget()
+    starts: list[tuple[Monitor, str]] = []
     for monitor in emperor.monitors:
         for path in monitor.vassals:
-            real = os.path.realpath(path)
-            if real in expanded:
+            if os.path.realpath(path) in expanded:
                 continue
             if not budget.start():
                 emperor.problems.append(Problem(BUDGET_REACHED, (
@@ -395,13 +407,30 @@ def _start_vassals(
                     "from here on, and of the Emperor's later monitors, were not checked: "
                     f"{budget.reason('instances')}"),
                     monitor.directive.span))
-                return
-            try:
-                v = vassal(path, monitor, emperor, assume)
-            except Exception as exc:  # contain any bug to the file it happened on
-                errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
-                continue
-            emperor.vassals.append(v)
-            if is_emperor(v):
-                expanded.add(real)
-            yield v
+                break
+            starts.append((monitor, path))
+        else:
+            continue
+        break
+
+    def start(i: int) -> Instance | str:
+        monitor, path = starts[i]
+        try:
+            v = vassal(path, monitor, emperor, assume)
+        except Exception as exc:  # contain any bug to the file it happened on
+            return f"{path}: internal error: {type(exc).__name__}: {exc}"
+        v.emperor = v.monitor = None  # linked again below: not sent back with each vassal
+        return v
+
+    for (monitor, path), v in zip(starts, map_indexes(start, len(starts), jobs), strict=True):
+        if isinstance(v, str):
+            errors.append(v)
+            continue
+        real = os.path.realpath(path)
+        if real in expanded:
+            continue  # an Emperor that an earlier vassal of this batch already is
+        v.emperor, v.monitor = emperor, monitor
+        emperor.vassals.append(v)
+        if is_emperor(v):
+            expanded.add(real)
+        yield v

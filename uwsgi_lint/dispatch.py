@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog
 from .diagnostics import Diagnostic, Finding
-from .expand import Instance, split_target
+from .expand import split_target
 from .facts import View
-from .model import Position, Span
+from .model import Instance, Position, Role, Span
 from .rules import Emperors, Entries, Files, Instances, Reader, Rule
 
 
@@ -94,7 +94,7 @@ class Dispatch:
             self._files_done.add(f.path)
             for r in self.file_rules:
                 yield from _contained(r, inst, failures, r.check, view, f)
-        if inst.role == "emperor":
+        if inst.role is Role.EMPEROR:
             vassals = view.vassals
             for r in self.emperor_rules:
                 yield from _contained(r, inst, failures, r.check, view, vassals)

@@ -12,9 +12,10 @@ from .context import assemble
 from .diagnostics import Diagnostic, Related
 from .discover import Walk, discover
 from .dispatch import Dispatch, Failures
-from .expand import Assumptions, Instance, split_target
+from .expand import Assumptions, split_target
 from .facts import Views
-from .model import Origin, Position, Span
+from .model import Instance, Origin, Position, Span
+from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
 from .report import Report
 from .rules import all_rules
@@ -56,6 +57,7 @@ def lint(
     buffers: Mapping[str, bytes] | None = None,
     allow_read: Sequence[str] = (),
     only: Collection[str] | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -71,7 +73,9 @@ def lint(
     that starts one of them is read too (see :func:`context_emperors`), and findings are
     reported only for the files checked and the files they include, never for a file that
     was read only for context.
-    ``only`` runs just the rules with those codes (a rule's own tests).
+    ``only`` runs just the rules with those codes (a rule's own tests).  ``jobs``: how
+    many processes read and check the files (``--jobs``; default: one per core, used
+    for big runs only: :mod:`uwsgi_lint.parallel`); the output does not depend on it.
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
     from .readers import buffers as reading
 
@@ -80,7 +84,8 @@ def lint(
     )
     with reading(buffers or {}), fs.boundary(roots), budget.run():
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
-                       list(buffers or {}), only)
+                       list(buffers or {}), only,
+                       default_jobs() if jobs is None else jobs)
     report.warnings[:0] = warnings
     return report
 
@@ -134,6 +139,7 @@ def _lint(
     suppressions: bool,
     given: list[str],
     only: Collection[str] | None,
+    jobs: int,
 ) -> Report:
     catalog = load_catalog(assume.version)
     dispatch = Dispatch([r for r in all_rules() if only is None or r.code in only], catalog)
@@ -145,24 +151,30 @@ def _lint(
     report = Report(diagnostics=missing)
     checked = {os.path.realpath(split_target(f)[0]) for f in files}
     context = context_emperors([f for f in files if f in explicit], checked, assume)
-    instances = assemble(files + context, assume, report.errors, explicit)
+    instances = assemble(files + context, assume, report.errors, explicit, jobs)
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = _for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
     views = Views(catalog, assume)
-    failures = Failures()
+
+    def check(i: int) -> tuple[list[Diagnostic], Failures]:
+        failures = Failures()
+        return list(dispatch.run(views.of(instances[i]), failures)), failures
+
     seen: set[tuple[str, Span, str]] = set()
-    for inst in instances:
+    for inst, (found, failures) in zip(
+        instances, map_indexes(check, len(instances), jobs), strict=True
+    ):
         chains = origin_chains(inst)
-        for d in dispatch.run(views.of(inst), failures):
+        for d in found:
             key = (d.code, d.span, d.message)
             if key not in seen:
                 seen.add(key)
                 report.diagnostics.append(with_chain(d, chains))
-    report.errors += failures.lines
-    report.tracebacks += failures.tracebacks
+        report.errors += failures.lines
+        report.tracebacks += failures.tracebacks
     if context:
         report.diagnostics = [
             d for d in report.diagnostics

@@ -20,7 +20,7 @@ from .budget import BUDGET_REACHED, Allowance, Clock
 from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
 from .magic import Host, MagicTable
-from .model import ConfigFile, Directive, Format, Origin, Problem
+from .model import ConfigFile, Directive, Format, Instance, Origin, Problem, Unread
 from .readers import format_for, read_file
 from .readers.common import CLOSERS
 
@@ -72,62 +72,6 @@ class Assumptions:
     yaml_reader: str = "embedded"
     version: str = "2.0"
     container: bool = False  # the instances run inside containers (root there is contained)
-
-
-@dataclass(frozen=True, slots=True)
-class Unread:
-    """A config source the instance asks for but that was not read, and why."""
-
-    directive: Directive
-    target: str
-    reason: str
-
-
-@dataclass(slots=True)
-class Monitor:
-    """One ``emperor = ...`` value, resolved the way ``core/emperor.c`` resolves it."""
-
-    directive: Directive
-    kind: str  # "dir", "glob", or a plugin monitor's scheme ("pg", "zmq" ...)
-    target: str  # the directory or pattern, as resolved here
-    exists: bool  # the directory (dir) exists here; for glob: it matched something
-    mapped_from: str | None = None  # an absolute path not on this machine, found in the tree
-    vassals: list[str] = field(default_factory=list)
-    # files in a watched directory that the Emperor never starts (suffix, case, type)
-    ignored: list[str] = field(default_factory=list)
-    # the directory or pattern lies outside the linted tree: not listed (deployment-only)
-    outside: bool = False
-
-
-@dataclass(slots=True)
-class Instance:
-    """One uWSGI instance: the files read and the option list they produce.
-
-    ``role`` is "emperor", "vassal" or "standalone"; a vassal knows its ``emperor``, the
-    ``monitor`` that governs it and its file's ``owner`` (uid, gid); an Emperor knows its
-    ``monitors`` and ``vassals``.
-    """
-
-    root: ConfigFile
-    files: list[ConfigFile] = field(default_factory=list)
-    options: list[Directive] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    unread: list[Unread] = field(default_factory=list)
-    # option entries whose logic condition could not be decided here (kept, as if true)
-    conditional: set[int] = field(default_factory=set)
-    role: str = "standalone"
-    emperor: Instance | None = None
-    monitor: Monitor | None = None
-    owner: tuple[int, int] | None = None  # (uid, gid) the Emperor sees for the file
-    link_owner: tuple[int, int] | None = None  # the symlink's own owner, when it is one
-    monitors: list[Monitor] = field(default_factory=list)
-    vassals: list[Instance] = field(default_factory=list)
-    cwd: str = ""
-    # (index, directive) once per source position: see values.unique_entries
-    unique: list[tuple[int, Directive]] | None = field(default=None, repr=False)
-
-    def first(self, key: str) -> Directive | None:
-        return next((d for d in self.options if d.key == key), None)
 
 
 @cache

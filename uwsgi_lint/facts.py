@@ -12,13 +12,16 @@ gathered by the tree builder (:mod:`uwsgi_lint.context`).
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from . import fs
 from .catalog import Catalog
-from .expand import Assumptions, Instance
-from .model import Directive, Position, Problem, Span
-from .values import flag_is_on, read_number
+from .expand import Assumptions
+from .model import Directive, Instance, Position, Problem, Span
+from .values import atoi, flag_is_on, is_a_number, read_number
 
 T = TypeVar("T")
 Numbers = list[tuple[Directive | None, int]]
@@ -31,6 +34,8 @@ class Views:
         self.catalog = catalog
         self.assume = assume
         self._by_instance: dict[int, View] = {}
+        # disk facts asked by rules, once per run: (question, path) -> answer
+        self.disk: dict[tuple[str, str], object] = {}
 
     def of(self, inst: Instance) -> View:
         view = self._by_instance.get(id(inst))
@@ -214,6 +219,232 @@ class View:
     # -- facts for the value and format rules (UW0xx, UW1xx) ------------------------
 
     # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
+
+    # option handlers that give an instance sockets (``uwsgi.sockets``) or a gateway
+    # process: with one, ``uwsgi_emperor_start()`` forks the Emperor under a master that
+    # runs workers or a router beside it
+    SERVING_HANDLERS = frozenset({
+        "uwsgi_opt_add_socket",
+        "uwsgi_opt_add_ssl_socket",
+        "uwsgi_opt_add_socket_no_defer",
+        "uwsgi_opt_add_lazy_socket",
+        "uwsgi_opt_corerouter",
+        "uwsgi_opt_undeferred_corerouter",
+        "uwsgi_opt_corerouter_ss",
+        "uwsgi_opt_corerouter_zerg",
+        "uwsgi_opt_https",
+        "uwsgi_opt_sslrouter",
+    })
+    SERVING_NAMES = frozenset({"tuntap-router", "zergpool"})
+    MASTER_FLAGS = frozenset({"MASTER", "LOG_MASTER", "REQ_LOG_MASTER"})
+    # an Emperor that keeps root for its vassals although it sets `uid` (core/uwsgi.c:
+    # uwsgi_start() drops privileges before starting the Emperor unless one of these is set)
+    EMPEROR_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init",
+                          "drop-after-apps")
+
+    def governs(self) -> bool:
+        """The instance runs an Emperor: it has an ``emperor`` monitor."""
+        return "emperor" in self.keys
+
+    def loaded_plugins(self) -> frozenset[str]:
+        """The plugins the instance loads: the assumed ones (``--plugin``, as given) and
+        those of every ``plugins`` entry (``uwsgi_opt_load_plugin``), without directory,
+        ``_plugin.so``/``.so`` suffix or version digits (``python3_plugin.so`` -> ``python``).
+        """
+
+        def answer() -> frozenset[str]:
+            loaded = set(self.assume.plugins or ())
+            for d in self.entries("plugins"):
+                for spec in re.split(r"[,\s]+", d.value):
+                    if not spec:
+                        continue
+                    name = os.path.basename(spec.strip())
+                    for suffix in ("_plugin.so", ".so"):
+                        name = name.removesuffix(suffix)
+                    loaded.add(name.rstrip("0123456789") or name)
+            return frozenset(loaded)
+
+        return self._cached("loaded_plugins", None, answer)
+
+    def master_features(self) -> list[tuple[int, Directive]]:
+        """``(index, entry)`` once per source position for the options whose MASTER /
+        LOG_MASTER flag turns the master on (``core/config.c``), when uWSGI knows the option
+        as the key is added (core, the default build or a loaded plugin)."""
+
+        def answer() -> list[tuple[int, Directive]]:
+            plugins = self.loaded_plugins()
+            get = self.catalog.get
+            out = []
+            for i, d in self.unique():
+                opt = get(d.key)
+                if opt is None or not self.MASTER_FLAGS & opt.flags:
+                    continue
+                if opt.plugin == "core" or opt.default_build or opt.plugin in plugins:
+                    out.append((i, d))
+            return out
+
+        return self._cached("master_features", None, answer)
+
+    def master_switch(self) -> Directive | None:
+        """The entry that turns the master on, when it surely is: the effective ``master``
+        line, or (``master`` never set) the first decided option flagged MASTER."""
+
+        def answer() -> Directive | None:
+            found = self.candidates("master")
+            if found == [None]:
+                conditional = self.inst.conditional
+                decided = [d for i, d in self.master_features() if i not in conditional]
+                return decided[0] if decided else None
+            if all(d is not None and not d.unresolved and flag_is_on(d.effective)
+                   for d in found):
+                return found[0]
+            return None
+
+        return self._cached("master_switch", None, answer)
+
+    def socket_or_gateway(self) -> Directive | None:
+        """The first socket or gateway option (``SERVING_HANDLERS``, ``SERVING_NAMES``)."""
+
+        def answer() -> Directive | None:
+            get = self.catalog.get
+            for d in self.inst.options:
+                opt = get(d.key)
+                if opt is not None and (opt.handler in self.SERVING_HANDLERS
+                                        or d.key in self.SERVING_NAMES):
+                    return d
+            return None
+
+        return self._cached("socket_or_gateway", None, answer)
+
+    def drops_root_for_vassals(self) -> bool:
+        """An Emperor that starts its vassals without root: Tyrant mode (any entry turns it
+        on), or a `uid` that surely drops root (a name other than ``root``, a number above
+        0) before ``uwsgi_start()`` starts the Emperor -- unless `chown-socket` or the last
+        entry of one of ``EMPEROR_KEEPS_ROOT`` keeps root until later."""
+
+        def drops(d: Directive | None) -> bool:
+            if d is None or d.unresolved:
+                return False  # None: maybe no uid
+            if is_a_number(d.effective):
+                return atoi(d.effective).value > 0
+            return d.effective != "root"
+
+        def answer() -> bool:
+            if any(flag_is_on(d.effective) for d in self.entries("emperor-tyrant")):
+                return True
+            if self.sets("chown-socket"):
+                return False
+            for name in self.EMPEROR_KEEPS_ROOT:
+                last = self.last(name)
+                if last is not None and flag_is_on(last.effective):
+                    return False
+            return all(drops(d) for d in self.candidates("uid"))
+
+        return self._cached("drops_root_for_vassals", None, answer)
+
+    def unprivileged_vassal(self) -> bool:
+        """A vassal that its Emperor starts without root (:meth:`drops_root_for_vassals`),
+        where `uid`/`gid` names are ignored (``uwsgi_as_root()``'s non-root branch)."""
+        emperor = self.emperor
+        return (self.inst.role == "vassal" and emperor is not None
+                and emperor.drops_root_for_vassals())
+
+    def id_name(self, key: str) -> tuple[Directive | None, bool, bool]:
+        """Replay ``uwsgi_opt_set_uid``/``_gid`` over the ``key`` ("uid", "gid") entries: a
+        number sets the id, and while the id is 0 the value is also kept as the name that
+        ``uwsgi_as_root()`` looks up.
+
+        Returns the entry that set the name last, whether the replay can be trusted (no
+        unresolved value, no undecided entry after that one) and whether a later non-zero
+        number follows it (which leaves the name in place)."""
+
+        def answer() -> tuple[Directive | None, bool, bool]:
+            ident = 0
+            setter: Directive | None = None
+            undecided_after = number_after = False
+            conditional, options = self.inst.conditional, self.inst.options
+            for i in self._indexes(key):
+                d = options[i]
+                if d.unresolved:
+                    return None, False, False
+                if is_a_number(d.effective):
+                    ident = atoi(d.effective).value
+                if ident == 0:
+                    setter = d
+                    undecided_after = number_after = False
+                else:
+                    undecided_after = undecided_after or i in conditional
+                    number_after = True
+            return setter, not undecided_after, number_after
+
+        return self._cached("id_name", key, answer)
+
+    def decided_number(self, name: str, default: int) -> tuple[Directive | None, int] | None:
+        """The value of a numeric scalar when only one entry (or the default) can apply."""
+        found = self.numbers(name, default)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def broodlord(self) -> tuple[bool | None, Directive | None]:
+        """Whether this Emperor answers SOS messages (``emperor-broodlord`` above 0:
+        ``core/emperor.c: emperor_loop()``; ``None``: cannot be told) and the effective
+        ``emperor-broodlord`` entry."""
+        numbers = self.numbers("emperor-broodlord", 0)
+        states = {n > 0 for _, n in numbers} if numbers is not None else set()
+        if numbers is None or len(states) != 1:
+            return None, None
+        return states.pop(), numbers[0][0]
+
+    def governing_broodlord(self) -> Directive | None:
+        """The ``emperor-broodlord`` entry of this vassal's Emperor, when it surely answers
+        SOS messages."""
+        emperor = self.emperor
+        if emperor is None:
+            return None
+        on, line = emperor.broodlord()
+        return line if on else None
+
+    def sos(self) -> list[tuple[Directive, int]]:
+        """The entries with which this instance surely asks its Emperor for reinforcements
+        (``vassal-sos``, ``vassal-sos-backlog`` above 0 in every case: ``core/master.c``),
+        and their value."""
+
+        def answer() -> list[tuple[Directive, int]]:
+            out = []
+            for name in ("vassal-sos", "vassal-sos-backlog"):
+                numbers = self.numbers(name, 0)
+                if not numbers or numbers[0][0] is None or not all(n > 0 for _, n in numbers):
+                    continue
+                out.append((numbers[0][0], numbers[0][1]))
+            return out
+
+        return self._cached("sos", None, answer)
+
+    def disk_is_file(self, path: str) -> bool:
+        """``os.path.isfile(path)``, asked once per run (``Views.disk``)."""
+        key = ("isfile", path)
+        disk = self.views.disk
+        if key not in disk:
+            disk[key] = os.path.isfile(path)
+        return bool(disk[key])
+
+    def dangling_link(self, path: str) -> str | None:
+        """The relative target of ``path`` when it is a symlink that points nowhere, asked
+        once per run (``Views.disk``); never judged outside the linted tree, nor for an
+        absolute target (a server path, which this machine need not have)."""
+        key = ("dangling", path)
+        disk = self.views.disk
+        if key not in disk:
+            target: str | None = None
+            if os.path.islink(path) and fs.inside(path) and not os.path.exists(path):
+                try:
+                    target = os.readlink(path)
+                except OSError:
+                    target = None
+                if target is not None and os.path.isabs(target):
+                    target = None
+            disk[key] = target
+        found = disk[key]
+        return found if isinstance(found, str) else None
 
     # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
 

@@ -12,8 +12,8 @@ from functools import cache
 
 from . import untrusted
 from .catalog import Catalog
-from .expand import Instance, leading_integer
-from .model import Directive, Span
+from .expand import leading_integer
+from .model import Directive, Instance, Span
 
 FALSE_WORDS = ("false", "off", "no")  # compared case-insensitively; "0" only exactly
 

@@ -12,8 +12,7 @@ from typing import Any
 from .. import __version__
 from ..budget import BUDGET_REACHED
 from ..catalog import load_catalog
-from ..expand import Instance
-from ..model import Problem
+from ..model import Instance, Problem
 from ..untrusted import KEY_LIMIT, VALUE_LIMIT, clean
 from ..values import MASK, masked, secret_placeholders
 from . import display_path, shown_path
@@ -39,7 +38,7 @@ def _values(inst: Instance) -> list[str]:
 
 
 def _title(inst: Instance) -> str:
-    title = f"{display_path(inst.root.path)} ({inst.role}"
+    title = f"{display_path(inst.root.path)} ({inst.role.value}"
     if inst.emperor is not None:
         title += f" of {display_path(inst.emperor.root.path)}"
     if inst.vassals:
@@ -85,7 +84,7 @@ def document(instances: list[Instance]) -> dict[str, Any]:
         "instances": [
             {
                 "filename": shown_path(inst.root.path),
-                "role": inst.role,
+                "role": inst.role.value,
                 "emperor": shown_path(inst.emperor.root.path) if inst.emperor else None,
                 "vassals": [shown_path(v.root.path) for v in inst.vassals],
                 "options": [
