@@ -66,13 +66,29 @@ class SpanSource(Protocol):
 class Loc:
     """Where a directive was written: offsets into the text uWSGI parsed.
 
-    Positions are computed only when asked for, so reading stays cheap.
+    Positions are computed only when asked for, so reading stays cheap; the offsets are
+    kept flat (one object per directive, not four: ``bench/`` counts the bytes).
     """
 
     text: SpanSource
-    key: tuple[int, int]
-    value: tuple[int, int]
-    whole: tuple[int, int]
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+    whole_start: int
+    whole_end: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.key_start, self.key_end)
+
+    @property
+    def value(self) -> tuple[int, int]:
+        return (self.value_start, self.value_end)
+
+    @property
+    def whole(self) -> tuple[int, int]:
+        return (self.whole_start, self.whole_end)
 
 
 @dataclass(slots=True)

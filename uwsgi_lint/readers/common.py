@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from sys import intern
 
 from ..model import Block, Directive, Format, Loc, Section, Span
 from ..source import Expanded
@@ -37,9 +38,10 @@ def make_directive(
     ks, ke = key
     vs, ve = value
     return Directive(
-        key=exp.text[ks:ke] if key_text is None else key_text,
+        # option names repeat in every file: one string each
+        key=intern(exp.text[ks:ke] if key_text is None else key_text),
         value=exp.text[vs:ve] if value_text is None else value_text,
-        loc=Loc(exp, key, value, whole),
+        loc=Loc(exp, ks, ke, vs, ve, whole[0], whole[1]),
         format=fmt,
         section=section,
         unresolved=exp.unresolved_in(vs, ve) + exp.unresolved_in(ks, ke),
