@@ -97,14 +97,14 @@ def test_immediate_options_see_no_placeholders(tmp_path: Path) -> None:
     path = write(tmp_path, "a.ini", "[uwsgi]\nx = part\ninclude = %(x).ini\n")
     inst = instance(path)
     assert inst.options[1].expanded is None and inst.options[1].effective == "%(x).ini"
-    assert [p.code for p in inst.problems] == ["include-missing"]
+    assert [p.code for p in inst.problems] == ["UW020"]
 
 
 def test_include_cycle_is_reported_not_followed(tmp_path: Path) -> None:
     write(tmp_path, "b.ini", "[uwsgi]\nini = a.ini\n")
     path = write(tmp_path, "a.ini", "[uwsgi]\nini = b.ini\n")
     inst = instance(path, cwd=str(tmp_path))
-    assert [p.code for p in inst.problems] == ["include-cycle"]
+    assert [p.code for p in inst.problems] == ["UW021"]
     assert "includes itself" in inst.problems[0].message
 
 
