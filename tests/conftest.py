@@ -52,3 +52,16 @@ else:
                                           database=None)
     if os.environ.get("HYPOTHESIS_PROFILE"):
         _hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+
+# Snapshot tests (tests/test_rule_pages.py): `pytest --snapshot-update` or UPDATE_SNAPSHOTS=1
+# rewrites the stored snapshots instead of comparing with them.
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="rewrite tests/snapshots/ from the current output")
+
+
+@pytest.fixture
+def snapshot_update(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--snapshot-update")
+                or os.environ.get("UPDATE_SNAPSHOTS", "") not in ("", "0"))

@@ -458,11 +458,12 @@ def test_add_noqa_writes_only_the_files_with_findings(tmp_path: Path) -> None:
 
 FAILING_RULE = """
 from uwsgi_lint.diagnostics import Severity
-from uwsgi_lint.rules import rule
+from uwsgi_lint.rules import Instances, rule
 
-@rule("UW598", "raises-on-purpose", Severity.WARNING, "A rule with a bug (tests only).")
-def _check(self, inst, ctx):
-    if inst.root.path.endswith("boom.ini"):
+@rule("UW598", "raises-on-purpose", Severity.WARNING, "A rule with a bug (tests only).",
+      on=Instances())
+def _check(view):
+    if view.inst.root.path.endswith("boom.ini"):
         raise KeyError("socket")
     return iter(())
 """
@@ -508,4 +509,4 @@ def test_internal_error_traceback_only_with_debug(
                      json_output=False, debug=True)
     assert run.rc == 2
     assert "Traceback (most recent call last)" in run.err
-    assert 'File "<string>", line 8, in _check' in run.err
+    assert 'File "<string>", line 9, in _check' in run.err

@@ -15,10 +15,10 @@ import pytest
 
 from uwsgi_lint import __version__, cli
 from uwsgi_lint.diagnostics import Diagnostic, Related, Severity
-from uwsgi_lint.report import Report
 from uwsgi_lint.model import Position, Span
 from uwsgi_lint.render import github, pages
 from uwsgi_lint.render.style import wants_color
+from uwsgi_lint.report import Report
 from uwsgi_lint.rules import all_rules
 
 from .conftest import ROOT

@@ -184,7 +184,8 @@ def _lint(
     sources = {os.path.abspath(c.path): c for inst in instances for c in inst.files}
     if context:
         sources = {k: v for k, v in sources.items() if os.path.realpath(k) in allowed}
-    return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources)
+    return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources,
+                 ran=only)
 
 
 def reading_error(line: str) -> Diagnostic:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -52,10 +52,13 @@ def apply(
     settings_for: Callable[[str], Settings] = settings_for,
     suppressions: bool = True,
     sources: Mapping[str, ConfigFile] | None = None,
+    ran: Collection[str] | None = None,
 ) -> Report:
     """``report`` with the settings of each finding's file and the suppression comments
     applied (in place; returned for chaining).  ``sources`` maps absolute paths to the
-    files as read (their comments); a file missing from it is read here."""
+    files as read (their comments); a file missing from it is read here.  ``ran``: the
+    codes of the rules that ran, when not all did (a suppression of another rule has
+    nothing to silence, and is not reported unused)."""
     by_code = {r.code: r for r in all_rules()}
     kept: list[Diagnostic] = []
     for d in report.diagnostics:
@@ -68,7 +71,7 @@ def apply(
         files: dict[str, ConfigFile | None] = dict(sources or {})
         for f in report.files:
             files.setdefault(os.path.abspath(f), None)
-        kept = _suppress(kept, files, settings_for, by_code)
+        kept = _suppress(kept, files, settings_for, by_code, ran)
     kept.sort(key=Diagnostic.sort_key)
     report.diagnostics = kept
     return report
@@ -79,6 +82,7 @@ def _suppress(
     files: dict[str, ConfigFile | None],
     settings_for: Callable[[str], Settings],
     by_code: Mapping[str, Rule],
+    ran: Collection[str] | None,
 ) -> list[Diagnostic]:
     per_file: dict[str, suppress.Suppressions] = {}
     for path, cfg in sorted(files.items()):
@@ -120,8 +124,11 @@ def _suppress(
             rule = by_code.get(e.code) or next(
                 (r for r in by_code.values() if r.name == e.code), None
             )
-            if rule is not None and not enabled_for(s, path, rule.code, rule.name):
-                continue  # the settings turn the rule off: nothing to silence
+            if rule is not None and (
+                not enabled_for(s, path, rule.code, rule.name)
+                or (ran is not None and rule.code not in ran)
+            ):
+                continue  # the rule is off (settings, or a run of some rules only)
             groups.setdefault((e.comment.span, suppress.describe(e)), []).append(e.code)
         for (span, where), codes in groups.items():
             listed = ", ".join(f"`{c}`" for c in codes)
