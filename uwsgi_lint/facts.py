@@ -12,15 +12,27 @@ gathered by the tree builder (:mod:`uwsgi_lint.context`).
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from . import fs
 from .catalog import Catalog
-from .expand import Assumptions
-from .model import Directive, Instance, Position, Problem, Span
+from .expand import Assumptions, logic_openers
+from .model import (
+    Block,
+    ConfigFile,
+    Directive,
+    Format,
+    Instance,
+    Position,
+    Problem,
+    Section,
+    Span,
+)
 from .values import atoi, flag_is_on, is_a_number, read_number
 
 T = TypeVar("T")
@@ -36,6 +48,8 @@ class Views:
         self._by_instance: dict[int, View] = {}
         # disk facts asked by rules, once per run: (question, path) -> answer
         self.disk: dict[tuple[str, str], object] = {}
+        # facts about one file read, once per run: (question, id(file)) -> (file, answer)
+        self.per_file: dict[tuple[str, int], tuple[ConfigFile, object]] = {}
 
     def of(self, inst: Instance) -> View:
         view = self._by_instance.get(id(inst))
@@ -217,6 +231,108 @@ class View:
         return self._cached("problems", code, answer)
 
     # -- facts for the value and format rules (UW0xx, UW1xx) ------------------------
+
+    _PLACEHOLDER = re.compile(r"%\(([^()]*)\)")
+    _SUM_OPERATORS = frozenset({"+", "-", "*", "/", "++", "--"})
+
+    def placeholder_names(self) -> frozenset[str]:
+        """Keys read as placeholders, not options: a ``%(key)`` in some value (the value
+        after magic substitution, as the ``%()`` pass reads it; the words of a
+        ``%(a + 1)`` sum, operators left out) and the key an ``if-opt``/``if-not-opt``
+        tests (``core/config.c: uwsgi_manage_placeholder()``)."""
+
+        def answer() -> frozenset[str]:
+            names: set[str] = set()
+            for d in self.inst.options:
+                if "%(" in d.value:
+                    for m in self._PLACEHOLDER.finditer(d.value):
+                        names.update(t for t in m.group(1).split(" ")
+                                     if t and t not in self._SUM_OPERATORS)
+            for key in ("if-opt", "if-not-opt"):
+                for i in self._by_key.get(key, ()):
+                    names.add(self.inst.options[i].value.partition("=")[0])
+            return frozenset(names)
+
+        return self._cached("placeholder_names", None, answer)
+
+    def written_as(self, key: str) -> tuple[int, int] | None:
+        """The indexes of the first and the last entry written exactly ``key`` (no alias:
+        what ``%(key)`` looks up, ``core/config.c: uwsgi_get_exported_opt()``)."""
+        found = self._by_key.get(key)
+        return (found[0], found[-1]) if found else None
+
+    def referring(self) -> list[tuple[int, Directive]]:
+        """The :meth:`unique` entries whose value holds a ``$(``, ``%(`` or ``@(``: what
+        the expansion passes read (``core/config.c: uwsgi_manage_placeholder()``,
+        ``core/utils.c: uwsgi_expand_*``), unless the option applies at once."""
+
+        def answer() -> list[tuple[int, Directive]]:
+            return [(i, d) for i, d in self.unique()
+                    if "%(" in d.value or "$(" in d.value or "@(" in d.value]
+
+        return self._cached("referring", None, answer)
+
+    def written_in(self, fmt: Format) -> list[tuple[int, Directive]]:
+        """The :meth:`unique` entries written in ``fmt``: what that format's reader made."""
+
+        def answer() -> dict[Format, list[tuple[int, Directive]]]:
+            out: dict[Format, list[tuple[int, Directive]]] = {}
+            for i, d in self.unique():
+                out.setdefault(d.format, []).append((i, d))
+            return out
+
+        return self._cached("written_in", None, answer).get(fmt, [])
+
+    def files(self) -> list[ConfigFile]:
+        """The files read, each path once (its first read)."""
+
+        def answer() -> list[ConfigFile]:
+            first: dict[str, ConfigFile] = {}
+            for f in self.inst.files:
+                first.setdefault(f.path, f)
+            return list(first.values())
+
+        return self._cached("files", None, answer)
+
+    def _per_file(self, question: str, cfg: ConfigFile, answer: Callable[[], T]) -> T:
+        """An answer about one file read, computed once per run (``Views.per_file``): a
+        file that every vassal includes is read by every vassal."""
+        key = (question, id(cfg))
+        found = self.views.per_file.get(key)
+        if found is None or found[0] is not cfg:
+            found = self.views.per_file[key] = (cfg, answer())
+        return found[1]  # type: ignore[return-value]
+
+    def percent_values(self, cfg: ConfigFile) -> list[Directive]:
+        """The directives of ``cfg`` whose value as written holds a ``%``, each source
+        position once, in every section: ``core/utils.c: magic_sub()`` runs over the
+        whole file before any parser."""
+
+        def answer() -> list[Directive]:
+            seen: set[tuple[int, int]] = set()
+            out = []
+            for sec in cfg.sections:
+                for d in sec.directives():
+                    if d.loc.whole not in seen:
+                        seen.add(d.loc.whole)
+                        if "%" in d.raw_value:
+                            out.append(d)
+            return out
+
+        return self._per_file("percent_values", cfg, answer)
+
+    def nested_openers(self, cfg: ConfigFile) -> list[tuple[Section, Block, Directive]]:
+        """``(section, outer block, opener)`` for each logic opener written in the body
+        of another block of ``cfg`` (``core/config.c: add_exported_option_do()`` has no
+        nesting)."""
+
+        def answer() -> list[tuple[Section, Block, Directive]]:
+            openers = logic_openers(self.catalog)
+            return [(sec, item, d) for sec in cfg.sections for item in sec.items
+                    if isinstance(item, Block) for d in item.body if d.key in openers]
+
+        return self._per_file("nested_openers", cfg, answer)
+
 
     # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
 
@@ -447,6 +563,163 @@ class View:
         return found if isinstance(found, str) else None
 
     # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
+
+    # option handlers that add a socket through generate_socket_name() (core/uwsgi.c)
+    SOCKET_HANDLERS = frozenset({
+        "uwsgi_opt_add_socket",
+        "uwsgi_opt_add_ssl_socket",
+        "uwsgi_opt_add_socket_no_defer",
+        "uwsgi_opt_add_lazy_socket",
+    })
+    LAZY_SOCKET_HANDLER = "uwsgi_opt_add_lazy_socket"
+    SHARED_SOCKET_HANDLER = "uwsgi_opt_add_shared_socket"
+    # the gateways (routers) that bind their own sockets (core/gateway.c, plugins/corerouter)
+    ROUTER_HANDLERS = frozenset({
+        "uwsgi_opt_corerouter",
+        "uwsgi_opt_undeferred_corerouter",
+        "uwsgi_opt_https",
+        "uwsgi_opt_sslrouter",
+    })
+    SERVES_HANDLERS = SOCKET_HANDLERS | ROUTER_HANDLERS
+    # what binds a socket: the sockets (but the ZeroMQ ones, which
+    # ``uwsgi_opt_add_lazy_socket()`` leaves to the plugin), the shared sockets, the
+    # routers, and the stats servers (a UNIX socket when the value has no ':')
+    BINDING_HANDLERS = (SOCKET_HANDLERS - {LAZY_SOCKET_HANDLER}) | ROUTER_HANDLERS | {
+        SHARED_SOCKET_HANDLER}
+    STATS_SERVERS = frozenset({"stats", "fastrouter-stats", "http-stats", "rawrouter-stats",
+                               "sslrouter-stats", "emperor-stats"})
+    VCS_DIRS = (".git", ".hg", ".svn", ".bzr")
+
+    def serving(self) -> Directive | None:
+        """The first socket or router the instance serves requests on (an option read by
+        one of ``SOCKET_HANDLERS`` or ``ROUTER_HANDLERS``)."""
+        found = self.by_handler(self.SERVES_HANDLERS)
+        return found[0] if found else None
+
+    def binds(self) -> list[Directive]:
+        """The entries that bind a socket at start-up, once per source position, in order:
+        an option read by one of ``BINDING_HANDLERS``, or a stats server
+        (``STATS_SERVERS``)."""
+
+        def answer() -> list[Directive]:
+            get = self.catalog.get
+            stats = {n for name in self.STATS_SERVERS for n in self.names(name)}
+            return [d for _, d in self.unique()
+                    if d.key in stats or ((o := get(d.key)) is not None
+                                          and o.handler in self.BINDING_HANDLERS)]
+
+        return self._cached("binds", None, answer)
+
+    def tyrant(self) -> Directive | None:
+        """The `emperor-tyrant` entry that puts this Emperor in Tyrant mode, when it surely
+        does (:meth:`flag`)."""
+        return self.last("emperor-tyrant") if self.flag("emperor-tyrant") is True else None
+
+    def drops_root(self, d: Directive) -> bool:
+        """Whether the `uid` entry ``d`` makes uWSGI, started as root, switch to another
+        user: ``uwsgi_opt_set_uid()`` keeps a number (``atoi()`` into a ``uid_t``) or, while
+        the id is 0, the name, which ``uwsgi_as_root()`` turns into an id (``getpwnam()``);
+        a non-zero id is then ``setuid()``.  A name is looked up on this machine
+        (:meth:`account_id`; unknown here: it drops root); an unresolved value does not
+        surely drop root."""
+        if d.unresolved:
+            return False
+        value = d.effective
+        if is_a_number(value):
+            return atoi(value).value % 2**32 != 0
+        return value != "root" and self.account_id("uid", value) != 0
+
+    def id_setting(self, key: str) -> tuple[int, Directive | None, Directive | None, bool]:
+        """``uwsgi_opt_set_uid``/``_gid`` over every ``key`` ("uid", "gid") entry: a number
+        sets the id, and while the id is 0 the value is kept as a name.  Returns the id,
+        the entry that set it, the entry whose value is the name, and whether that can be
+        told here (no undecided entry, no unresolved value)."""
+
+        def answer() -> tuple[int, Directive | None, Directive | None, bool]:
+            ident, id_entry, name_entry = 0, None, None
+            conditional, options = self.inst.conditional, self.inst.options
+            for i in self._indexes(key):
+                d = options[i]
+                if d.unresolved or i in conditional:
+                    return 0, None, None, False
+                if is_a_number(d.effective):
+                    ident, id_entry = atoi(d.effective).value % 2**32, d
+                if ident == 0:
+                    name_entry = d
+            return ident, id_entry, name_entry, True
+
+        return self._cached("id_setting", key, answer)
+
+    @property
+    def deployed_owner(self) -> tuple[int, int] | None:
+        """The owner the Emperor sees for this vassal's file (``Instance.owner``), when it
+        says something about the deployed file: ``None`` inside a version-control checkout
+        (the owner is whoever cloned it; an etckeeper-managed ``/etc`` counts as deployed)
+        and in a copy of a vassals directory that lives elsewhere (a monitor whose
+        absolute path was found inside the linted tree: ``Monitor.mapped_from``)."""
+        inst = self.inst
+        if inst.owner is None or (inst.monitor is not None and inst.monitor.mapped_from):
+            return None
+        if self._in_checkout(os.path.dirname(os.path.abspath(inst.root.path))):
+            return None
+        return inst.owner
+
+    def _in_checkout(self, directory: str) -> bool:
+        """Whether ``directory`` lies in a version-control working tree (not an etckeeper
+        ``/etc``), asked once per directory per run (``Views.disk``)."""
+        key = ("checkout", directory)
+        disk = self.views.disk
+        if key not in disk:
+            if any(os.path.exists(os.path.join(directory, v)) for v in self.VCS_DIRS):
+                disk[key] = not os.path.exists(os.path.join(directory, ".etckeeper"))
+            else:
+                parent = os.path.dirname(directory)
+                disk[key] = parent != directory and self._in_checkout(parent)
+        return bool(disk[key])
+
+    def account_name(self, key: str, ident: int) -> str | None:
+        """The name of user (``key`` "uid") or group ("gid") ``ident`` on this machine,
+        looked up once per run (``Views.disk``)."""
+        k = (f"{key}-name", str(ident))
+        disk = self.views.disk
+        if k not in disk:
+            try:
+                disk[k] = pwd.getpwuid(ident).pw_name if key == "uid" else grp.getgrgid(
+                    ident).gr_name
+            except (KeyError, OverflowError):
+                disk[k] = None
+        found = disk[k]
+        return found if isinstance(found, str) else None
+
+    def account_id(self, key: str, name: str) -> int | None:
+        """What the user (``key`` "uid") or group ("gid") ``name`` is on this machine,
+        looked up once per run (``Views.disk``)."""
+        k = (f"{key}-id", name)
+        disk = self.views.disk
+        if k not in disk:
+            try:
+                disk[k] = pwd.getpwnam(name).pw_uid if key == "uid" else grp.getgrnam(
+                    name).gr_gid
+            except (KeyError, ValueError):
+                disk[k] = None
+        found = disk[k]
+        return found if isinstance(found, int) else None
+
+    def link_target(self) -> tuple[str, tuple[int, int]] | None:
+        """What the instance's file, a symlink, points to (as the link says) and the owner
+        of the file it leads to (``stat()`` follows the link), asked once per run
+        (``Views.disk``); ``None`` when the disk cannot tell."""
+        path = self.inst.root.path
+        key = ("link-target", path)
+        disk = self.views.disk
+        if key not in disk:
+            try:
+                st = os.stat(path)
+                disk[key] = (os.readlink(path), (st.st_uid, st.st_gid))
+            except OSError:
+                disk[key] = None
+        found = disk[key]
+        return found if isinstance(found, tuple) else None
 
     # -- the tree -------------------------------------------------------------------
 

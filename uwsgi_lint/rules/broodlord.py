@@ -15,14 +15,11 @@ from collections.abc import Iterator
 
 from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
-from ..model import Directive, Format, Section, Span
-from ..values import candidates, effective, flag_is_on, names_of, possible_numbers, shown
+from ..model import Directive, Format, Instance, Section, Span
+from ..values import flag_is_on, shown
 from . import Instances, rule
-from .tyrant import file_start
 
-_ASKING = ("vassal-sos", "vassal-sos-backlog")
 _REFS = ("%(", "$(", "@(")
 _SECTION = {
     Format.INI: "`[zerg]` section",
@@ -40,37 +37,14 @@ _NO_SECTION = {
 }
 
 
-def asking(inst: Instance, catalog: Catalog) -> list[tuple[Directive, int]]:
-    """The entries with which ``inst`` surely asks for reinforcements, and their value."""
-    out = []
-    for name in _ASKING:
-        numbers = possible_numbers(inst, catalog, name, 0)
-        if not numbers or numbers[0][0] is None or not all(n > 0 for _, n in numbers):
-            continue
-        out.append((numbers[0][0], numbers[0][1]))
-    return out
-
-
-def broodlord(emperor: Instance, catalog: Catalog) -> tuple[bool | None, Directive | None]:
-    """Whether ``emperor`` answers SOS messages (``None``: cannot be told) and the
-    effective `emperor-broodlord` entry."""
-    numbers = possible_numbers(emperor, catalog, "emperor-broodlord", 0)
-    if numbers is None:
-        return None, None
-    states = {n > 0 for _, n in numbers}
-    if len(states) != 1:
-        return None, None
-    return states.pop(), numbers[0][0]
-
-
 def _injected(d: Directive) -> bool:
     """An entry the Emperor adds to every vassal (`vassal-set`, `vassals-include` ...)."""
     return any(o.kind.startswith("vassal") for o in d.origin)
 
 
-def _where(inst: Instance, d: Directive) -> Span:
+def _where(view: View, d: Directive) -> Span:
     """The asking line, or the start of the vassal's file when the Emperor added it."""
-    return file_start(inst) if _injected(d) else d.key_span
+    return view.file_start if _injected(d) else d.key_span
 
 
 def _monitor_related(inst: Instance) -> tuple[Related, ...]:
@@ -88,24 +62,23 @@ def _monitor_related(inst: Instance) -> tuple[Related, ...]:
     Severity.WARNING,
     "`vassal-sos`/`vassal-sos-backlog` under an Emperor without `emperor-broodlord`: every "
     "SOS is ignored.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_no_broodlord(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if inst.emperor is None:
+    emperor = view.emperor
+    if emperor is None:
         return
-    on, line = broodlord(inst.emperor, cat)
+    on, line = emperor.broodlord()
     if on is not False:
         return
-    related = _monitor_related(inst)
+    related = _monitor_related(view.inst)
     why = "has no `emperor-broodlord`"
     if line is not None:
         why = f"sets `{line.key} = {shown(line.effective)}`"
         related = (Related("Broodlord mode is off here", line.span),)
-    for d, n in asking(inst, cat):
+    for d, n in view.sos():
         yield Finding(
-            _where(inst, d),
+            _where(view, d),
             f"`{d.key} = {n}` asks the Emperor for reinforcements, but the Emperor that starts "
             f"this vassal {why} (0: Broodlord mode off) and ignores every SOS, so no zerg is "
             "ever started; set `emperor-broodlord` (the most zergs at once) in the Emperor, "
@@ -119,13 +92,12 @@ def check_no_broodlord(view: View) -> Iterator[Finding]:
     "vassal-sos-without-emperor",
     Severity.INFO,
     "`vassal-sos`/`vassal-sos-backlog` in a config that no Emperor linted here starts.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_no_emperor(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if inst.emperor is not None:
+    if view.inst.emperor is not None:
         return
-    for d, n in asking(inst, ctx.catalog):
+    for d, n in view.sos():
         if d.key == "vassal-sos":
             alone = (
                 "run on its own, uWSGI logs \"[broodlord] instance not governed by an "
@@ -149,11 +121,11 @@ def _zerg_sections(inst: Instance) -> list[Section]:
     return [s for s in inst.root.sections if s.name == "zerg"]
 
 
-def _zerg_lines(inst: Instance, sections: list[Section], catalog: Catalog) -> list[Directive]:
-    names = names_of(catalog, "zerg")
+def _zerg_lines(view: View, sections: list[Section]) -> list[Directive]:
+    names = view.names("zerg")
     own = [d for s in sections for d in s.directives() if d.key in names]
     # the Emperor wraps the zerg in the same vassal-set/vassals-include as the vassal
-    return own + [d for d in inst.options if d.key in names and _injected(d)]
+    return own + [d for d in view.entries("zerg") if _injected(d)]
 
 
 def _opaque(sections: list[Section], catalog: Catalog) -> bool:
@@ -172,35 +144,26 @@ def _same_socket(a: str, b: str) -> bool:
     return os.path.normpath(a) == os.path.normpath(b)
 
 
-def _governed_by_broodlord(inst: Instance, catalog: Catalog) -> Directive | None:
-    """The Emperor's `emperor-broodlord` entry when it surely answers this vassal."""
-    if inst.emperor is None:
-        return None
-    on, line = broodlord(inst.emperor, catalog)
-    return line if on else None
-
-
 @rule(
     "UW412",
     "broodlord-zerg-section-missing",
     Severity.ERROR,
     "A vassal asks a Broodlord Emperor for zergs but its file has no `zerg` section: every "
     "zerg exits at start-up.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_zerg_missing(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    brood = _governed_by_broodlord(inst, cat)
+    inst = view.inst
+    brood = view.governing_broodlord()
     fmt = inst.root.format
     if brood is None or fmt not in _NO_SECTION or _zerg_sections(inst):
         return
-    asks = asking(inst, cat)
+    asks = view.sos()
     if not asks:
         return
     d, n = asks[0]  # one finding per vassal, at the first line that asks
     name = os.path.basename(inst.root.path)
-    server = effective(inst, cat, "zerg-server")
+    server = view.last("zerg-server")
     if server is not None:
         fix = (
             f"add a {_SECTION[fmt]} with `zerg = {shown(server.effective)}` (this vassal's "
@@ -212,7 +175,7 @@ def check_zerg_missing(view: View) -> Iterator[Finding]:
             "`zerg = PATH`"
         )
     yield Finding(
-        _where(inst, d),
+        _where(view, d),
         f"`{d.key} = {n}` makes the Broodlord Emperor start `{name}:zerg`, the "
         f"{_SECTION[fmt]} of this file, and there is none: each zerg {_NO_SECTION[fmt]}, "
         f"and the Emperor respawns it over and over; {fix} and `idle`/`die-on-idle` so that "
@@ -226,13 +189,12 @@ def check_zerg_missing(view: View) -> Iterator[Finding]:
     "broodlord-zerg-not-attached",
     Severity.WARNING,
     "The `zerg` section of a vassal that asks for zergs does not attach to its `zerg-server`.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_zerg_attach(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    brood = _governed_by_broodlord(inst, cat)
-    asks = asking(inst, cat)
+    inst, cat = view.inst, view.catalog
+    brood = view.governing_broodlord()
+    asks = view.sos()
     if brood is None or not asks:
         return
     sections = _zerg_sections(inst)
@@ -245,8 +207,8 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
     if _opaque(sections, cat):
         return
     related = [Related("the Emperor answers an SOS with zergs here", brood.span)]
-    server = effective(inst, cat, "zerg-server")
-    lines = _zerg_lines(inst, sections, cat)
+    server = view.last("zerg-server")
+    lines = _zerg_lines(view, sections)
     header = sections[0].span
     where = "this file's zerg section"
     if xml_same:
@@ -257,7 +219,7 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
     if server is None:
         d = asks[0][0]
         yield Finding(
-            _where(inst, d),
+            _where(view, d),
             f"`{d.key}` asks for zergs, but this vassal sets no `zerg-server`, so the zergs "
             "have no socket of it to attach to: each one serves on its own sockets, or exits; "
             "add `zerg-server = PATH` (a UNIX socket) here and `zerg = PATH` to "
@@ -272,7 +234,7 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
         return
     path = shown(server.effective)
     if not lines:
-        span = header if header is not None and not xml_same else _where(inst, asks[0][0])
+        span = header if header is not None and not xml_same else _where(view, asks[0][0])
         yield Finding(
             span,
             f"{where[0].upper()}{where[1:]} has no `zerg` line: each zerg the Emperor starts "
@@ -284,7 +246,7 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
         return
     for d in lines:
         yield Finding(
-            d.value_span if not _injected(d) else file_start(inst),
+            d.value_span if not _injected(d) else view.file_start,
             f"`{d.key} = {shown(d.effective)}` does not name this vassal's `zerg-server` "
             f"({path}): the zerg attaches to whatever serves {shown(d.effective)}, or exits with "
             f"code 1 when nothing does (unless `zerg-fallback`); write `zerg = {path}`",
@@ -301,23 +263,21 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
     Severity.INFO,
     "A vassal asks for zergs while it runs a fixed number of workers: Cheaper would grow "
     "them first.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    brood = _governed_by_broodlord(inst, cat)
+    brood = view.governing_broodlord()
     if brood is None:
         return
-    cheapers = possible_numbers(inst, cat, "cheaper", 0)
-    procs = possible_numbers(inst, cat, "processes", 1)
+    cheapers = view.numbers("cheaper", 0)
+    procs = view.numbers("processes", 1)
     if cheapers is None or procs is None or any(c != 0 for _, c in cheapers):
         return
     counts = sorted({p for _, p in procs})
     fixed = " or ".join(str(p) for p in counts)
-    for d, _ in asking(inst, cat)[:1]:  # one finding per vassal
+    for d, _ in view.sos()[:1]:  # one finding per vassal
         yield Finding(
-            _where(inst, d),
+            _where(view, d),
             f"`{d.key}` asks for reinforcements while this vassal runs a fixed number of "
             f"workers ({fixed}: `cheaper` is unset or 0): at every overload the Emperor "
             "starts a whole new zerg instance, though this vassal's own workers could have "
@@ -338,18 +298,16 @@ def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "`cheaper` with `master = false`: the master runs Cheaper, so no worker is ever added or "
     "cheaped.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper"})),
 )
 def check_cheaper_master(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
     # every possible entry must be an explicit off: without one, cheaper turns the master on
-    masters = candidates(inst, cat, "master")
+    masters = view.candidates("master")
     if any(d is None or d.unresolved or flag_is_on(d.effective) for d in masters):
         return
     master = masters[0]
     assert master is not None
-    cheapers = possible_numbers(inst, cat, "cheaper", 0)
+    cheapers = view.numbers("cheaper", 0)
     if not cheapers or any(c <= 0 for _, c in cheapers):
         return  # cheaper off: UW405 speaks for the other cheaper options
     c = cheapers[0][0]
@@ -374,14 +332,13 @@ def check_cheaper_master(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "`emperor-broodlord` with a database/queue monitor (`pg://`, `zmq://` ...): zergs are "
     "started from a file that does not exist.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-broodlord"})),
 )
 def check_plugin_monitor(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    on, line = broodlord(inst, ctx.catalog)
+    on, line = view.broodlord()
     if not on or line is None:
         return
-    for m in inst.monitors:
+    for m in view.inst.monitors:
         if m.kind in ("dir", "glob"):
             continue
         d = m.directive

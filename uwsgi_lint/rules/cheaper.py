@@ -4,7 +4,7 @@
 uWSGI prints one line without a file or a line number and exits (or goes on with another
 setting); these rules say which directive is at fault.  A scalar takes its last value;
 an entry under an undecided logic condition may or may not apply, so a finding needs
-every possible combination of the other options to agree (``values.possible_numbers``).
+every possible combination of the other options to agree (``View.numbers``).
 """
 
 from __future__ import annotations
@@ -14,27 +14,17 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from ..catalog import Catalog, close_matches, plugin_default_build
+from ..catalog import Catalog, close_matches, load_catalog, plugin_default_build
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
-from ..facts import View
+from ..facts import Numbers, View
 from ..model import Directive, Span
-from ..values import (
-    candidates,
-    names_of,
-    possible_numbers,
-    shown,
-    switched_on,
-)
-from . import Instances, rule
+from ..values import shown, switched_on
+from . import Entries, Instances, rule
 
 CORE_ALGOS = ("spare", "backlog", "manual")  # core/uwsgi.c: uwsgi_setup()
 CORE_ALGOS_21 = ("spare2",)  # [2.1-dev] core
 PLUGIN_ALGOS = {"busyness": "cheaper_busyness", "backlog2": "cheaper_backlog2"}
-_PLUGIN_KEYS = ("plugins", "plugin", "need-plugin", "need-plugins")
 FALLBACK = "unable to find requested cheaper algorithm, falling back to spare"
-
-Numbers = list[tuple[Directive | None, int]]
 
 
 def _where(d: Directive) -> tuple[str, tuple[int, int]]:
@@ -62,13 +52,11 @@ def _related(numbers: Numbers, what: str) -> tuple[Related, ...]:
     "cheaper-not-below-processes",
     Severity.ERROR,
     "`cheaper` at or above `processes` (default 1): uWSGI exits at start-up.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper"})),
 )
 def check_cheaper_processes(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    cheapers = possible_numbers(inst, cat, "cheaper", 0)
-    procs = possible_numbers(inst, cat, "processes", 1)
+    cheapers = view.numbers("cheaper", 0)
+    procs = view.numbers("processes", 1)
     if cheapers is None or procs is None:
         return
     seen: set[tuple[str, tuple[int, int]]] = set()
@@ -95,14 +83,12 @@ def check_cheaper_processes(view: View) -> Iterator[Finding]:
     "cheaper-initial-out-of-range",
     Severity.WARNING,
     "`cheaper-initial` below `cheaper` or above `processes`: uWSGI replaces it at start-up.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper-initial"})),
 )
 def check_cheaper_initial(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    initials = possible_numbers(inst, cat, "cheaper-initial", 0)
-    cheapers = possible_numbers(inst, cat, "cheaper", 0)
-    procs = possible_numbers(inst, cat, "processes", 1)
+    initials = view.numbers("cheaper-initial", 0)
+    cheapers = view.numbers("cheaper", 0)
+    procs = view.numbers("processes", 1)
     if initials is None or cheapers is None or procs is None:
         return
     seen: set[tuple[str, tuple[int, int]]] = set()
@@ -160,18 +146,16 @@ def _memory_options(catalog: Catalog) -> frozenset[str]:
     "cheaper-rss-limit-without-memory-report",
     Severity.ERROR,
     "`cheaper-rss-limit-soft` without `memory-report`: uWSGI exits at start-up.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper-rss-limit-soft"})),
 )
 def check_rss_soft(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
+    cat = view.catalog
+    softs = view.numbers("cheaper-rss-limit-soft", 0)
     if softs is None:
         return
-    memory = _memory_options(cat)
-    if any(d.key in memory for d in inst.options):
+    if not _memory_options(cat).isdisjoint(view.keys):
         return  # reload-on-rss & co. collect memory usage too
-    reports = [d for d in candidates(inst, cat, "memory-report") if d is not None]
+    reports = [d for d in view.candidates("memory-report") if d is not None]
     if any(d.unresolved for d in reports):
         return
     opt = cat.get("memory-report")
@@ -203,13 +187,11 @@ def check_rss_soft(view: View) -> Iterator[Finding]:
     "cheaper-rss-limit-hard-invalid",
     Severity.ERROR,
     "`cheaper-rss-limit-hard` without a soft limit, or not above it: uWSGI exits at start-up.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper-rss-limit-hard"})),
 )
 def check_rss_hard(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    hards = possible_numbers(inst, cat, "cheaper-rss-limit-hard", 0)
-    softs = possible_numbers(inst, cat, "cheaper-rss-limit-soft", 0)
+    hards = view.numbers("cheaper-rss-limit-hard", 0)
+    softs = view.numbers("cheaper-rss-limit-soft", 0)
     if hards is None or softs is None:
         return
     seen: set[tuple[str, tuple[int, int]]] = set()
@@ -241,8 +223,13 @@ def check_rss_hard(view: View) -> Iterator[Finding]:
 @cache
 def _cheaper_options(catalog: Catalog) -> frozenset[str]:
     """`cheaper-*` settings that only matter in cheaper mode (not the `cheaper-list` flags)."""
-    listing = names_of(catalog, "cheaper-algo-list")
-    return frozenset(n for n in catalog.names() if n.startswith("cheaper-") and n not in listing)
+    listing = catalog.get("cheaper-algo-list")
+    skip = {"cheaper-algo-list", *(listing.aliases if listing is not None else ())}
+    return frozenset(n for n in catalog.names() if n.startswith("cheaper-") and n not in skip)
+
+
+# the entries UW405 looks at, in either uWSGI version (each run keeps its own version's)
+_ANY_CHEAPER_OPTION = _cheaper_options(load_catalog("2.0")) | _cheaper_options(load_catalog("2.1"))
 
 
 @rule(
@@ -250,47 +237,43 @@ def _cheaper_options(catalog: Catalog) -> frozenset[str]:
     "cheaper-option-without-cheaper",
     Severity.WARNING,
     "A `cheaper-*` option while `cheaper` is unset or 0: ignored, though it turns the master on.",
-    on=Instances(),
+    on=Entries(names=_ANY_CHEAPER_OPTION, unique=True),
 )
-def check_without_cheaper(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    cheapers = possible_numbers(inst, cat, "cheaper", 0)
+def check_without_cheaper(view: View, d: Directive) -> Iterator[Finding]:
+    cat = view.catalog
+    if d.key not in _cheaper_options(cat):
+        return
+    cheapers = view.numbers("cheaper", 0)
     if cheapers is None or any(c != 0 for _, c in cheapers):
         return
-    set_to_zero = [d for d, _ in cheapers if d is not None]
+    set_to_zero = [z for z, _ in cheapers if z is not None]
     if set_to_zero:
         why = f"`{set_to_zero[0].key} = {shown(set_to_zero[0].effective)}` reads as 0, which"
     else:
         why = "`cheaper` is not set (0, the default), which"
-    wanted = _cheaper_options(cat)
-    seen: set[tuple[str, tuple[int, int]]] = set()
-    for d in inst.options:
-        if d.key not in wanted or _where(d) in seen:
-            continue
-        seen.add(_where(d))
-        opt = cat.get(d.key)
-        master = ""
-        if opt is not None and opt.master:
-            master = ", yet this option still turns the master process on"
-        yield Finding(
-            d.key_span,
-            f"`{d.key}` is ignored: {why} turns cheaper mode off{master}; set `cheaper` to "
-            "the minimum number of workers (below `processes`) or remove this line",
-            tuple(Related("`cheaper` is set here", z.span) for z in set_to_zero),
-        )
+    opt = cat.get(d.key)
+    master = ""
+    if opt is not None and opt.master:
+        master = ", yet this option still turns the master process on"
+    yield Finding(
+        d.key_span,
+        f"`{d.key}` is ignored: {why} turns cheaper mode off{master}; set `cheaper` to "
+        "the minimum number of workers (below `processes`) or remove this line",
+        tuple(Related("`cheaper` is set here", z.span) for z in set_to_zero),
+    )
 
 
-def _loaded_plugins(inst: Instance, ctx: View) -> set[str]:
-    names = set(ctx.assume.plugins or ())
-    for d in inst.options:
-        if d.key in _PLUGIN_KEYS:
-            for spec in re.split(r"[,\s]+", d.value):
-                base = os.path.basename(spec)
-                for suffix in ("_plugin.so", ".so"):
-                    base = base.removesuffix(suffix)
-                if base:
-                    names.add(base)
+def _loaded_plugins(view: View) -> set[str]:
+    """The plugins loaded, by file name without ``_plugin.so``/``.so`` but with their
+    digits (``cheaper_backlog2``), unlike :meth:`~uwsgi_lint.facts.View.loaded_plugins`."""
+    names = set(view.assume.plugins or ())
+    for d in view.entries("plugins"):
+        for spec in re.split(r"[,\s]+", d.value):
+            base = os.path.basename(spec)
+            for suffix in ("_plugin.so", ".so"):
+                base = base.removesuffix(suffix)
+            if base:
+                names.add(base)
     return names
 
 
@@ -299,19 +282,17 @@ def _loaded_plugins(inst: Instance, ctx: View) -> set[str]:
     "unknown-cheaper-algo",
     Severity.WARNING,
     "A `cheaper-algo` uWSGI does not have: it logs a line and falls back to `spare`.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"cheaper-algo"})),
 )
 def check_algo(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    version = ctx.assume.version
-    loaded = _loaded_plugins(inst, ctx)
+    version = view.assume.version
+    loaded = _loaded_plugins(view)
     known = set(CORE_ALGOS) | (set(CORE_ALGOS_21) if version != "2.0" else set())
     for algo, plugin in PLUGIN_ALGOS.items():
         if plugin_default_build(plugin, version) or plugin in loaded:
             known.add(algo)
     seen: set[Span] = set()
-    for d in candidates(inst, cat, "cheaper-algo"):
+    for d in view.candidates("cheaper-algo"):
         if d is None or d.unresolved or d.value_span in seen:
             continue
         name = d.effective

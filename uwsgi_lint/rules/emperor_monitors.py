@@ -30,16 +30,12 @@ import os
 import re
 from collections.abc import Iterator
 
-from .. import fs
 from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance, Monitor
 from ..facts import View
-from ..model import Directive, Position, Span
-from ..values import flag_is_on, names_of, occurrences, shown
+from ..model import Directive, Instance, Monitor, Position, Span
+from ..values import flag_is_on, shown
 from . import Instances, rule
-from .emperor_process import governs, master_switch
-from .unknown_option import loaded_plugins
 
 CORE_SCHEMES = ("dir", "glob")
 SUFFIXES = ", ".join(VASSAL_SUFFIXES)
@@ -77,23 +73,23 @@ def _written_relative(d: Directive) -> bool:
     return not raw.startswith("/")
 
 
-def _cwd_known(d_value: str, emperor: Instance, ctx: View) -> bool:
-    """A relative monitor is resolved after the Emperor's ``chdir`` (unless
-    ``early-emperor``), which the tree does not follow: judge it only without one."""
+def _cwd_known(d_value: str, emperor: View) -> bool:
+    """A relative monitor is resolved after the Emperor's ``chdir`` (unless the last
+    ``early-emperor`` is on), which the tree does not follow: judge it only without one."""
     if os.path.isabs(d_value):
         return True
-    if not occurrences(emperor, ctx.catalog, "chdir"):
+    if not emperor.sets("chdir"):
         return True
-    early = occurrences(emperor, ctx.catalog, "early-emperor")
-    return bool(early) and flag_is_on(early[-1].effective)
+    early = emperor.last("early-emperor")
+    return early is not None and flag_is_on(early.effective)
 
 
-def _relative_note(value: str, emperor: Instance) -> str:
+def _relative_note(value: str, emperor: View) -> str:
     if os.path.isabs(value):
         return ""
     return (
         " (a relative path: uWSGI resolves it against its working directory, here "
-        f"{emperor.cwd})"
+        f"{emperor.inst.cwd})"
     )
 
 
@@ -103,16 +99,14 @@ def _relative_note(value: str, emperor: Instance) -> str:
     Severity.WARNING,
     "An `emperor` monitor on a directory that does not exist or a scheme whose plugin is "
     "not loaded: the Emperor silently governs nothing.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor"})),
 )
 def check_governs_nothing(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst):
-        return
-    plugins = loaded_plugins(inst, ctx) | set(ctx.catalog.embedded_plugins)
-    only = len(inst.monitors) == 1
-    for m in inst.monitors:
-        message = _governs_nothing(m, inst, ctx, plugins)
+    monitors = view.inst.monitors
+    plugins = view.loaded_plugins() | set(view.catalog.embedded_plugins)
+    only = len(monitors) == 1
+    for m in monitors:
+        message = _governs_nothing(m, view, plugins)
         if message is None:
             continue
         if only:
@@ -120,9 +114,7 @@ def check_governs_nothing(view: View) -> Iterator[Finding]:
         yield Finding(m.directive.value_span, message)
 
 
-def _governs_nothing(
-    m: Monitor, emperor: Instance, ctx: View, plugins: set[str]
-) -> str | None:
+def _governs_nothing(m: Monitor, emperor: View, plugins: frozenset[str]) -> str | None:
     d = m.directive
     value = d.effective
     if d.unresolved or any(s in value for s in _EXPANSIONS) or not value.strip():
@@ -154,7 +146,7 @@ def _governs_nothing(
             f"vassal files named like `{shown(raw, 200)}` in its working directory, finds none "
             "and governs nothing, without an error"
         )
-    if not _cwd_known(raw, emperor, ctx):
+    if not _cwd_known(raw, emperor):
         return None
     if m.kind == "glob":
         return None  # a glob starts its files once they appear: an empty match is normal
@@ -162,7 +154,7 @@ def _governs_nothing(
         return None  # a server path (/etc/uwsgi/vassals) the linted tree does not hold
     # kind "dir": no glob characters, and not an existing directory
     target = m.target
-    if os.path.isfile(target) or target.endswith(VASSAL_SUFFIXES):
+    if target.endswith(VASSAL_SUFFIXES) or emperor.disk_is_file(target):
         return None  # one file: uWSGI's glob monitor governs just it (or will, once there)
     slash = ""
     if raw.endswith("/"):
@@ -184,12 +176,10 @@ def _governs_nothing(
     Severity.ERROR,
     "`emperor = dir://PATH` on a directory that does not exist: the Emperor exits at "
     "start-up (a master respawns it in a loop).",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor"})),
 )
 def check_dir_missing(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst):
-        return
+    inst = view.inst
     for m in inst.monitors:
         d = m.directive
         value = d.effective
@@ -198,9 +188,9 @@ def check_dir_missing(view: View) -> Iterator[Finding]:
         if m.mapped_from is not None or any(s in value for s in _EXPANSIONS):
             continue
         raw = value[len("dir://"):]
-        if not raw or not _cwd_known(raw, inst, ctx) or not _written_relative(d):
+        if not raw or not _cwd_known(raw, view) or not _written_relative(d):
             continue
-        if master_switch(inst, ctx) is None:
+        if view.master_switch() is None:
             fate = "and, as this process is the Emperor, uWSGI exits with status 1"
         else:
             fate = (
@@ -209,7 +199,7 @@ def check_dir_missing(view: View) -> Iterator[Finding]:
             )
         yield Finding(
             d.value_span,
-            f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, inst)}: the "
+            f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, view)}: the "
             "`dir://` monitor chdir()s into it at start-up, logs \"chdir(): No such file or "
             f"directory [core/emperor.c line 1522]\" and exits, {fate}",
         )
@@ -241,45 +231,23 @@ def _backup(name: str) -> bool:
     return name.endswith(BACKUP_SUFFIXES)
 
 
-def _dangling(path: str) -> str | None:
-    """The target of a symlink that points nowhere, when that is judged here (never
-    outside the linted tree: whether such a target exists is not looked at)."""
-    if not os.path.islink(path) or not fs.inside(path) or os.path.exists(path):
-        return None
-    try:
-        target = os.readlink(path)
-    except OSError:
-        return None
-    if os.path.isabs(target):
-        return None  # a link to a server path, which this machine need not have
-    return target
-
-
-def _extra_suffixes(inst: Instance, ctx: View) -> tuple[str, ...]:
-    names = names_of(ctx.catalog, "emperor-extra-extension")
-    return tuple(v for d in inst.options if d.key in names for v in d.effective.split())
-
-
 @rule(
     "UW205",
     "vassal-file-not-started",
     Severity.WARNING,
     "A config in a vassals directory that the Emperor never starts: a wrong-case or "
     "unknown suffix, or a symlink to nothing.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor"})),
 )
 def check_not_started(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst):
-        return
-    extra = _extra_suffixes(inst, ctx)
+    extra = tuple(v for d in view.entries("emperor-extra-extension") for v in d.effective.split())
     accepted = SUFFIXES + (", " + ", ".join(extra) if extra else "")
-    for m, path in _ignored(inst):
+    for m, path in _ignored(view.inst):
         name = os.path.basename(path)
         lower = name.lower()
         if _backup(name) or lower.endswith(INTENTIONAL_SUFFIXES):
             continue
-        target = _dangling(path)
+        target = view.dangling_link(path)
         if target is not None:
             if not name.endswith(VASSAL_SUFFIXES + extra):
                 continue
@@ -315,13 +283,10 @@ def check_not_started(view: View) -> Iterator[Finding]:
     Severity.INFO,
     "An editor or package-manager leftover (`app.ini~`, `.bak`, `.swp`, `.dpkg-old`) in a "
     "vassals directory: never started, easy to mistake for a live vassal.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor"})),
 )
 def check_backup(view: View) -> Iterator[Finding]:
-    inst = view.inst
-    if not governs(inst):
-        return
-    for m, path in _ignored(inst):
+    for m, path in _ignored(view.inst):
         name = os.path.basename(path)
         if not _backup(name):
             continue

@@ -20,14 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive
-from ..values import possible_numbers
 from . import Instances, rule
-from .emperor_process import decided_flag, governs
 
 FREQ, THROTTLE, MAX_THROTTLE = 3, 1000, 180_000  # core/init.c: uwsgi_init_default()
 HEARTBEAT, CURSE_TOLERANCE = 30, 30
@@ -35,21 +31,10 @@ SLOW_FREQ = 60  # seconds: a new or touched vassal waits a minute or more
 SHOWN_DEATHS = 6
 
 
-def decided(
-    inst: Instance, catalog: Catalog, name: str, default: int
-) -> tuple[Directive | None, int] | None:
-    """The value of a numeric scalar when only one entry (or the default) can apply."""
-    found = possible_numbers(inst, catalog, name, default)
-    if found is None or len(found) != 1:
-        return None
-    return found[0]
-
-
-def written(
-    inst: Instance, catalog: Catalog, name: str, default: int
-) -> tuple[Directive, int] | None:
-    """Like :func:`decided`, but only when the config itself sets the value."""
-    found = decided(inst, catalog, name, default)
+def _written(view: View, name: str, default: int) -> tuple[Directive, int] | None:
+    """:meth:`~uwsgi_lint.facts.View.decided_number`, but only when the config itself
+    sets the value."""
+    found = view.decided_number(name, default)
     if found is None or found[0] is None:
         return None
     return found[0], found[1]
@@ -69,13 +54,12 @@ def _as_read(d: Directive, n: int) -> str:
     Severity.WARNING,
     "`emperor-freq = 0` makes the Emperor spin on a CPU; a large one makes new and touched "
     "vassal files wait minutes.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-freq"})),
 )
 def check_freq(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst):
+    if not view.governs():
         return
-    found = written(inst, ctx.catalog, "emperor-freq", FREQ)
+    found = _written(view, "emperor-freq", FREQ)
     if found is None:
         return
     d, n = found
@@ -141,14 +125,13 @@ def _setting(found: tuple[Directive | None, int], name: str) -> str:
     Severity.WARNING,
     "`emperor-throttle`/`emperor-max-throttle` that are 0, in seconds instead of "
     "milliseconds, inverted or too large: a failing vassal is barely throttled.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-throttle", "emperor-max-throttle"})),
 )
 def check_throttle(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst) or decided_flag(inst, ctx, "emperor-no-blacklist") is not False:
+    if not view.governs() or view.flag("emperor-no-blacklist") is not False:
         return
-    t_found = decided(inst, ctx.catalog, "emperor-throttle", THROTTLE)
-    m_found = decided(inst, ctx.catalog, "emperor-max-throttle", MAX_THROTTLE)
+    t_found = view.decided_number("emperor-throttle", THROTTLE)
+    m_found = view.decided_number("emperor-max-throttle", MAX_THROTTLE)
     if t_found is None or m_found is None:
         return
     (td, t), (md, m) = t_found, m_found
@@ -224,13 +207,12 @@ def check_throttle(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "`emperor-curse-tolerance = 0` SIGKILLs stopping vassals at once; a value in the "
     "thousands looks like milliseconds.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-curse-tolerance"})),
 )
 def check_curse(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if not governs(inst):
+    if not view.governs():
         return
-    found = written(inst, ctx.catalog, "emperor-curse-tolerance", CURSE_TOLERANCE)
+    found = _written(view, "emperor-curse-tolerance", CURSE_TOLERANCE)
     if found is None:
         return
     d, n = found
@@ -260,15 +242,14 @@ def check_curse(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "A vassal `heartbeat` at or above its Emperor's `emperor-required-heartbeat` "
     "(default 30 s): the Emperor SIGKILLs it again and again.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"heartbeat"})),
 )
 def check_heartbeat(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    emperor = inst.emperor
-    if emperor is None or governs(inst):
+    emperor = view.emperor
+    if emperor is None or view.governs():
         return  # only a worker-running vassal sends heartbeats
-    mine = possible_numbers(inst, ctx.catalog, "heartbeat", 0)
-    needed = possible_numbers(emperor, ctx.catalog, "emperor-required-heartbeat", HEARTBEAT)
+    mine = view.numbers("heartbeat", 0)
+    needed = emperor.numbers("emperor-required-heartbeat", HEARTBEAT)
     if mine is None or needed is None:
         return
     seen: set[object] = set()
@@ -290,7 +271,7 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
             limit = f"its Emperor's `emperor-required-heartbeat` ({req} s, the default)"
             related = (Related(
                 f"the Emperor (emperor-required-heartbeat not set: {req} s)",
-                next(o for o in emperor.options if o.key == "emperor").span,
+                emperor.entries("emperor")[0].span,
             ),)
         yield Finding(
             d.value_span,

@@ -11,22 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive
-from ..values import (
-    atoi,
-    candidates,
-    flag_is_on,
-    is_a_number,
-    names_of,
-    possible_numbers,
-    shown,
-    unique_entries,
-)
-from . import Instances, rule
+from ..values import atoi, is_a_number, shown
+from . import Entries, Instances, rule
 
 MIN_WORKER_LIFETIME = 10  # core/init.c: uwsgi_init_default()
 SOMAXCONN_OLD = 128  # net.core.somaxconn before Linux 5.4
@@ -40,13 +29,11 @@ _OCTAL3 = re.compile(r"[0-7]{3}")
     "worker-lifetime-not-above-minimum",
     Severity.ERROR,
     "`max-worker-lifetime` at or below `min-worker-lifetime` (default 10): uWSGI exits.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"max-worker-lifetime"})),
 )
 def check_lifetime(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    maxes = possible_numbers(inst, cat, "max-worker-lifetime", 0)
-    mins = possible_numbers(inst, cat, "min-worker-lifetime", MIN_WORKER_LIFETIME)
+    maxes = view.numbers("max-worker-lifetime", 0)
+    mins = view.numbers("min-worker-lifetime", MIN_WORKER_LIFETIME)
     if maxes is None or mins is None:
         return
     seen: set[object] = set()
@@ -93,87 +80,24 @@ def _chmod_fix(value: str) -> str:
     "invalid-chmod-socket",
     Severity.ERROR,
     "A `chmod-socket` value that is not three octal digits (or `1`): uWSGI exits.",
-    on=Instances(),
+    on=Entries(names=frozenset({"chmod-socket"}), unique=True),
 )
-def check_chmod(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    names = names_of(ctx.catalog, "chmod-socket")
-    for _, d in unique_entries(inst):
-        if d.key not in names or d.unresolved:
-            continue
-        value = d.effective
-        if value == "1" or _OCTAL3.fullmatch(value):
-            continue
-        # every occurrence goes through the handler, not only the last one
-        span = d.value_span if d.raw_value else d.key_span
-        what = f"`{shown(value)}`" if value else "an empty value"
-        if d.note:
-            what += f" ({d.note})"
-        yield Finding(
-            span,
-            f"`{d.key}` takes exactly three octal digits or `1`: with {what} uWSGI exits at "
-            f"start-up with \"invalid chmod value: {shown(value)}\"; {_chmod_fix(value)}",
-        )
-
-
-# an Emperor that keeps root for its vassals although it sets `uid` (core/uwsgi.c:
-# uwsgi_start() drops privileges before starting the Emperor unless one of these is set)
-_EMPEROR_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init", "drop-after-apps")
-
-
-def _unprivileged_vassal(inst: Instance, catalog: Catalog) -> bool:
-    """A vassal that its Emperor starts without root, where `uid`/`gid` names are ignored
-    (``uwsgi_as_root()``'s non-root branch): tyrant mode, or an Emperor that dropped to
-    another user before it started the vassals."""
-    emperor = inst.emperor
-    if inst.role != "vassal" or emperor is None:
-        return False
-    if any(d.key == "emperor-tyrant" and flag_is_on(d.effective) for d in emperor.options):
-        return True
-    if any(d.key == "chown-socket" for d in emperor.options):
-        return False
-    for name in _EMPEROR_KEEPS_ROOT:
-        found = [d for d in emperor.options if d.key in names_of(catalog, name)]
-        if found and flag_is_on(found[-1].effective):
-            return False
-    uids = candidates(emperor, catalog, "uid")
-    return all(d is not None and _drops_root(d) for d in uids)  # None: maybe no uid
-
-
-def _drops_root(d: Directive) -> bool:
+def check_chmod(view: View, d: Directive) -> Iterator[Finding]:
+    # every entry goes through the handler, not only the last one
     if d.unresolved:
-        return False
-    if is_a_number(d.effective):
-        return atoi(d.effective).value > 0
-    return d.effective != "root"
-
-
-def _name_setter(inst: Instance, key: str) -> tuple[Directive | None, bool, bool]:
-    """Replay ``uwsgi_opt_set_uid``/``_gid``: a number sets the id, and while the id is 0
-    the value is also kept as the name that ``uwsgi_as_root()`` looks up.
-
-    Returns the entry that set the name last, whether the replay can be trusted (no
-    unresolved value, no undecided entry after that one) and whether a later non-zero
-    number follows it (which leaves the name in place)."""
-    ident = 0
-    setter: Directive | None = None
-    undecided_after = False
-    number_after = False
-    for i, d in enumerate(inst.options):
-        if d.key != key:
-            continue
-        if d.unresolved:
-            return None, False, False
-        value = d.effective
-        if is_a_number(value):
-            ident = atoi(value).value
-        if ident == 0:
-            setter = d
-            undecided_after = number_after = False
-        else:
-            undecided_after = undecided_after or i in inst.conditional
-            number_after = True
-    return setter, not undecided_after, number_after
+        return
+    value = d.effective
+    if value == "1" or _OCTAL3.fullmatch(value):
+        return
+    span = d.value_span if d.raw_value else d.key_span
+    what = f"`{shown(value)}`" if value else "an empty value"
+    if d.note:
+        what += f" ({d.note})"
+    yield Finding(
+        span,
+        f"`{d.key}` takes exactly three octal digits or `1`: with {what} uWSGI exits at "
+        f"start-up with \"invalid chmod value: {shown(value)}\"; {_chmod_fix(value)}",
+    )
 
 
 @rule(
@@ -181,14 +105,13 @@ def _name_setter(inst: Instance, key: str) -> tuple[Directive | None, bool, bool
     "uid-gid-zero",
     Severity.ERROR,
     "`uid = 0` / `gid = 0` are looked up as the user/group *named* \"0\": uWSGI exits as root.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"uid", "gid"})),
 )
 def check_zero_ids(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    if _unprivileged_vassal(inst, ctx.catalog):
+    if view.unprivileged_vassal():
         return  # not root: uWSGI ignores the names
     for key, kind in (("uid", "user"), ("gid", "group")):
-        setter, sure, number_after = _name_setter(inst, key)
+        setter, sure, number_after = view.id_name(key)
         if setter is None or not sure or not is_a_number(setter.effective):
             continue
         value = setter.effective
@@ -210,16 +133,14 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
     "uid-without-gid",
     Severity.WARNING,
     "`uid` without `gid`: uWSGI drops the user but keeps group root (gid 0).",
-    on=Instances(),
+    on=Instances(needs=frozenset({"uid"})),
 )
 def check_uid_without_gid(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if any(d.key in ("gid", "immediate-gid") for d in inst.options):
+    if view.sets("gid") or view.sets("immediate-gid"):
         return
-    if _unprivileged_vassal(inst, cat):
+    if view.unprivileged_vassal():
         return  # not root: uWSGI cannot change the group anyway
-    uids = [d for d in candidates(inst, cat, "uid") if d is not None]
+    uids = [d for d in view.candidates("uid") if d is not None]
     if not uids or any(d.unresolved for d in uids):
         return
     d = uids[0]
@@ -235,11 +156,11 @@ def check_uid_without_gid(view: View) -> Iterator[Finding]:
     )
 
 
-def _listen(inst: Instance, ctx: View) -> Iterator[tuple[Directive, int]]:
+def _listen(view: View) -> Iterator[tuple[Directive, int]]:
     """The effective `listen` and its lowest possible value, when every possible value is
     above the old limit."""
     values: list[tuple[Directive, int]] = []
-    for d in candidates(inst, ctx.catalog, "listen"):
+    for d in view.candidates("listen"):
         if d is None:
             return  # default 100
         if any(s in d.value for s in _EXPANSIONS):
@@ -260,11 +181,10 @@ _LISTEN_FAILS = (
     "listen-above-somaxconn",
     Severity.ERROR,
     "`listen` above 4096, the default `net.core.somaxconn`: uWSGI exits unless it is raised.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"listen"})),
 )
 def check_listen(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for d, lowest in _listen(inst, ctx):
+    for d, lowest in _listen(view):
         if lowest <= SOMAXCONN_NEW:
             continue
         n = atoi(d.value).value
@@ -282,11 +202,10 @@ def check_listen(view: View) -> Iterator[Finding]:
     "listen-above-old-somaxconn",
     Severity.WARNING,
     "`listen` above 128, the default `net.core.somaxconn` before Linux 5.4.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"listen"})),
 )
 def check_listen_old(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for d, lowest in _listen(inst, ctx):
+    for d, lowest in _listen(view):
         if lowest > SOMAXCONN_NEW:
             continue
         n = atoi(d.value).value
