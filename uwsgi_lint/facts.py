@@ -262,9 +262,9 @@ class View:
         return (found[0], found[-1]) if found else None
 
     def referring(self) -> list[tuple[int, Directive]]:
-        """The :meth:`unique` entries whose value holds a ``$(``, ``%(`` or ``@(``: what
-        the expansion passes read (``core/config.c: uwsgi_manage_placeholder()``,
-        ``core/utils.c: uwsgi_expand_*``), unless the option applies at once."""
+        """The :meth:`unique` entries whose value holds a ``$(``, ``@(`` or ``%(``: what
+        ``core/utils.c: uwsgi_apply_config_pass()`` expands (unless the option was applied
+        while the file was read, before the passes)."""
 
         def answer() -> list[tuple[int, Directive]]:
             return [(i, d) for i, d in self.unique()

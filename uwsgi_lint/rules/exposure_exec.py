@@ -18,8 +18,9 @@ from functools import cache
 from ..catalog import Catalog, Option
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..values import mask_text, names_of, shown, unique_entries
-from . import Instances, rule
+from ..model import Directive
+from ..values import mask_text, shown
+from . import Entries, Instances, rule
 
 FAMILIES = {
     "exec-": "runs the shell command",
@@ -101,36 +102,36 @@ def _plugin_paths(opt: Option, value: str) -> list[str]:
     Severity.INFO,
     "A command, hook or plugin file the config runs or loads (`exec-*`, `hook-*`, "
     "`plugins = /path/x.so`): listed for review.",
-    on=Instances(),
+    # the hook options (lists: hook_options) and the plugin loaders
+    on=Entries(kinds=frozenset({"list"}), handlers=frozenset({"uwsgi_opt_load_plugin"}),
+               unique=True),
 )
-def check_commands(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
+def check_commands(view: View, d: Directive) -> Iterator[Finding]:
+    cat = view.catalog
     hooks = hook_options(cat)
-    for _, d in unique_entries(inst):
-        if d.key in hooks:
-            what, when = hooks[d.key]
-            value = d.effective
-            if not value.strip():
-                continue
-            if d.key.startswith("hook-") and _hook_action(value) not in RUNNING_HOOKS:
-                continue
-            yield Finding(
-                d.value_span,
-                f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}: review what it "
-                "runs, and keep every file it names writable only by root",
-            )
-            continue
-        opt = cat.get(d.key)
-        if opt is None:
-            continue
-        for path in _plugin_paths(opt, d.effective):
-            yield Finding(
-                d.value_span,
-                f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up, as the user "
-                "uWSGI starts as (normally root): whoever can write that file runs code there; "
-                "keep it and its directories writable only by root",
-            )
+    if d.key in hooks:
+        what, when = hooks[d.key]
+        value = d.effective
+        if not value.strip():
+            return
+        if d.key.startswith("hook-") and _hook_action(value) not in RUNNING_HOOKS:
+            return
+        yield Finding(
+            d.value_span,
+            f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}: review what it "
+            "runs, and keep every file it names writable only by root",
+        )
+        return
+    opt = cat.get(d.key)
+    if opt is None:
+        return
+    for path in _plugin_paths(opt, d.effective):
+        yield Finding(
+            d.value_span,
+            f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up, as the user "
+            "uWSGI starts as (normally root): whoever can write that file runs code there; "
+            "keep it and its directories writable only by root",
+        )
 
 
 @rule(
@@ -142,9 +143,10 @@ def check_commands(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_http(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
+    """The sources the expander could not read (``Instance.unread``): any option's value
+    may be ``@(http://...)``."""
     seen: set[tuple[object, str]] = set()
-    for u in inst.unread:
+    for u in view.inst.unread:
         target = u.target
         inner = target[2:-1] if target.startswith("@(") else target
         if not inner.startswith("http://") or (u.directive.span, target) in seen:
@@ -154,7 +156,7 @@ def check_http(view: View) -> Iterator[Finding]:
         d = u.directive
         if target.startswith("@("):
             what = f"choose the value of `{d.key}`"
-        elif d.key in names_of(ctx.catalog, "inherit"):
+        elif d.key in view.names("inherit"):
             what = "substitute the options it inherits"
         else:
             what = "substitute the options it includes"

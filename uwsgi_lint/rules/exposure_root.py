@@ -11,24 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive
-from ..values import atoi, candidates, is_a_number, shown
-from . import Instances, rule
-from .exposure_sockets import ROUTER_HANDLERS, SOCKET_HANDLERS
-from .startup_checks import _unprivileged_vassal
-
-
-def serving(inst: Instance, catalog: Catalog) -> Directive | None:
-    """The first socket or router the instance serves requests on."""
-    for d in inst.options:
-        opt = catalog.get(d.key)
-        if opt is not None and (opt.handler in SOCKET_HANDLERS or opt.handler in ROUTER_HANDLERS):
-            return d
-    return None
+from ..values import atoi, is_a_number, shown
+from . import Entries, rule
 
 
 def _keeps_root(d: Directive | None) -> bool | None:
@@ -52,18 +39,15 @@ def _keeps_root(d: Directive | None) -> bool | None:
     Severity.WARNING,
     "An instance that serves requests with no `uid` (or `uid = root`): started as root, the "
     "app runs as root.",
-    on=Instances(),
+    on=Entries(handlers=View.SERVES_HANDLERS),
 )
-def check(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if ctx.assume.container:
+def check(view: View, entry: Directive) -> Iterator[Finding]:
+    """Judged once per instance, at the first socket or router it serves on."""
+    if entry is not view.serving() or view.assume.container or view.unprivileged_vassal():
         return
-    sock = serving(inst, cat)
-    if sock is None or _unprivileged_vassal(inst, cat):
-        return
-    uids = candidates(inst, cat, "uid") + [
-        d for d in candidates(inst, cat, "immediate-uid") if d is not None
+    sock, inst = entry, view.inst
+    uids = view.candidates("uid") + [
+        d for d in view.candidates("immediate-uid") if d is not None
     ]
     if not all(_keeps_root(d) for d in uids):
         return

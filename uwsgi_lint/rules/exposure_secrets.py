@@ -16,19 +16,9 @@ from functools import cache
 
 from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive, Span
-from ..values import (
-    BASICAUTH,
-    MASK,
-    literal_secret,
-    mask_text,
-    names_of,
-    secret_name,
-    unique_entries,
-    url_password,
-)
+from ..values import BASICAUTH, MASK, literal_secret, mask_text, secret_name, url_password
 from . import Instances, rule
 
 ASSIGNMENTS = ("env", "set", "set-placeholder", "vassal-set")
@@ -41,11 +31,6 @@ _FROM_ENV = (
 
 def _fix(name: str) -> str:
     return _FROM_ENV.format(name=name, file=name.lower())
-
-
-def _placeholder_def(inst: Instance, name: str) -> Directive | None:
-    """The entry ``%(name)`` reads: the first one with that key (``uwsgi_manage_placeholder``)."""
-    return next((d for d in inst.options if d.key == name), None)
 
 
 @cache
@@ -63,10 +48,10 @@ def _routes(catalog: Catalog) -> frozenset[str]:
     on=Instances(),
 )
 def check(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    assigning = {n for key in ASSIGNMENTS for n in names_of(cat, key)}
-    legion = names_of(cat, "legion")
+    """Every entry's value may hold a URL with a password: all of them are read."""
+    cat = view.catalog
+    assigning = {n for key in ASSIGNMENTS for n in view.names(key)}
+    legion = view.names("legion")
     routes = _routes(cat)
     done: set[tuple[str, tuple[int, int]]] = set()
 
@@ -82,7 +67,7 @@ def check(view: View) -> Iterator[Finding]:
         if once(d):
             yield Finding(span, message, related)
 
-    for _, d in unique_entries(inst):
+    for _, d in view.unique():
         value = d.value
         if d.key in assigning:
             name, eq, rest = value.partition("=")
@@ -97,7 +82,9 @@ def check(view: View) -> Iterator[Finding]:
                     )
                     continue
                 for m in _PLACEHOLDER.finditer(rest):
-                    src = _placeholder_def(inst, m.group(1))
+                    # the entry `%(name)` reads: the first one (uwsgi_manage_placeholder);
+                    # an option of uWSGI's own (aliases included) is no secret
+                    src = view.first(m.group(1))
                     if src is None or src.key in cat or not literal_secret(src.value):
                         continue
                     yield from report(

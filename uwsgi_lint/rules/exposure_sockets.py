@@ -16,31 +16,18 @@ import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ..catalog import Catalog
-from ..context import is_emperor
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive
-from ..values import atoi, candidates, flag_is_on, names_of, shown, unique_entries
-from . import Instances, rule
+from ..values import atoi, flag_is_on, shown
+from . import Entries, rule
 
-# option handlers that add a socket through generate_socket_name() (core/uwsgi.c)
-SOCKET_HANDLERS = frozenset(
-    {
-        "uwsgi_opt_add_socket",
-        "uwsgi_opt_add_ssl_socket",
-        "uwsgi_opt_add_socket_no_defer",
-        "uwsgi_opt_add_lazy_socket",
-    }
-)
-SHARED_HANDLER = "uwsgi_opt_add_shared_socket"
-# the gateways (routers) that bind their own sockets (core/gateway.c, plugins/corerouter)
-ROUTER_HANDLERS = frozenset(
-    {"uwsgi_opt_corerouter", "uwsgi_opt_undeferred_corerouter", "uwsgi_opt_https",
-     "uwsgi_opt_sslrouter"}
-)
+# the socket options uWSGI binds itself: not the ZeroMQ ones (`zeromq`, `mongrel2`), which
+# ``uwsgi_opt_add_lazy_socket()`` marks bound for the plugin to open in each worker
+_EAGER_SOCKETS = View.SOCKET_HANDLERS - {View.LAZY_SOCKET_HANDLER}
 SSL_HANDLERS = frozenset({"uwsgi_opt_add_ssl_socket", "uwsgi_opt_https", "uwsgi_opt_sslrouter"})
 # the protocol each socket option speaks (the third field of its table row); `socket`
 # speaks `protocol`/`socket-protocol`, default uwsgi
@@ -208,21 +195,16 @@ def _client_cert_required(value: str) -> bool:
     return len(fields) >= 5 and fields[4].startswith("!")
 
 
-def socket_protocols(inst: Instance, catalog: Catalog) -> list[str | None]:
+def socket_protocols(view: View) -> list[str | None]:
     """What `socket` may speak: the possible values of `protocol`/`socket-protocol`
     (``None``: unresolved)."""
     out: list[str | None] = []
-    for d in candidates(inst, catalog, "protocol"):
+    for d in view.candidates("protocol"):
         if d is None:
             out.append("uwsgi")
         else:
             out.append(None if d.unresolved else d.effective.strip())
     return out
-
-
-def shared_sockets(inst: Instance, catalog: Catalog) -> list[Directive]:
-    """The shared sockets in uWSGI's numbering (``=0`` is the first)."""
-    return [d for d in inst.options if (o := catalog.get(d.key)) and o.handler == SHARED_HANDLER]
 
 
 def _protocol_of(d: Directive, protocols: list[str | None]) -> str | None:
@@ -236,12 +218,12 @@ def _protocol_of(d: Directive, protocols: list[str | None]) -> str | None:
     return None
 
 
-def _exposed(a: Address, ctx: View) -> bool:
+def _exposed(a: Address, view: View) -> bool:
     """A TCP address others reach; with ``--container`` only a public address counts (every
     interface of a container is the container network, which the web server needs)."""
     if a.kind != "tcp" or a.scope not in EXPOSED:
         return False
-    return not (ctx.assume.container and a.scope in CONTAINER_NETWORK)
+    return not (view.assume.container and a.scope in CONTAINER_NETWORK)
 
 
 _RUN_CODE = (
@@ -257,86 +239,79 @@ _RUN_CODE = (
     Severity.WARNING,
     "A uwsgi/FastCGI/SCGI-protocol socket on a network address: anyone who reaches the port "
     "can make the app load code.",
-    on=Instances(),
+    on=Entries(handlers=_EAGER_SOCKETS, names=frozenset({"fastrouter"}), unique=True),
 )
-def check_exposed(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    protocols = socket_protocols(inst, cat)
-    shared = shared_sockets(inst, cat)
-    for _, d in unique_entries(inst):
-        opt = cat.get(d.key)
-        if opt is None:
-            continue
-        if opt.handler in SOCKET_HANDLERS and opt.handler != "uwsgi_opt_add_lazy_socket":
-            proto = _protocol_of(d, protocols)
-            if proto is None or d.effective.lstrip().startswith("fd://"):
-                continue
-            if opt.handler in SSL_HANDLERS and _client_cert_required(d.effective):
-                continue
-            a = address(_first_field(d, opt.handler), autoip=True)
-            related: tuple[Related, ...] = ()
-            if a.kind == "shared":
-                if a.shared >= len(shared):
-                    continue
-                n, s = a.shared, shared[a.shared]
-                a = address(s.effective, autoip=True)
-                related = (Related(f"shared socket {n} is bound here", s.span),)
-            if not _exposed(a, ctx):
-                continue
-            what = VARIABLE_PROTOCOLS[proto]
-            tls = ""
-            if proto == "suwsgi":
-                tls = (" TLS without a required client certificate (a `!` before the client "
-                       "CA) authenticates no one, and")
-            yield Finding(
-                d.value_span,
-                f"`{d.key} = {shown(d.effective)}` serves {what} {where(a)}:{tls} {what} "
-                f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front "
-                "(or use `http-socket` for clients that connect directly)",
-                related,
-            )
-        elif d.key in names_of(cat, "fastrouter"):
-            a = address(d.effective)
-            if not _exposed(a, ctx):
-                continue
-            yield Finding(
-                d.value_span,
-                f"`{d.key} = {shown(d.effective)}` accepts uwsgi requests {where(a)} and passes "
-                "them, variables and all, to its backends: the uwsgi protocol "
-                f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front",
-            )
+def check_exposed(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None:
+        return
+    if opt.handler not in _EAGER_SOCKETS:  # `fastrouter`
+        a = address(d.effective)
+        if not _exposed(a, view):
+            return
+        yield Finding(
+            d.value_span,
+            f"`{d.key} = {shown(d.effective)}` accepts uwsgi requests {where(a)} and passes "
+            "them, variables and all, to its backends: the uwsgi protocol "
+            f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front",
+        )
+        return
+    proto = _protocol_of(d, socket_protocols(view))
+    if proto is None or d.effective.lstrip().startswith("fd://"):
+        return
+    if opt.handler in SSL_HANDLERS and _client_cert_required(d.effective):
+        return
+    a = address(_first_field(d, opt.handler), autoip=True)
+    related: tuple[Related, ...] = ()
+    if a.kind == "shared":
+        shared = view.by_handler({View.SHARED_SOCKET_HANDLER})  # `=0` is the first
+        if a.shared >= len(shared):
+            return
+        n, s = a.shared, shared[a.shared]
+        a = address(s.effective, autoip=True)
+        related = (Related(f"shared socket {n} is bound here", s.span),)
+    if not _exposed(a, view):
+        return
+    what = VARIABLE_PROTOCOLS[proto]
+    tls = ""
+    if proto == "suwsgi":
+        tls = (" TLS without a required client certificate (a `!` before the client "
+               "CA) authenticates no one, and")
+    yield Finding(
+        d.value_span,
+        f"`{d.key} = {shown(d.effective)}` serves {what} {where(a)}:{tls} {what} "
+        f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front "
+        "(or use `http-socket` for clients that connect directly)",
+        related,
+    )
 
 
 # -- UW502: a UNIX socket every local user may connect to --------------------------------
 
-# options that bind a UNIX socket when the value has no ':' and that chmod-socket applies to
-_UNIX_STATS = ("stats", "fastrouter-stats", "http-stats", "rawrouter-stats", "sslrouter-stats",
-               "emperor-stats")
+# what binds a socket (a UNIX one when the value has no ':', which chmod-socket applies to)
+_BINDING = Entries(handlers=View.BINDING_HANDLERS, names=View.STATS_SERVERS, unique=True)
 
 
-def unix_sockets(inst: Instance, catalog: Catalog) -> list[tuple[Directive, str]]:
+def _bound(view: View, d: Directive) -> Address:
+    """The address an entry of :meth:`~uwsgi_lint.facts.View.binds` binds."""
+    opt = view.catalog.get(d.key)
+    handler = opt.handler if opt is not None else ""
+    if handler in View.ROUTER_HANDLERS:
+        return address(_first_field(d, handler))
+    if handler in View.BINDING_HANDLERS:
+        return address(_first_field(d, handler), autoip=True)
+    return address(d.effective)  # a stats server
+
+
+def unix_sockets(view: View) -> list[tuple[Directive, str]]:
     """Every UNIX (not abstract) socket the instance binds, with its path, when
     `abstract-socket` is not on (it makes every UNIX socket abstract)."""
-    found = [d for d in inst.options if d.key in names_of(catalog, "abstract-socket")]
-    if found and flag_is_on(found[-1].effective):
+    last = view.last("abstract-socket")
+    if last is not None and flag_is_on(last.effective):
         return []
-    stats = {n for key in _UNIX_STATS for n in names_of(catalog, key)}
     out: list[tuple[Directive, str]] = []
-    for _, d in unique_entries(inst):
-        opt = catalog.get(d.key)
-        if opt is None:
-            continue
-        if opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER:
-            if opt.handler == "uwsgi_opt_add_lazy_socket":
-                continue
-            a = address(_first_field(d, opt.handler), autoip=True)
-        elif opt.handler in ROUTER_HANDLERS:
-            a = address(_first_field(d, opt.handler))
-        elif d.key in stats:
-            a = address(d.effective)
-        else:
-            continue
+    for d in view.binds():
+        a = _bound(view, d)
         if a.kind == "unix":
             out.append((d, a.host))
     return out
@@ -377,12 +352,12 @@ def _sockets_text(socks: list[tuple[Directive, str]]) -> str:
     return (" and ".join(names) if len(socks) <= 2 else ", ".join(names)) + more
 
 
-def _local_users(inst: Instance, catalog: Catalog, socks: list[tuple[Directive, str]]) -> str:
+def _local_users(view: View, socks: list[tuple[Directive, str]]) -> str:
     """What any local account can do with a socket it may write to."""
-    protocols = socket_protocols(inst, catalog)
+    protocols = socket_protocols(view)
     speaks = any(
-        (o := catalog.get(d.key)) is not None
-        and o.handler in SOCKET_HANDLERS
+        (o := view.catalog.get(d.key)) is not None
+        and o.handler in View.SOCKET_HANDLERS
         and _protocol_of(d, protocols) is not None
         for d, _ in socks
     )
@@ -401,17 +376,18 @@ _CHOWN_FIX = "use `chmod-socket = 660` with `chown-socket = <app user>:<web serv
     "socket-world-writable",
     Severity.WARNING,
     "A UNIX socket every local user may connect to (`chmod-socket = 666`, a 0 umask).",
-    on=Instances(),
+    on=_BINDING,
 )
-def check_world_writable(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    socks = unix_sockets(inst, cat)
+def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
+    """Judged once per instance, at the first entry that binds a socket."""
+    if entry is not view.binds()[0]:
+        return
+    socks = unix_sockets(view)
     if not socks:
         return
     related = tuple(Related("UNIX socket bound here", d.span) for d, _ in socks[:3])
     what = _sockets_text(socks)
-    chmods = [d for d in inst.options if d.key in names_of(cat, "chmod-socket")]
+    chmods = view.entries("chmod-socket")
     if chmods:
         mode = chmod_mode(chmods)
         if mode is None or not mode & 0o002:
@@ -430,12 +406,12 @@ def check_world_writable(view: View) -> Iterator[Finding]:
         span = last.value_span if last.raw_value else last.key_span
         yield Finding(
             span,
-            f"{how} {what} writable by every local user: {_local_users(inst, cat, socks)}; "
+            f"{how} {what} writable by every local user: {_local_users(view, socks)}; "
             f"{_CHOWN_FIX}",
             related,
         )
         return
-    umasks = [d for d in inst.options if d.key in names_of(cat, "umask")]
+    umasks = view.entries("umask")
     if umasks:
         d = umasks[-1]  # IMMEDIATE: the last one applied before the sockets are bound
         mask, valid = umask_value(d.value)
@@ -448,20 +424,18 @@ def check_world_writable(view: View) -> Iterator[Finding]:
             d.value_span if d.raw_value else d.key_span,
             f"`umask = {shown(d.value)}`{read} makes uWSGI create {what} with mode "
             f"{0o777 & ~mask:03o}, writable by every local user: "
-            f"{_local_users(inst, cat, socks)}; set `umask = 022` (or 027) and "
+            f"{_local_users(view, socks)}; set `umask = 022` (or 027) and "
             f"{_CHOWN_FIX.removeprefix('use ')}",
             related,
         )
         return
-    if inst.role == "vassal":
+    if view.inst.role == "vassal":
         # under an Emperor `daemonize` only opens the log, but the vassal inherits the
         # Emperor's umask, which the Emperor's own `daemonize` set to 0
-        emperor = inst.emperor
-        if emperor is None or emperor.role == "vassal" or any(
-            d.key in names_of(cat, "umask") for d in emperor.options
-        ):
+        emperor = view.emperor
+        if emperor is None or emperor.inst.role == "vassal" or emperor.sets("umask"):
             return
-        daemons = [d for d in emperor.options if d.key in names_of(cat, "daemonize")]
+        daemons = emperor.entries("daemonize")
         if not daemons:
             return
         first = socks[0][0]
@@ -469,12 +443,12 @@ def check_world_writable(view: View) -> Iterator[Finding]:
             first.value_span,
             f"the Emperor's `{daemons[-1].key}` set its umask to 0 (it gives no `umask`) and "
             f"vassals inherit it, so uWSGI creates {what} with mode 777, writable by every "
-            f"local user: {_local_users(inst, cat, socks)}; add `umask = 022` to the Emperor, "
+            f"local user: {_local_users(view, socks)}; add `umask = 022` to the Emperor, "
             f"or {_CHOWN_FIX.removeprefix('use ')} here",
             (Related("the Emperor daemonizes here", daemons[-1].span), *related[1:]),
         )
         return
-    daemons = [d for d in inst.options if d.key in names_of(cat, "daemonize")]
+    daemons = view.entries("daemonize")
     if not daemons:
         return
     d = daemons[-1]
@@ -482,7 +456,7 @@ def check_world_writable(view: View) -> Iterator[Finding]:
         d.key_span,
         f"`{d.key}` sets the umask to 0 when no `umask` is given (started on its own; under an "
         f"Emperor it only opens the log), so uWSGI creates {what} with mode 777, writable by "
-        f"every local user: {_local_users(inst, cat, socks)}; add `umask = 022`, or "
+        f"every local user: {_local_users(view, socks)}; add `umask = 022`, or "
         f"{_CHOWN_FIX.removeprefix('use ')}",
         related,
     )
@@ -519,16 +493,17 @@ _SUBSCRIPTION_SERVERS = ("fastrouter-subscription-server", "http-subscription-se
                          "rawrouter-subscription-server", "sslrouter-subscription-server")
 
 
-def _control_options(inst: Instance, catalog: Catalog) -> dict[str, tuple[bool, str, str]]:
-    table: dict[str, tuple[bool, str, str]] = {}
-    for name, info in _CONTROL.items():
-        for n in names_of(catalog, name):
-            table[n] = info
-    signed = any(d.key in names_of(catalog, "subscriptions-sign-check") for d in inst.options)
-    if not signed:
-        for name in _SUBSCRIPTION_SERVERS:
-            for n in names_of(catalog, name):
-                table[n] = (True, _SUBSCRIPTION, _SUBSCRIPTION_FIX)
+@cache
+def _controls(catalog: Catalog) -> dict[str, tuple[str, tuple[bool, str, str]]]:
+    """Every control option, aliases included: name -> (its name in ``_CONTROL`` or
+    ``_SUBSCRIPTION_SERVERS``, (UDP, what anyone who reaches it can do, the fix))."""
+    table: dict[str, tuple[str, tuple[bool, str, str]]] = {}
+    rows = [*_CONTROL.items(),
+            *((n, (True, _SUBSCRIPTION, _SUBSCRIPTION_FIX)) for n in _SUBSCRIPTION_SERVERS)]
+    for name, info in rows:
+        opt = catalog.get(name)
+        for n in (name, *(opt.aliases if opt is not None else ())):
+            table[n] = (name, info)
     return table
 
 
@@ -537,33 +512,28 @@ def _control_options(inst: Instance, catalog: Catalog) -> dict[str, tuple[bool, 
     "control-socket-exposed",
     Severity.WARNING,
     "A stats, subscription, cache-sync or other control socket on a network address.",
-    on=Instances(),
+    on=Entries(names=frozenset({*_CONTROL, *_SUBSCRIPTION_SERVERS}), unique=True),
 )
-def check_control(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    table = _control_options(inst, ctx.catalog)
-    if is_emperor(inst) or inst.emperor is not None:
-        # an Emperor's or a vassal's `stats` is UW211's (emperor-stats-exposed)
-        for n in names_of(ctx.catalog, "stats"):
-            table.pop(n, None)
-    for _, d in unique_entries(inst):
-        info = table.get(d.key)
-        if info is None or (d.key == "snmp" and not d.effective):
-            continue
-        udp, can, fix = info
-        a = address(d.effective, udp=udp)
-        if not _exposed(a, ctx):
-            continue
-        yield Finding(
-            d.value_span,
-            f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
-            f"anyone who reaches it can {can}; {fix}",
-        )
+def check_control(view: View, d: Directive) -> Iterator[Finding]:
+    found = _controls(view.catalog).get(d.key)
+    if found is None or (d.key == "snmp" and not d.effective):
+        return
+    name, (udp, can, fix) = found
+    if name in _SUBSCRIPTION_SERVERS and view.sets("subscriptions-sign-check"):
+        return
+    if name == "stats" and (view.sets("emperor") or view.inst.emperor is not None):
+        return  # an Emperor's or a vassal's `stats` is UW211's (emperor-stats-exposed)
+    a = address(d.effective, udp=udp)
+    if not _exposed(a, view):
+        return
+    yield Finding(
+        d.value_span,
+        f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
+        f"anyone who reaches it can {can}; {fix}",
+    )
 
 
 # -- UW508 / UW509: socket values that do not bind what they seem to -----------------------
-
-_PATH_KEYS = _UNIX_STATS
 
 
 @rule(
@@ -571,29 +541,21 @@ _PATH_KEYS = _UNIX_STATS
     "socket-port-without-host",
     Severity.WARNING,
     "`socket = 3031` (no `:`) binds a UNIX socket file named 3031, not TCP port 3031.",
-    on=Instances(),
+    on=_BINDING,
 )
-def check_number_path(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    stats = {n for key in _PATH_KEYS for n in names_of(cat, key)}
-    for _, d in unique_entries(inst):
-        opt = cat.get(d.key)
-        if opt is None or d.unresolved:
-            continue
-        binds = (opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER
-                 or opt.handler in ROUTER_HANDLERS or d.key in stats)
-        if not binds or opt.handler == "uwsgi_opt_add_lazy_socket":
-            continue
-        value = _first_field(d, opt.handler).strip()
-        if not value.isdigit() or not value.isascii():
-            continue
-        yield Finding(
-            d.value_span,
-            f"`{d.key} = {value}` has no `:`, so uWSGI binds a UNIX socket file named "
-            f"`{value}` in its working directory, not TCP port {value}: write "
-            f"`127.0.0.1:{value}` for this host only (or `:{value}` for every interface)",
-        )
+def check_number_path(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None or d.unresolved:
+        return
+    value = _first_field(d, opt.handler).strip()
+    if not value.isdigit() or not value.isascii():
+        return
+    yield Finding(
+        d.value_span,
+        f"`{d.key} = {value}` has no `:`, so uWSGI binds a UNIX socket file named "
+        f"`{value}` in its working directory, not TCP port {value}: write "
+        f"`127.0.0.1:{value}` for this host only (or `:{value}` for every interface)",
+    )
 
 
 @rule(
@@ -601,23 +563,20 @@ def check_number_path(view: View) -> Iterator[Finding]:
     "socket-wildcard-host",
     Severity.ERROR,
     "`socket = *:3031` is not every interface: uWSGI 2.0 on Linux tries 1.0.0.0 and exits.",
-    on=Instances(),
+    on=Entries(handlers=View.SOCKET_HANDLERS | {View.SHARED_SOCKET_HANDLER}, unique=True),
 )
-def check_wildcard(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    for _, d in unique_entries(inst):
-        opt = cat.get(d.key)
-        if opt is None or not (opt.handler in SOCKET_HANDLERS or opt.handler == SHARED_HANDLER):
-            continue
-        a = address(_first_field(d, opt.handler), autoip=True)
-        if a.kind != "tcp" or a.scope != "wildcard":
-            continue
-        yield Finding(
-            d.value_span,
-            f"`{d.key} = {shown(d.effective)}`: uWSGI replaces `*` with the first interface "
-            "address (getifaddrs()) that starts with the text before it; with nothing before "
-            "it, on Linux that is the loopback's link-layer entry read as 1.0.0.0, so bind() "
-            "fails with \"Cannot assign requested address\" and uWSGI exits; write "
-            f"`127.0.0.1:{a.port}` for this host only (or `:{a.port}` for every interface)",
-        )
+def check_wildcard(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None:
+        return
+    a = address(_first_field(d, opt.handler), autoip=True)
+    if a.kind != "tcp" or a.scope != "wildcard":
+        return
+    yield Finding(
+        d.value_span,
+        f"`{d.key} = {shown(d.effective)}`: uWSGI replaces `*` with the first interface "
+        "address (getifaddrs()) that starts with the text before it; with nothing before "
+        "it, on Linux that is the loopback's link-layer entry read as 1.0.0.0, so bind() "
+        "fails with \"Cannot assign requested address\" and uWSGI exits; write "
+        f"`127.0.0.1:{a.port}` for this host only (or `:{a.port}` for every interface)",
+    )

@@ -7,121 +7,51 @@ and, in the child, calls ``setgid()``/``setgroups(0)``/``setuid()`` before exec
 (``uwsgi_emperor_spawn_vassal()``).  The vassal is then not root, so its own ``uid`` and
 ``gid`` go through the non-root branch of ``core/utils.c: uwsgi_as_root()``.
 
-Owners are taken from the files on disk (``Instance.owner``/``link_owner``).  Inside a
-version-control checkout they are those of whoever cloned it, not of the deployed files,
-so the rules that compare owners stay silent there (an etckeeper ``/etc`` counts as real),
-and so they do for a copy of a vassals directory that lives elsewhere (``mapped_from``).
+Owners are taken from the files on disk (:attr:`~uwsgi_lint.facts.View.deployed_owner`).
+Inside a version-control checkout they are those of whoever cloned it, not of the deployed
+files, so the rules that compare owners stay silent there (an etckeeper ``/etc`` counts as
+real), and so they do for a copy of a vassals directory that lives elsewhere.
 """
 
 from __future__ import annotations
 
-import grp
 import os
-import pwd
 from collections.abc import Iterator
 
-from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
-from ..model import Directive, Position, Span
-from ..values import atoi, candidates, flag_is_on, is_a_number, possible_numbers, shown
+from ..model import Directive, Instance, Span
+from ..values import is_a_number, shown
 from . import Instances, rule
 
-_VCS = (".git", ".hg", ".svn", ".bzr")
 # `cap` names (core/utils.c: uwsgi_cap_list, compared with strcmp) or numbers
 _CAPS = {"setgid": "setgid", "6": "setgid", "setuid": "setuid", "7": "setuid"}
-# an Emperor that keeps root although it sets `uid` (core/uwsgi.c: uwsgi_start() drops
-# privileges before it starts the Emperor unless one of these flags is on)
-_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init", "drop-after-apps")
 
 
 # -- shared helpers ----------------------------------------------------------------------
 
 
-def flag_state(inst: Instance, catalog: Catalog, name: str) -> bool | None:
-    """Whether a flag is on: ``None`` when undecided conditions or an unresolved value
-    leave it open."""
-    states: set[bool] = set()
-    for d in candidates(inst, catalog, name):
-        if d is None:
-            states.add(False)
-        elif d.unresolved:
-            return None
-        else:
-            states.add(flag_is_on(d.effective))
-    return states.pop() if len(states) == 1 else None
-
-
-def last_entry(inst: Instance, catalog: Catalog, name: str) -> Directive | None:
-    found = candidates(inst, catalog, name)
-    return found[0]
-
-
-def tyrant_line(emperor: Instance, catalog: Catalog) -> Directive | None:
-    """The `emperor-tyrant` entry that puts ``emperor`` in Tyrant mode, when it surely is."""
-    if flag_state(emperor, catalog, "emperor-tyrant") is not True:
+def _tyrant_vassal(view: View) -> Directive | None:
+    """The `emperor-tyrant` entry of the Emperor that starts this vassal, when it surely
+    runs in Tyrant mode."""
+    emperor = view.emperor
+    if view.inst.role != "vassal" or emperor is None:
         return None
-    return last_entry(emperor, catalog, "emperor-tyrant")
+    return emperor.tyrant()
 
 
-def _tyrant_vassal(inst: Instance, catalog: Catalog) -> Directive | None:
-    if inst.role != "vassal" or inst.emperor is None:
-        return None
-    return tyrant_line(inst.emperor, catalog)
+def _user(view: View, uid: int) -> str:
+    name = view.account_name("uid", uid)
+    return f"{uid} ({name})" if name is not None else str(uid)
 
 
-def _in_checkout(directory: str) -> bool:
-    """A version-control working tree (not an etckeeper-managed ``/etc``)."""
-    d = directory
-    while True:
-        if any(os.path.exists(os.path.join(d, v)) for v in _VCS):
-            return not os.path.exists(os.path.join(d, ".etckeeper"))
-        parent = os.path.dirname(d)
-        if parent == d:
-            return False
-        d = parent
+def _group(view: View, gid: int) -> str:
+    name = view.account_name("gid", gid)
+    return f"{gid} ({name})" if name is not None else str(gid)
 
 
-def real_owner(inst: Instance) -> tuple[int, int] | None:
-    """The owner the Emperor sees, when it says something about the deployed file: not in
-    a checkout, nor in a copy of a directory that lives elsewhere (a monitor whose absolute
-    path was found inside the linted tree)."""
-    if inst.owner is None or (inst.monitor is not None and inst.monitor.mapped_from):
-        return None
-    if _in_checkout(os.path.dirname(os.path.abspath(inst.root.path))):
-        return None
-    return inst.owner
-
-
-def _user(uid: int) -> str:
-    try:
-        return f"{uid} ({pwd.getpwuid(uid).pw_name})"
-    except (KeyError, OverflowError):
-        return str(uid)
-
-
-def _group(gid: int) -> str:
-    try:
-        return f"{gid} ({grp.getgrgid(gid).gr_name})"
-    except (KeyError, OverflowError):
-        return str(gid)
-
-
-def owner_text(owner: tuple[int, int]) -> str:
-    return f"uid {_user(owner[0])}, gid {_group(owner[1])}"
-
-
-def _lookup(key: str, name: str) -> int | None:
-    """What a user/group name is on this machine."""
-    try:
-        return pwd.getpwnam(name).pw_uid if key == "uid" else grp.getgrnam(name).gr_gid
-    except (KeyError, ValueError):
-        return None
-
-
-def file_start(inst: Instance) -> Span:
-    return Span(inst.root.path, Position(1, 1), Position(1, 1))
+def _owner_text(view: View, owner: tuple[int, int]) -> str:
+    return f"uid {_user(view, owner[0])}, gid {_group(view, owner[1])}"
 
 
 def vassal_name(inst: Instance) -> str:
@@ -149,18 +79,15 @@ def _related_tyrant(d: Directive) -> tuple[Related, ...]:
     "tyrant-without-emperor",
     Severity.WARNING,
     "`emperor-tyrant` in a config that runs no Emperor: uWSGI ignores it.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-tyrant"})),
 )
 def check_without_emperor(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if any(d.key == "emperor" for d in inst.options):
+    if view.sets("emperor"):
         return
-    if flag_state(inst, cat, "emperor-tyrant") is not True:
+    d = view.tyrant()
+    if d is None:
         return
-    d = last_entry(inst, cat, "emperor-tyrant")
-    assert d is not None
-    if inst.role == "vassal":
+    if view.inst.role == "vassal":
         fix = (
             "a vassal cannot put itself in Tyrant mode: set it in the config of the Emperor "
             "that starts it"
@@ -180,18 +107,16 @@ def check_without_emperor(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "`emperor-tyrant-nofollow` without `emperor-tyrant`: ignored, vassals do not run as their "
     "owners.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-tyrant-nofollow"})),
 )
 def check_nofollow_alone(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if flag_state(inst, cat, "emperor-tyrant-nofollow") is not True:
+    if view.flag("emperor-tyrant-nofollow") is not True:
         return
-    if flag_state(inst, cat, "emperor-tyrant") is not False:
+    if view.flag("emperor-tyrant") is not False:
         return
-    d = last_entry(inst, cat, "emperor-tyrant-nofollow")
+    d = view.last("emperor-tyrant-nofollow")
     assert d is not None
-    off = last_entry(inst, cat, "emperor-tyrant")
+    off = view.last("emperor-tyrant")
     why = "`emperor-tyrant` is not set"
     if off is not None:
         why = f"`emperor-tyrant = {shown(off.effective)}` leaves Tyrant mode off"
@@ -217,77 +142,60 @@ def check_nofollow_alone(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_root_owned(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    tyrant = _tyrant_vassal(inst, cat)
-    owner = real_owner(inst)
-    if tyrant is None or owner is None or (owner[0] != 0 and owner[1] != 0):
+    tyrant = _tyrant_vassal(view)
+    if tyrant is None:
         return
-    assert inst.emperor is not None
-    freq = possible_numbers(inst.emperor, cat, "emperor-freq", 3)
+    owner = view.deployed_owner
+    if owner is None or (owner[0] != 0 and owner[1] != 0):
+        return
+    emperor = view.emperor
+    assert emperor is not None
+    freq = emperor.numbers("emperor-freq", 3)
     every = f"every {freq[0][1]} s" if freq and len(freq) == 1 else "at every scan"
     which = "uid 0 (root)" if owner[0] == 0 else "gid 0 (group root is enough)"
-    ids = {key: _numeric_id(inst, key) for key in ("uid", "gid")}
+    ids = {key: _numeric_id(view, key) for key in ("uid", "gid")}
     hint = "the user and group the vassal should run as"
     if ids["uid"] and ids["gid"]:
         hint = (
             f"{ids['uid']}:{ids['gid']}, the ids it sets (`chown {ids['uid']}:{ids['gid']} "
-            f"{os.path.basename(inst.root.path)}`), and drop its `uid`/`gid` lines"
+            f"{os.path.basename(view.inst.root.path)}`), and drop its `uid`/`gid` lines"
         )
     yield Finding(
-        file_start(inst),
-        f"the Emperor runs in Tyrant mode and this file belongs to {owner_text(owner)}: it "
-        f"refuses any vassal owned by {which}, logs \"[emperor-tyrant] invalid permissions "
-        f"for vassal {vassal_name(inst)}\" {every} and never starts it; chown the file to "
-        f"{hint}",
+        view.file_start,
+        f"the Emperor runs in Tyrant mode and this file belongs to {_owner_text(view, owner)}: "
+        f"it refuses any vassal owned by {which}, logs \"[emperor-tyrant] invalid "
+        f"permissions for vassal {vassal_name(view.inst)}\" {every} and never starts it; "
+        f"chown the file to {hint}",
         _related_tyrant(tyrant),
     )
 
 
-def _numeric_id(inst: Instance, key: str) -> int:
-    ident, _, _, sure = replay_id(inst, key)
+def _numeric_id(view: View, key: str) -> int:
+    ident, _, _, sure = view.id_setting(key)
     return ident if sure else 0
-
-
-def replay_id(inst: Instance, key: str) -> tuple[int, Directive | None, Directive | None, bool]:
-    """``uwsgi_opt_set_uid``/``_gid`` over every entry: a number sets the id, and while the
-    id is 0 the value is kept as a name.  Returns the id, the entry that set it, the entry
-    whose value is the name, and whether that can be told here (no undecided entry, no
-    unresolved value)."""
-    ident, id_entry, name_entry = 0, None, None
-    for i, d in enumerate(inst.options):
-        if d.key != key:
-            continue
-        if d.unresolved or i in inst.conditional:
-            return 0, None, None, False
-        value = d.effective
-        if is_a_number(value):
-            ident, id_entry = atoi(value).value % 2**32, d
-        if ident == 0:
-            name_entry = d
-    return ident, id_entry, name_entry, True
 
 
 # -- UW304-UW306: `uid`/`gid` in a Tyrant vassal ---------------------------------------
 
 _SETTER = {"uid": "setuid", "gid": "setgid"}
 _KIND = {"uid": "user", "gid": "group"}
+_IDS = frozenset({"uid", "gid"})
 
 
 def _uid_findings(
-    inst: Instance, ctx: View
+    view: View,
 ) -> Iterator[tuple[str, Directive, str, Directive, tuple[int, int] | None]]:
     """(outcome, entry, key, tyrant line, owner) for each `uid`/`gid` of a Tyrant vassal:
     outcome "fatal" (a number that is not the owner's), "ignored" (a name) or "redundant"
     (the owner's own id)."""
-    tyrant = _tyrant_vassal(inst, ctx.catalog)
+    tyrant = _tyrant_vassal(view)
     if tyrant is None:
         return
-    owner = real_owner(inst)  # None: not known here, names are still ignored
+    owner = view.deployed_owner  # None: not known here, names are still ignored
     if owner is not None and (owner[0] == 0 or owner[1] == 0):
         return  # refused before it starts: UW303
     for pos, key in enumerate(("uid", "gid")):
-        ident, id_entry, name_entry, sure = replay_id(inst, key)
+        ident, id_entry, name_entry, sure = view.id_setting(key)
         if not sure:
             continue
         if ident != 0 and id_entry is not None:
@@ -295,7 +203,8 @@ def _uid_findings(
                 continue
             yield ("redundant" if ident == owner[pos] else "fatal"), id_entry, key, tyrant, owner
         elif name_entry is not None:
-            named = _lookup(key, name_entry.effective) if name_entry.effective else None
+            value = name_entry.effective
+            named = view.account_id(key, value) if value else None
             same = owner is not None and named is not None and named == owner[pos]
             yield ("redundant" if same else "ignored"), name_entry, key, tyrant, owner
 
@@ -310,21 +219,21 @@ def _span(d: Directive) -> Span:
     Severity.ERROR,
     "A Tyrant vassal sets a numeric `uid`/`gid` other than its file's owner: it exits and is "
     "respawned forever.",
-    on=Instances(),
+    on=Instances(needs=_IDS),
 )
 def check_uid_fatal(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
+    for outcome, d, key, tyrant, owner in _uid_findings(view):
         if outcome != "fatal" or owner is None:
             continue
-        mine = _user(owner[0]) if key == "uid" else _group(owner[1])
+        mine = _user(view, owner[0]) if key == "uid" else _group(view, owner[1])
         yield Finding(
             _span(d),
-            f"Tyrant mode starts this vassal as the owner of its file ({owner_text(owner)}), "
-            f"so it is no longer root: `{d.key} = {shown(d.effective)}` asks for another "
-            f"{_KIND[key]} and uWSGI exits with \"cannot {_SETTER[key]}() as non-root user\"; "
-            f"the Emperor respawns it over and over; remove the line (the vassal runs as "
-            f"{key} {mine}), or chown the file to {key} {d.effective}",
+            f"Tyrant mode starts this vassal as the owner of its file "
+            f"({_owner_text(view, owner)}), so it is no longer root: `{d.key} = "
+            f"{shown(d.effective)}` asks for another {_KIND[key]} and uWSGI exits with "
+            f"\"cannot {_SETTER[key]}() as non-root user\"; the Emperor respawns it over and "
+            f"over; remove the line (the vassal runs as {key} {mine}), or chown the file to "
+            f"{key} {d.effective}",
             _related_tyrant(tyrant),
         )
 
@@ -334,17 +243,16 @@ def check_uid_fatal(view: View) -> Iterator[Finding]:
     "tyrant-vassal-uid-ignored",
     Severity.WARNING,
     "A Tyrant vassal sets `uid`/`gid` by name: ignored, it runs as the owner of its file.",
-    on=Instances(),
+    on=Instances(needs=_IDS),
 )
 def check_uid_ignored(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
+    for outcome, d, key, tyrant, owner in _uid_findings(view):
         if outcome != "ignored":
             continue
         pos = 0 if key == "uid" else 1
         value = d.effective
         if owner is not None:
-            mine = _user(owner[0]) if key == "uid" else _group(owner[1])
+            mine = _user(view, owner[0]) if key == "uid" else _group(view, owner[1])
             runs = f"{key} {mine}, the owner of its file"
         else:
             runs = f"the {key} of its file's owner"
@@ -352,7 +260,7 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
         if is_a_number(value):
             what = f"the name \"{value}\" (an id of 0 counts as unset)"
         here = ""
-        named = _lookup(key, value) if value else None
+        named = view.account_id(key, value) if value else None
         if owner is not None and named is not None and named != owner[pos]:
             here = f" (here `{shown(value)}` is {key} {named})"
         yield Finding(
@@ -370,14 +278,13 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
     "tyrant-vassal-uid-redundant",
     Severity.INFO,
     "A Tyrant vassal sets `uid`/`gid` to its file's owner: redundant.",
-    on=Instances(),
+    on=Instances(needs=_IDS),
 )
 def check_uid_redundant(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for outcome, d, key, tyrant, owner in _uid_findings(inst, ctx):
+    for outcome, d, key, tyrant, owner in _uid_findings(view):
         if outcome != "redundant" or owner is None:
             continue
-        mine = _user(owner[0]) if key == "uid" else _group(owner[1])
+        mine = _user(view, owner[0]) if key == "uid" else _group(view, owner[1])
         how = ""
         if not is_a_number(d.effective):
             how = " (a name, which uWSGI ignores without root, and the same id here)"
@@ -392,27 +299,18 @@ def check_uid_redundant(view: View) -> Iterator[Finding]:
 # -- UW307: an Emperor that drops root before it starts Tyrant vassals -------------------
 
 
-def _drops_root(d: Directive) -> bool:
-    value = d.effective
-    if is_a_number(value):
-        return atoi(value).value % 2**32 != 0
-    return value != "root" and _lookup("uid", value) != 0
-
-
 @rule(
     "UW307",
     "tyrant-emperor-drops-root",
     Severity.ERROR,
     "A Tyrant Emperor that sets its own `uid` (without `early-emperor`): every vassal fails "
     "to start.",
-    on=Instances(),
+    on=Instances(needs=frozenset({"emperor-tyrant"})),
 )
 def check_emperor_uid(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    if not any(d.key == "emperor" for d in inst.options):
+    if not view.sets("emperor"):
         return
-    tyrant = tyrant_line(inst, cat)
+    tyrant = view.tyrant()
     if tyrant is None:
         return
     failing = (
@@ -420,7 +318,7 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
         "vassal exits at once with \"setgid(): Operation not permitted\" and is respawned "
         "over and over"
     )
-    immediate = [d for d in inst.options if d.key == "immediate-uid" and not d.unresolved]
+    immediate = [d for d in view.entries("immediate-uid") if not d.unresolved]
     if immediate:
         d = immediate[-1]
         yield Finding(
@@ -430,19 +328,19 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
             _related_tyrant(tyrant),
         )
         return
-    if any(d.key == "chown-socket" for d in inst.options):
+    if view.sets("chown-socket"):
         return  # the privileges are dropped only after the Emperor started
-    for name in _KEEPS_ROOT:
-        if flag_state(inst, cat, name) is not False:
+    for name in View.EMPEROR_KEEPS_ROOT:  # unless one may be on, root is dropped first
+        if view.flag(name) is not False:
             return
-    ident, id_entry, name_entry, sure = replay_id(inst, "uid")
+    ident, id_entry, name_entry, sure = view.id_setting("uid")
     if not sure:
         return
     setter = id_entry if ident != 0 else name_entry
-    if setter is None or not _drops_root(setter):
+    if setter is None or not view.drops_root(setter):
         return
     related = _related_tyrant(tyrant)
-    caps = candidates(inst, cat, "cap")
+    caps = view.candidates("cap")
     if any(c is not None and c.unresolved for c in caps) or len(caps) > 1:
         return
     cap = caps[0]
@@ -487,43 +385,43 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_symlink(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    cat = ctx.catalog
-    tyrant = _tyrant_vassal(inst, cat)
-    link = inst.link_owner
-    if tyrant is None or link is None or real_owner(inst) is None:
+    link = view.inst.link_owner
+    if link is None:
         return
-    assert inst.emperor is not None
-    try:
-        st = os.stat(inst.root.path)
-        points_to = os.readlink(inst.root.path)
-    except OSError:
+    tyrant = _tyrant_vassal(view)
+    if tyrant is None or view.deployed_owner is None:
         return
-    target = (st.st_uid, st.st_gid)
+    emperor = view.emperor
+    assert emperor is not None
+    found = view.link_target()
+    if found is None:
+        return
+    points_to, target = found
     if target == link:
         return
     related = list(_related_tyrant(tyrant))
     nofollow = None
     for name in ("emperor-tyrant-nofollow", "emperor-nofollow"):
-        if flag_state(inst.emperor, cat, name) is True:
-            nofollow = last_entry(inst.emperor, cat, name)
+        if emperor.flag(name) is True:
+            nofollow = emperor.last(name)
             break
     if nofollow is not None:
         how = (
             f"the link's own (`{nofollow.key}` makes the Emperor lstat() it), so it runs as "
-            f"{owner_text(link)}; remove `{nofollow.key}` to use the target's owner instead"
+            f"{_owner_text(view, link)}; remove `{nofollow.key}` to use the target's owner "
+            "instead"
         )
         related.append(Related(f"`{nofollow.key}` is set here", nofollow.span))
     else:
         how = (
-            f"the target's (stat() follows the link), so it runs as {owner_text(target)}; "
-            "add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner "
-            "instead"
+            f"the target's (stat() follows the link), so it runs as "
+            f"{_owner_text(view, target)}; add `emperor-tyrant-nofollow = true` to the Emperor "
+            "to use the link's owner instead"
         )
     yield Finding(
-        file_start(inst),
-        f"this vassal is a symlink owned by {owner_text(link)} to "
-        f"{shown(points_to, 200)}, owned by {owner_text(target)}: of "
+        view.file_start,
+        f"this vassal is a symlink owned by {_owner_text(view, link)} to "
+        f"{shown(points_to, 200)}, owned by {_owner_text(view, target)}: of "
         f"the two owners Tyrant mode uses {how}",
         tuple(related),
     )
