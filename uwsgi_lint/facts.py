@@ -256,8 +256,8 @@ class View:
         return self._cached("placeholder_names", None, answer)
 
     def written_as(self, key: str) -> tuple[int, int] | None:
-        """The indexes of the first and the last entry written exactly ``key`` (no alias:
-        what ``%(key)`` looks up, ``core/config.c: uwsgi_get_exported_opt()``)."""
+        """The indexes of the first and the last entry written exactly ``key``: ``%(key)``
+        reads the first and follows no alias (``core/config.c: uwsgi_manage_placeholder()``)."""
         found = self._by_key.get(key)
         return (found[0], found[-1]) if found else None
 
@@ -299,24 +299,30 @@ class View:
         file that every vassal includes is read by every vassal."""
         key = (question, id(cfg))
         found = self.views.per_file.get(key)
-        if found is None or found[0] is not cfg:
+        if found is None:  # the entry keeps ``cfg`` alive: its id is not reused
             found = self.views.per_file[key] = (cfg, answer())
         return found[1]  # type: ignore[return-value]
 
-    def percent_values(self, cfg: ConfigFile) -> list[Directive]:
-        """The directives of ``cfg`` whose value as written holds a ``%``, each source
-        position once, in every section: ``core/utils.c: magic_sub()`` runs over the
-        whole file before any parser."""
+    def percent_values(self, cfg: ConfigFile) -> list[tuple[Directive, str]]:
+        """``(directive, value as written)`` for the directives of ``cfg`` whose value as
+        written holds a ``%``, each source position once, in every section:
+        ``core/utils.c: magic_sub()`` runs over the whole file before any parser."""
 
-        def answer() -> list[Directive]:
+        def answer() -> list[tuple[Directive, str]]:
             seen: set[tuple[int, int]] = set()
+            has_percent: dict[int, bool] = {}  # per source text, asked once
             out = []
             for sec in cfg.sections:
                 for d in sec.directives():
-                    if d.loc.whole not in seen:
-                        seen.add(d.loc.whole)
-                        if "%" in d.raw_value:
-                            out.append(d)
+                    if d.loc.whole in seen:
+                        continue
+                    seen.add(d.loc.whole)
+                    text = d.loc.text
+                    found = has_percent.get(id(text))
+                    if found is None:
+                        found = has_percent[id(text)] = "%" in getattr(text, "source", "%")
+                    if found and "%" in (raw := d.raw_value):
+                        out.append((d, raw))
             return out
 
         return self._per_file("percent_values", cfg, answer)
@@ -332,7 +338,6 @@ class View:
                     if isinstance(item, Block) for d in item.body if d.key in openers]
 
         return self._per_file("nested_openers", cfg, answer)
-
 
     # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from ..diagnostics import Finding, Severity
 from ..facts import View
 from ..model import Directive
-from ..values import FALSE_WORDS, flag_is_on, inline_comment, shown, unique_entries
-from . import Instances, rule
+from ..values import FALSE_WORDS, flag_is_on, inline_comment, shown
+from . import Entries, rule
 
 FLAG_KINDS = frozenset({"bool", "bool-inverted"})
 # values that read as on and were meant on: not worth a word
@@ -79,22 +79,18 @@ def log_date_message(d: Directive, value: str) -> str | None:
     "flag-value-reads-as-on",
     Severity.WARNING,
     "A flag whose value uWSGI reads as on although it looks like off (`n`, `00`, `\"false\"`).",
-    on=Instances(),
+    on=Entries(kinds=FLAG_KINDS, handlers=frozenset({LOG_DATE_HANDLER}), unique=True),
 )
-def check(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for _, d in unique_entries(inst):
-        opt = ctx.catalog.get(d.key)
-        if opt is None or d.unresolved:
-            continue
-        value = d.effective
-        if opt.value_kind in FLAG_KINDS:
-            if inline_comment(d.value) is not None:
-                continue  # UW105 says what the comment does to the flag
-            message = flag_message(d, value)
-        elif opt.handler == LOG_DATE_HANDLER:
-            message = log_date_message(d, value)
-        else:
-            continue
-        if message:
-            yield Finding(d.value_span, message)
+def check(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None or d.unresolved:
+        return
+    value = d.effective
+    if opt.value_kind in FLAG_KINDS:
+        if inline_comment(d.value) is not None:
+            return  # UW105 says what the comment does to the flag
+        message = flag_message(d, value)
+    else:
+        message = log_date_message(d, value)
+    if message:
+        yield Finding(d.value_span, message)

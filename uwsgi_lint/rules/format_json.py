@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from ..diagnostics import Finding, Severity
 from ..facts import View
 from ..model import Format, Span
-from ..values import NUMBER_KINDS, unique_entries
+from ..values import NUMBER_KINDS
 from . import Instances, Reader, declare, rule
 from .flag_value import FLAG_KINDS
-from .unknown_option import placeholder_names
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _LITERALS = {"true": "1", "false": "0", "null": "0"}
@@ -41,21 +40,15 @@ value_dropped = declare(
     on=Instances(),
 )
 def integer_cut(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    used: set[str] | None = None
-    for _, d in unique_entries(inst):
-        if d.format is not Format.JSON:
-            continue
+    for _, d in view.written_in(Format.JSON):
         raw = d.raw_value
         if not _INTEGER.fullmatch(raw) or not _INTEGER.fullmatch(d.value):
             continue
         if int(raw) == int(d.value):
             continue
-        opt = ctx.catalog.get(d.key)
+        opt = view.catalog.get(d.key)
         if opt is None:
-            if used is None:
-                used = placeholder_names(inst)
-            if d.key not in used:
+            if d.key not in view.placeholder_names():
                 continue
         elif opt.value_kind in NUMBER_KINDS:
             continue  # UW103 says which number uWSGI reads
@@ -87,16 +80,17 @@ def _inside(span: Span, outer: Span) -> bool:
     on=Instances(),
 )
 def boolean_as_value(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
     attributes: dict[str, list[Span]] | None = None
-    for _, d in unique_entries(inst):
+    entries = sorted([*view.written_in(Format.JSON), *view.written_in(Format.XML)],
+                     key=lambda e: e[0])
+    for _, d in entries:
         if d.format is Format.JSON and d.raw_value in _LITERALS:
             literal = f"JSON `{d.raw_value}`"
         elif d.format is Format.XML and d.value == "1" and d.raw_value == "":
             literal = f"the empty element <{d.key}/>"
         else:
             continue
-        opt = ctx.catalog.get(d.key)
+        opt = view.catalog.get(d.key)
         if opt is None or opt.arg == "none" or opt.value_kind in FLAG_KINDS:
             continue
         kind = opt.value_kind or ""

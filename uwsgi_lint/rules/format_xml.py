@@ -10,30 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive, Format, Span
 from ..readers.common import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
-from ..values import NUMBER_KINDS, read_number, shown, unique_entries
+from ..values import NUMBER_KINDS, read_number, shown
 from . import Instances, rule
 from .flag_value import FLAG_KINDS
 from .inline_comment import free_text
-from .unknown_option import placeholder_names
 
 _BLANKS = " \t\r\n"
 
 
-def _ignored_elements(inst: Instance, ctx: View) -> dict[str, list[Span]]:
+def _ignored_elements(view: View) -> dict[str, list[Span]]:
     """The spans of XML elements that are not options (nor placeholders) for each file,
     minus those that also give an option (``<app>`` gives ``mount`` and ``app``)."""
-    used = placeholder_names(inst)
+    used = view.placeholder_names()
     known: set[tuple[str, Span]] = set()
     unknown: dict[tuple[str, Span], Directive] = {}
-    for _, d in unique_entries(inst):
-        if d.format is not Format.XML:
-            continue
+    for _, d in view.written_in(Format.XML):
         where = (d.file, d.span)
-        if d.key in ctx.catalog or d.key in used:
+        if d.key in view.catalog or d.key in used:
             known.add(where)
         else:
             unknown[where] = d
@@ -54,7 +50,7 @@ def _xml_findings(code: str, view: View) -> Iterator[Finding]:
     ignored: dict[str, list[Span]] | None = None
     for problem in view.problems(code):
         if ignored is None:
-            ignored = _ignored_elements(view.inst, view)
+            ignored = _ignored_elements(view)
         if any(_inside(problem.span, s) for s in ignored.get(problem.span.file, ())):
             continue
         yield Finding(problem.span, problem.message)
@@ -110,10 +106,8 @@ def whitespace_message(d: Directive, value: str, meant: str) -> str:
     on=Instances(),
 )
 def whitespace_kept(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    used: set[str] | None = None
-    for _, d in unique_entries(inst):
-        if d.format is not Format.XML or d.note.startswith("<app>"):
+    for _, d in view.written_in(Format.XML):
+        if d.note.startswith("<app>"):
             continue
         value = d.value
         meant = value.strip(_BLANKS)
@@ -121,11 +115,9 @@ def whitespace_kept(view: View) -> Iterator[Finding]:
             continue
         if COMMENT_VALUE in d.note or PI_VALUE in d.note:
             continue  # UW019 says the comment is the value
-        opt = ctx.catalog.get(d.key)
+        opt = view.catalog.get(d.key)
         if opt is None:
-            if used is None:
-                used = placeholder_names(inst)
-            if d.key not in used:
+            if d.key not in view.placeholder_names():
                 continue
         else:
             kind = opt.value_kind or ""

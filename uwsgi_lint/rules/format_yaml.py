@@ -13,33 +13,26 @@ from collections.abc import Iterator
 
 from ..catalog import Option
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive, Format
-from ..values import NUMBER_KINDS, read_number, shown, unique_entries
+from ..values import NUMBER_KINDS, read_number, shown
 from . import Instances, Reader, declare, rule
 from .flag_value import FLAG_KINDS
-from .unknown_option import placeholder_names
 
 # what YAML does not let a plain (unquoted) value start with
 _INDICATORS = tuple("%@`&*!|>{}[],#?-:'\"")
 
 
-def embedded_values(inst: Instance, ctx: View) -> Iterator[tuple[Directive, Option | None]]:
+def embedded_values(view: View) -> Iterator[tuple[Directive, Option | None]]:
     """The YAML entries the embedded reader produced, with their option (``None``: a key
     uWSGI does not know but a value reads as a placeholder); other unknown keys, flags
     (UW102 speaks for them) and logic closers are left out."""
-    if ctx.assume.yaml_reader != "embedded":
+    if view.assume.yaml_reader != "embedded":
         return
-    used: set[str] | None = None
-    for _, d in unique_entries(inst):
-        if d.format is not Format.YAML:
-            continue
-        opt = ctx.catalog.get(d.key)
+    for _, d in view.written_in(Format.YAML):
+        opt = view.catalog.get(d.key)
         if opt is None:
-            if used is None:
-                used = placeholder_names(inst)
-            if d.key not in used:
+            if d.key not in view.placeholder_names():
                 continue
         elif opt.value_kind in FLAG_KINDS or opt.value_kind == "logic-close":
             continue
@@ -82,9 +75,8 @@ inline_section = declare(
     on=Instances(),
 )
 def raw_value(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
     crlf: dict[str, list[Directive]] = {}
-    for d, opt in embedded_values(inst, ctx):
+    for d, opt in embedded_values(view):
         value = d.value
         if value.endswith("\r"):
             if not same_number(opt, value, value.rstrip("\r")):

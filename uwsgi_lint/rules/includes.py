@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
-from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE, Unread
+from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE
 from ..facts import View
-from ..model import Span
+from ..model import Span, Unread
 from . import Instances, Reader, declare, rule
 
 

@@ -7,17 +7,9 @@ from collections.abc import Iterator
 from ..catalog import Option
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Format
-from ..values import (
-    NUMBER_KINDS,
-    flag_is_on,
-    inline_comment,
-    read_number,
-    shown,
-    unique_entries,
-    value_subspan,
-)
-from . import Instances, rule
+from ..model import Directive, Format
+from ..values import NUMBER_KINDS, flag_is_on, inline_comment, read_number, shown, value_subspan
+from . import Entries, rule
 from .flag_value import FLAG_KINDS, looks_off
 
 # values that are commands, code or free text, where `#` and `;` are ordinary characters
@@ -66,43 +58,41 @@ def consequence(opt: Option, key: str, value: str, cut: str) -> str:
     "inline-comment-in-value",
     Severity.WARNING,
     "A trailing `# ...` or `; ...` is part of the value: uWSGI has no inline comments.",
-    on=Instances(),
+    on=Entries(unique=True),
 )
-def check(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for _, d in unique_entries(inst):
-        if d.note.startswith("from "):
-            continue  # added by `set = name=value`: reported at that line, as written
-        opt = ctx.catalog.get(d.key)
-        if opt is None or free_text(opt):
-            continue
-        # as written: a comment that a placeholder brings in is reported where it is written
-        value = d.value
-        at = inline_comment(value)
-        if at is None or (d.format is Format.YAML and value[at] == "#"):
-            continue
-        key, target = d.key, opt
-        if opt.value_kind == "assignment":
-            key, eq, rest = value.partition("=")
-            target_opt = ctx.catalog.get(key)
-            if not eq or at < len(key) + 1:
-                continue
-            if target_opt is not None and free_text(target_opt):
-                continue
-            target = target_opt or opt
-            value, at = rest, at - len(key) - 1
-        cut = value[:at].rstrip(" \t")
-        if not cut:
-            continue
-        comment = value[at:]
-        if key == d.key and d.effective.endswith(comment):
-            value = d.effective  # what the handler gets, placeholders expanded
-            cut = value[: len(value) - len(comment)].rstrip(" \t")
-        start = len(d.value) - len(comment)
-        span = value_subspan(d, start, len(d.value)) if d.value.endswith(comment) else None
-        yield Finding(
-            span or d.value_span,
-            f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
-            f"`{key}` value and {consequence(target, key, value, cut)}; put the comment on "
-            "a line of its own",
-        )
+def check(view: View, d: Directive) -> Iterator[Finding]:
+    # as written: a comment that a placeholder brings in is reported where it is written
+    value = d.value
+    if ("#" not in value and ";" not in value) or d.note.startswith("from "):
+        return  # `from set`: added by `set = name=value`, reported at that line
+    opt = view.catalog.get(d.key)
+    if opt is None or free_text(opt):
+        return
+    at = inline_comment(value)
+    if at is None or (d.format is Format.YAML and value[at] == "#"):
+        return
+    key, target = d.key, opt
+    if opt.value_kind == "assignment":
+        key, eq, rest = value.partition("=")
+        target_opt = view.catalog.get(key)
+        if not eq or at < len(key) + 1:
+            return
+        if target_opt is not None and free_text(target_opt):
+            return
+        target = target_opt or opt
+        value, at = rest, at - len(key) - 1
+    cut = value[:at].rstrip(" \t")
+    if not cut:
+        return
+    comment = value[at:]
+    if key == d.key and d.effective.endswith(comment):
+        value = d.effective  # what the handler gets, placeholders expanded
+        cut = value[: len(value) - len(comment)].rstrip(" \t")
+    start = len(d.value) - len(comment)
+    span = value_subspan(d, start, len(d.value)) if d.value.endswith(comment) else None
+    yield Finding(
+        span or d.value_span,
+        f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
+        f"`{key}` value and {consequence(target, key, value, cut)}; put the comment on "
+        "a line of its own",
+    )

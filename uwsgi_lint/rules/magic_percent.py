@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Finding, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import ConfigFile, Directive, Format
-from ..values import flag_is_on, magic_letters, names_of, shown
-from . import Instances, rule
+from ..values import flag_is_on, magic_letters, shown
+from . import Files, Instances, rule
 
 LINE_FORMATS = (Format.INI, Format.YAML)  # a line break ends a directive only there
-STRFTIME_KEYS = ("log-date",)  # and its aliases (logdate, log-prefix)
 _HEX = "0123456789abcdefABCDEF"
 MEANING = {
     "d": "the config file's directory",
@@ -114,15 +112,13 @@ def describe_line(line: str, fmt: Format) -> tuple[str, str] | None:
     return f"`{shown(text, 50)}`", key
 
 
-def strftime_context(inst: Instance, ctx: View, d: Directive) -> bool:
-    names: set[str] = set()
-    for key in STRFTIME_KEYS:
-        names |= names_of(ctx.catalog, key)
-    if d.key in names or "strftime:" in d.value:
+def strftime_context(view: View, d: Directive) -> bool:
+    """Whether ``d`` is a strftime format: ``log-date``, a ``strftime:`` log variable, or
+    ``log-format`` under ``logformat-strftime`` (any entry that reads as on)."""
+    if "strftime:" in d.value or d.key in view.names("log-date"):
         return True
-    if d.key in names_of(ctx.catalog, "log-format"):
-        flag = names_of(ctx.catalog, "logformat-strftime")
-        return any(o.key in flag and flag_is_on(o.effective) for o in inst.options)
+    if d.key in view.names("log-format"):
+        return any(flag_is_on(o.effective) for o in view.entries("logformat-strftime"))
     return False
 
 
@@ -134,26 +130,6 @@ def fixed(raw: str, eaten: list[Eaten], fmt: Format) -> str:
     if fmt is Format.JSON and len(out) > 1 and out[0] == out[-1] == '"':
         out = out[1:-1]
     return out
-
-
-def files_of(inst: Instance) -> Iterator[ConfigFile]:
-    seen: set[str] = set()
-    for cfg in inst.files:
-        if cfg.path not in seen:
-            seen.add(cfg.path)
-            yield cfg
-
-
-def written(inst: Instance) -> Iterator[Directive]:
-    """Every directive of every file read, all sections (magic runs over the whole file)."""
-    seen: set[tuple[str, tuple[int, int]]] = set()
-    for cfg in files_of(inst):
-        for sec in cfg.sections:
-            for d in sec.directives():
-                where = (d.file, d.loc.whole)
-                if where not in seen:
-                    seen.add(where)
-                    yield d
 
 
 def _line_of(start_line: int, raw: str, at: int) -> int:
@@ -188,16 +164,12 @@ def _lost(raw: str, at: int, fmt: Format, start: int) -> tuple[str, str] | None:
     "percent-swallows-line",
     Severity.ERROR,
     "A `%` at the end of a line eats the line break: the next line joins the value and is lost.",
-    on=Instances(),
+    on=Files(),
 )
-def check_swallow(view: View) -> Iterator[Finding]:
-    inst = view.inst
-    for d in written(inst):
-        if d.format not in LINE_FORMATS:
-            continue
-        raw = d.raw_value
-        if "%" not in raw:
-            continue  # the common case, checked first: a 10 MB config has 400,000 values
+def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
+    if cfg.format not in LINE_FORMATS:
+        return
+    for d, raw in view.percent_values(cfg):
         _, breaks = scan(raw, False)
         start = d.value_span.start.line
         covered = -1
@@ -216,24 +188,21 @@ def check_swallow(view: View) -> Iterator[Finding]:
                 f"(`{shown(d.value)}`){'; ' + lost if lost else ''}; write `%%` for a "
                 "literal percent sign",
             )
-    for cfg in files_of(inst):
-        if cfg.format not in LINE_FORMATS:
+    for c in cfg.comments:
+        at = c.text.find("%\n")
+        while at != -1 and at > 0 and c.text[at - 1] == "%":
+            at = c.text.find("%\n", at + 2)
+        if at == -1:
             continue
-        for c in cfg.comments:
-            at = c.text.find("%\n")
-            while at != -1 and at > 0 and c.text[at - 1] == "%":
-                at = c.text.find("%\n", at + 2)
-            if at == -1:
-                continue
-            got = _lost(c.text, at, cfg.format, c.span.start.line)
-            if got is None or not got[1]:
-                continue  # only comments or blank lines joined: nothing is lost
-            joined, lost = got
-            yield Finding(
-                c.span,
-                f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
-                f"part of the comment and {lost}; write `%%` for a literal percent sign",
-            )
+        got = _lost(c.text, at, cfg.format, c.span.start.line)
+        if got is None or not got[1]:
+            continue  # only comments or blank lines joined: nothing is lost
+        joined, lost = got
+        yield Finding(
+            c.span,
+            f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
+            f"part of the comment and {lost}; write `%%` for a literal percent sign",
+        )
 
 
 @rule(
@@ -244,36 +213,33 @@ def check_swallow(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_vanish(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for d in written(inst):
-        raw = d.raw_value
-        if "%" not in raw:
-            continue
-        strftime = strftime_context(inst, ctx, d)
-        eaten, breaks = scan(raw, strftime)
-        for at in breaks:
-            empty = all(not line.strip(" \t\r") for line in swallowed(raw, at))
-            if d.format not in LINE_FORMATS or empty:
-                eaten.append(Eaten(at, "\n", False))
-        if not eaten:
-            continue
-        eaten.sort(key=lambda e: e.at)
-        gone = [e for e in eaten if not e.known]
-        kept = [e for e in eaten if e.known]
-        parts = []
-        if gone:
-            tokens = ", ".join(f"`{_token(e)}`" for e in gone)
-            parts.append(f"{tokens} {'vanishes' if len(gone) == 1 else 'vanish'}")
-        for e in kept:
-            parts.append(f"`%{e.char}` becomes {meaning(e.char)}")
-        why = "; ".join(parts)
-        if strftime and kept:
-            why += " (before strftime sees the format)"
-        yield Finding(
-            d.value_span,
-            f"uWSGI substitutes magic `%` variables in the raw text: {why}, so the value is "
-            f"`{shown(d.value)}`; write `{shown(fixed(raw, eaten, d.format))}`",
-        )
+    for cfg in view.files():
+        for d, raw in view.percent_values(cfg):
+            strftime = strftime_context(view, d)
+            eaten, breaks = scan(raw, strftime)
+            for at in breaks:
+                empty = all(not line.strip(" \t\r") for line in swallowed(raw, at))
+                if d.format not in LINE_FORMATS or empty:
+                    eaten.append(Eaten(at, "\n", False))
+            if not eaten:
+                continue
+            eaten.sort(key=lambda e: e.at)
+            gone = [e for e in eaten if not e.known]
+            kept = [e for e in eaten if e.known]
+            parts = []
+            if gone:
+                tokens = ", ".join(f"`{_token(e)}`" for e in gone)
+                parts.append(f"{tokens} {'vanishes' if len(gone) == 1 else 'vanish'}")
+            for e in kept:
+                parts.append(f"`%{e.char}` becomes {meaning(e.char)}")
+            why = "; ".join(parts)
+            if strftime and kept:
+                why += " (before strftime sees the format)"
+            yield Finding(
+                d.value_span,
+                f"uWSGI substitutes magic `%` variables in the raw text: {why}, so the value is "
+                f"`{shown(d.value)}`; write `{shown(fixed(raw, eaten, d.format))}`",
+            )
 
 
 def _token(e: Eaten) -> str:

@@ -10,17 +10,8 @@ from ..catalog import Option
 from ..diagnostics import Finding, Severity
 from ..facts import View
 from ..model import Directive, Format
-from ..values import (
-    NUMBER_KINDS,
-    ULONG_MAX,
-    atoi,
-    inline_comment,
-    names_of,
-    read_number,
-    shown,
-    unique_entries,
-)
-from . import Instances, rule
+from ..values import NUMBER_KINDS, ULONG_MAX, atoi, inline_comment, read_number, shown
+from . import Entries, rule
 
 SET_INT = "uwsgi_opt_set_int"  # exits on a negative value
 # uint64 options that count bytes, where a small number is a slip for megabytes
@@ -56,7 +47,7 @@ def _amount(kind: str, name: str, n: int) -> str:
     return str(n)
 
 
-def misread(opt: Option, d: Directive, value: str, ctx: View) -> str | None:
+def misread(opt: Option, d: Directive, value: str, view: View) -> str | None:
     """What uWSGI makes of ``value`` when that is not the number written, else None."""
     kind = opt.value_kind or ""
     num = read_number(kind, value)
@@ -92,7 +83,7 @@ def misread(opt: Option, d: Directive, value: str, ctx: View) -> str | None:
                 text += ", which usually means off"
         else:
             text = f"`{shown(value)}` is not a number: uWSGI reads it as {shown_n}"
-        if n == 0 and d.key in names_of(ctx.catalog, "processes"):
+        if n == 0 and d.key in view.names("processes"):
             text += ", so the master starts with no workers, without an error"
         return text
     if num.overflow:
@@ -120,22 +111,20 @@ def misread(opt: Option, d: Directive, value: str, ctx: View) -> str | None:
     "number-misread",
     Severity.WARNING,
     "A number that uWSGI reads differently from how it is written (`four`, `1G`, `0x10`).",
-    on=Instances(),
+    on=Entries(kinds=NUMBER_KINDS, unique=True),
 )
-def check_misread(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for _, d in unique_entries(inst):
-        opt = ctx.catalog.get(d.key)
-        if opt is None or opt.value_kind not in NUMBER_KINDS:
-            continue
-        value = d.effective
-        if _skip(opt, d, value) or inline_comment(d.value) is not None:
-            continue  # UW105 reports a comment and the number it leaves
-        if opt.handler == SET_INT and atoi(value).value < 0:
-            continue  # UW104
-        message = misread(opt, d, value, ctx)
-        if message:
-            yield Finding(d.value_span, message)
+def check_misread(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None:
+        return
+    value = d.effective
+    if _skip(opt, d, value) or inline_comment(d.value) is not None:
+        return  # UW105 reports a comment and the number it leaves
+    if opt.handler == SET_INT and atoi(value).value < 0:
+        return  # UW104
+    message = misread(opt, d, value, view)
+    if message:
+        yield Finding(d.value_span, message)
 
 
 @rule(
@@ -143,28 +132,26 @@ def check_misread(view: View) -> Iterator[Finding]:
     "negative-number-refused",
     Severity.ERROR,
     "A negative value (or one that wraps to negative) for an option uWSGI requires to be >= 0.",
-    on=Instances(),
+    on=Entries(handlers=frozenset({SET_INT}), unique=True),
 )
-def check_negative(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for _, d in unique_entries(inst):
-        opt = ctx.catalog.get(d.key)
-        if opt is None or opt.handler != SET_INT:
-            continue
-        value = d.effective
-        if _skip(opt, d, value):
-            continue
-        num = atoi(value)
-        if num.value >= 0:
-            continue
-        how = f"`{d.key}` cannot be negative"
-        if value.strip() != str(num.value):
-            how = f"`{shown(value)}` is read as {num.value}"
-        if d.format is Format.JSON and d.raw_value.lstrip("-").isdigit() and d.raw_value != value:
-            how = f"the JSON integer `{d.raw_value}` is cut to a C int, {num.value}"
-        elif num.overflow:
-            how = f"`{shown(value)}` does not fit a C int and wraps to {num.value}"
-        yield Finding(
-            d.value_span,
-            f"{how}: uWSGI exits with 'invalid value for option \"{d.key}\": must be > 0'",
-        )
+def check_negative(view: View, d: Directive) -> Iterator[Finding]:
+    opt = view.catalog.get(d.key)
+    if opt is None:
+        return
+    value = d.effective
+    if _skip(opt, d, value):
+        return
+    num = atoi(value)
+    if num.value >= 0:
+        return
+    how = f"`{d.key}` cannot be negative"
+    if value.strip() != str(num.value):
+        how = f"`{shown(value)}` is read as {num.value}"
+    if d.format is Format.JSON and d.raw_value.lstrip("-").isdigit() and d.raw_value != value:
+        how = f"the JSON integer `{d.raw_value}` is cut to a C int, {num.value}"
+    elif num.overflow:
+        how = f"`{shown(value)}` does not fit a C int and wraps to {num.value}"
+    yield Finding(
+        d.value_span,
+        f"{how}: uWSGI exits with 'invalid value for option \"{d.key}\": must be > 0'",
+    )

@@ -12,16 +12,14 @@ from collections.abc import Iterator
 
 from ..catalog import close_matches
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive, Span
-from ..values import atoi, names_of, shown, unique_entries, value_subspan
+from ..values import atoi, shown, value_subspan
 from . import Instances, rule
 
 _NAME = re.compile(r"%\(([^()\s]+)\)")
 # options whose %(name) are filled in per request by the logger, not by the config
 RUNTIME_VARS = ("log-format", "log-req-encoder", "log-encoder")
-_EXPANSIONS = ("$(", "%(", "@(")
 _SET_ARG = re.compile(r"(?:-S|--set(?:-ph|-placeholder)?)[ =]+([^=\s]+)=")
 _ANY = re.compile(r"[$%@]\([^()]*\)")
 
@@ -38,16 +36,9 @@ def token_span(d: Directive, token: str) -> Span:
     return value_subspan(d, at, at + len(token)) if at != -1 else d.value_span
 
 
-def runtime_names(ctx: View) -> frozenset[str]:
-    out: set[str] = set()
-    for key in RUNTIME_VARS:
-        out |= names_of(ctx.catalog, key)
-    return frozenset(out)
-
-
-def command_line_names(inst: Instance) -> frozenset[str]:
+def command_line_names(view: View) -> frozenset[str]:
     """Placeholders a ``#!`` first line defines for the command it shows (``-S name=v``)."""
-    for c in inst.root.comments:
+    for c in view.inst.root.comments:
         if c.span.start.line == 1 and c.text.startswith("#!"):
             return frozenset(_SET_ARG.findall(c.text))
     return frozenset()
@@ -61,14 +52,18 @@ def command_line_names(inst: Instance) -> frozenset[str]:
     on=Instances(),
 )
 def check_undefined(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
+    inst = view.inst
     if inst.unread:
         return  # a config source that was not read may define it
-    runtime = runtime_names(ctx)
-    keys = sorted({d.key for d in inst.options})
-    given = command_line_names(inst)
+    runtime: frozenset[str] | None = None
+    given: frozenset[str] = frozenset()
     uses: dict[str, list[tuple[Directive, str]]] = {}
-    for i, d in unique_entries(inst):
+    for i, d in view.referring():  # only a value written with a reference keeps one
+        if not d.unresolved:
+            continue
+        if runtime is None:
+            runtime = frozenset().union(*(view.names(k) for k in RUNTIME_VARS))
+            given = command_line_names(view)
         if d.key in runtime:
             continue
         for token in d.unresolved:
@@ -78,6 +73,7 @@ def check_undefined(view: View) -> Iterator[Finding]:
             if name == "_" and (d.block is not None or i in inst.conditional):
                 continue  # an undecided if-* keeps %(_) for the value it would give
             uses.setdefault(name, []).append((d, token))
+    keys = sorted(view.keys)
     for name, found in uses.items():
         d, token = found[0]
         if name == "_":
@@ -91,7 +87,7 @@ def check_undefined(view: View) -> Iterator[Finding]:
         text += f", uWSGI leaves the text `{token}` in the `{d.key}` value"
         if len(found) > 1:
             text += f" (and in {len(found) - 1} more)"
-        aliases = [a for a in names_of(ctx.catalog, name) if a != name and a in keys]
+        aliases = [a for a in view.names(name) if a != name and a in keys]
         if aliases:
             text += (
                 f"; placeholders do not follow aliases: write `%({aliases[0]})`, the name "
@@ -105,10 +101,10 @@ def check_undefined(view: View) -> Iterator[Finding]:
         yield Finding(token_span(d, token), text, related)
 
 
-def self_referring(inst: Instance) -> set[str]:
+def self_referring(view: View) -> set[str]:
     """Keys whose value reaches back to themselves through ``%(name)`` references."""
     refs: dict[str, set[str]] = {}
-    for d in inst.options:
+    for d in view.inst.options:
         if d.key not in refs:  # %(name) reads the first entry
             refs[d.key] = set(_NAME.findall(d.value))
     out: set[str] = set()
@@ -133,22 +129,20 @@ def self_referring(inst: Instance) -> set[str]:
     on=Instances(),
 )
 def check_hang(view: View) -> Iterator[Finding]:
-    inst = view.inst
-    seen: set[tuple[Span, str]] = set()
-    cyclic = self_referring(inst)
-    for p in inst.problems:
-        if p.code == "uwsgi-hang" and (p.span, p.message) not in seen:
-            seen.add((p.span, p.message))
-            m = re.search(r"expanding (.)\(\) in '(.*)'", p.message)
-            symbol, key = m.groups() if m else ("%", "")
-            if symbol == "%" and key not in cyclic:
-                continue  # it only reads a key that hangs: uWSGI never gets this far
-            yield Finding(
-                p.span,
-                f"expanding `{symbol}()` in `{key}` never ends: the value refers back to itself "
-                "(directly or through other keys), so every expansion brings the reference "
-                "back and uWSGI hangs at start-up, growing its memory; break the cycle",
-            )
+    cyclic: set[str] | None = None
+    for p in view.problems("uwsgi-hang"):
+        m = re.search(r"expanding (.)\(\) in '(.*)'", p.message)
+        symbol, key = m.groups() if m else ("%", "")
+        if cyclic is None:
+            cyclic = self_referring(view)
+        if symbol == "%" and key not in cyclic:
+            continue  # it only reads a key that hangs: uWSGI never gets this far
+        yield Finding(
+            p.span,
+            f"expanding `{symbol}()` in `{key}` never ends: the value refers back to itself "
+            "(directly or through other keys), so every expansion brings the reference "
+            "back and uWSGI hangs at start-up, growing its memory; break the cycle",
+        )
 
 
 @rule(
@@ -159,40 +153,39 @@ def check_hang(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_first(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    for i, d in enumerate(inst.options):
-        first.setdefault(d.key, i)
-        last[d.key] = i
-    for _, d in unique_entries(inst):
-        if d.expanded is None or "%(" not in d.value:
+    for _, d in view.referring():
+        if d.expanded is not None and "%(" in d.value:
+            yield from _first_value(view, d)
+
+
+def _first_value(view: View, d: Directive) -> Iterator[Finding]:
+    inst = view.inst
+    for name in dict.fromkeys(_NAME.findall(d.value)):
+        found = view.written_as(name)
+        if found is None:
             continue
-        for name in dict.fromkeys(_NAME.findall(d.value)):
-            if name not in first:
-                continue
-            fi, li = first[name], last[name]
-            opt = ctx.catalog.get(name)
-            if opt is not None and opt.repeatable:
-                continue  # a list option: every value counts, the first is as good as any
-            if li == fi or {fi, li} & inst.conditional:
-                continue
-            a, b = inst.options[fi], inst.options[li]
-            if a.effective == b.effective or (a.file, a.loc.whole) == (b.file, b.loc.whole):
-                continue
-            if d is a or d is b:
-                continue
-            here = d.file
-            yield Finding(
-                token_span(d, f"%({name})"),
-                f"`%({name})` takes the FIRST `{name}` in the option list, "
-                f"`{shown(a.effective)}` ({where(a.span, here)}), not the value that takes "
-                f"effect, `{shown(b.effective)}` ({where(b.span, here)})",
-                (
-                    Related(f"the first `{name}`: what `%({name})` gives", a.span),
-                    Related(f"the value of `{name}` that takes effect", b.span),
-                ),
-            )
+        fi, li = found
+        opt = view.catalog.get(name)
+        if opt is not None and opt.repeatable:
+            continue  # a list option: every value counts, the first is as good as any
+        if li == fi or {fi, li} & inst.conditional:
+            continue
+        a, b = inst.options[fi], inst.options[li]
+        if a.effective == b.effective or (a.file, a.loc.whole) == (b.file, b.loc.whole):
+            continue
+        if d is a or d is b:
+            continue
+        here = d.file
+        yield Finding(
+            token_span(d, f"%({name})"),
+            f"`%({name})` takes the FIRST `{name}` in the option list, "
+            f"`{shown(a.effective)}` ({where(a.span, here)}), not the value that takes "
+            f"effect, `{shown(b.effective)}` ({where(b.span, here)})",
+            (
+                Related(f"the first `{name}`: what `%({name})` gives", a.span),
+                Related(f"the value of `{name}` that takes effect", b.span),
+            ),
+        )
 
 
 @rule(
@@ -203,13 +196,9 @@ def check_first(view: View) -> Iterator[Finding]:
     on=Instances(),
 )
 def check_immediate(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    for _, d in unique_entries(inst):
-        opt = ctx.catalog.get(d.key)
+    for _, d in view.referring():
+        opt = view.catalog.get(d.key)
         if opt is None or not opt.immediate or opt.value_kind in ("assignment", "logic-close"):
-            continue
-        found = [s for s in _EXPANSIONS if s in d.value]
-        if not found:
             continue
         kind = opt.value_kind
         if kind == "include":

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalog import Catalog, Option
+from ..catalog import Option
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance
 from ..facts import View
 from ..model import Directive
-from ..values import atoi, flag_is_on, logic_kind, names_of, shown, strtoul, unique_entries
+from ..values import atoi, flag_is_on, logic_kind, shown, strtoul
 from . import Instances, rule
 from .placeholders import where
 
@@ -65,13 +64,9 @@ def emperor_kind(d: Directive, kinds: frozenset[str]) -> str | None:
     return None
 
 
-def conditional(d: Directive, i: int, inst: Instance) -> bool:
+def conditional(d: Directive, i: int, view: View) -> bool:
     kind = logic_kind(d)
-    return i in inst.conditional or (kind is not None and not kind.startswith("for"))
-
-
-def group_key(catalog: Catalog, name: str) -> str:
-    return min(names_of(catalog, name))
+    return i in view.inst.conditional or (kind is not None and not kind.startswith("for"))
 
 
 @rule(
@@ -82,32 +77,31 @@ def group_key(catalog: Catalog, name: str) -> str:
     on=Instances(),
 )
 def check(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
+    get = view.catalog.get
+    # the scalar options written, each with the name that stands for it and its aliases
+    group = {key: min(view.names(key)) for key in view.keys if (opt := get(key)) is not None
+             and not opt.repeatable and opt.value_kind in SCALAR_KINDS}
     groups: dict[str, list[tuple[int, Directive]]] = {}
-    for i, d in unique_entries(inst):
-        opt = ctx.catalog.get(d.key)
-        if opt is None or opt.repeatable or opt.value_kind not in SCALAR_KINDS:
-            continue
-        if d.unresolved:
-            continue
-        groups.setdefault(group_key(ctx.catalog, d.key), []).append((i, d))
+    for i, d in view.unique():
+        if d.key in group and not d.unresolved:
+            groups.setdefault(group[d.key], []).append((i, d))
     for entries in groups.values():
         scopes: dict[object, list[tuple[int, Directive]]] = {}
         for i, d in entries:
             scope: object = "top"
-            if conditional(d, i, inst):
+            if conditional(d, i, view):
                 # an override under a condition is what if-* is for: only repeats inside
                 # the same block count
                 scope = id(d.block) if logic_kind(d) is not None else ("alone", i)
             scopes.setdefault(scope, []).append((i, d))
         for scoped in scopes.values():
             if len(scoped) > 1:
-                yield from _report(ctx, [d for _, d in scoped])
+                yield from _report(view, [d for _, d in scoped])
 
 
-def _report(ctx: View, entries: list[Directive]) -> Iterator[Finding]:
+def _report(view: View, entries: list[Directive]) -> Iterator[Finding]:
     last = entries[-1]
-    opt = ctx.catalog.get(last.key)
+    opt = view.catalog.get(last.key)
     assert opt is not None
     wins = meaning(opt, last.effective)
     earlier = [

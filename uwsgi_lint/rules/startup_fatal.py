@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
-from ..expand import Instance, logic_openers
 from ..facts import View
-from ..model import Block, ConfigFile, Directive, Span
+from ..model import Block, Directive, Span
 from ..readers.common import CLOSERS
 from . import Instances, rule
 from .placeholders import where
@@ -30,15 +29,10 @@ ELSE = "else"  # uWSGI 2.1: ends the block like a closer, then opens the opposit
     on=Instances(),
 )
 def check_fatal(view: View) -> Iterator[Finding]:
-    inst = view.inst
-    seen: set[tuple[Span, str]] = set()
-    for p in inst.problems:
-        # missing includes and include cycles have codes of their own (UW020, UW021)
-        if p.code != "uwsgi-fatal" or p.message.startswith(RECURSIVE):
-            continue
-        if (p.span, p.message) in seen:
-            continue
-        seen.add((p.span, p.message))
+    # missing includes and include cycles have codes of their own (UW020, UW021)
+    for p in view.problems("uwsgi-fatal"):
+        if p.message.startswith(RECURSIVE):
+            continue  # UW114
         message = p.message
         if message.startswith("you cannot use"):
             message += " (uWSGI exits); use `set` to give an option a value, or another name"
@@ -49,18 +43,6 @@ def check_fatal(view: View) -> Iterator[Finding]:
         yield Finding(p.span, message)
 
 
-def _files(inst: Instance) -> Iterator[ConfigFile]:
-    seen: set[str] = set()
-    for cfg in inst.files:
-        if cfg.path not in seen:
-            seen.add(cfg.path)
-            yield cfg
-
-
-def _used_sections(inst: Instance) -> set[tuple[str, str]]:
-    return {(d.file, d.section) for d in inst.options}
-
-
 @rule(
     "UW114",
     "nested-logic-block",
@@ -69,31 +51,26 @@ def _used_sections(inst: Instance) -> set[tuple[str, str]]:
     on=Instances(),
 )
 def check_nested(view: View) -> Iterator[Finding]:
-    inst, ctx = view.inst, view
-    openers = logic_openers(ctx.catalog)
+    inst = view.inst
     # 2.1's `else` closes the block before it opens its own: no nesting (the expander
     # does not model that yet, so its problem for `else` is ignored here)
     fatal = {
         p.span
-        for p in inst.problems
+        for p in view.problems("uwsgi-fatal")
         if p.message.startswith(RECURSIVE) and not p.message.endswith("(option = else)")
     }
+    nested = [(cfg.path, sec, outer, d) for cfg in view.files()
+              for sec, outer, d in view.nested_openers(cfg) if d.key != ELSE]
+    if not fatal and not nested:
+        return
     # a fatal opener whose outer condition is undecided here: uWSGI may or may not exit
-    undecided = {d.span for i, d in enumerate(inst.options) if i in inst.conditional}
-    used = _used_sections(inst)
+    undecided = {inst.options[i].span for i in inst.conditional}
+    used = {(d.file, d.section) for d in inst.options}
     reported: set[Span] = set()
-    for cfg in _files(inst):
-        for sec in cfg.sections:
-            if (cfg.path, sec.name) not in used:
-                continue
-            for item in sec.items:
-                if not isinstance(item, Block):
-                    continue
-                for d in item.body:
-                    if d.key not in openers or d.key == ELSE:
-                        continue
-                    reported.add(d.span)
-                    yield _nested(item, d.span, d.key, sec.items, fatal - undecided)
+    for path, sec, outer, d in nested:
+        if (path, sec.name) in used:
+            reported.add(d.span)
+            yield _nested(outer, d.span, d.key, sec.items, fatal - undecided)
     for span in sorted(fatal - reported - undecided, key=lambda s: (s.file, s.start)):
         yield Finding(
             span,
