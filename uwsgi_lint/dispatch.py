@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
@@ -43,7 +43,7 @@ class Dispatch:
             if isinstance(r.scope, Instances)
         ]
         self._by_key: dict[str, tuple[list[Rule], list[Rule]]] = {}
-        self._files_done: set[str] = set()
+        self._files_done: set[int] = set()
 
     def _folded(self, names: frozenset[str] | None) -> frozenset[str] | None:
         """``names`` with their aliases: what an instance may write to set one of them."""
@@ -72,35 +72,39 @@ class Dispatch:
             found = self._by_key[key] = (every, unique)
         return found
 
-    def run(self, view: View, failures: Failures) -> Iterator[Diagnostic]:
+    def run(self, view: View, failures: Failures) -> list[Diagnostic]:
         """Every finding of the rules on one instance."""
         inst = view.inst
+        out: list[Diagnostic] = []
         for r in self.reader_rules:
-            yield from _reader(r, view)
+            _reader(r, view, out)
         keys = view.keys
         for r, needs in self.instance_rules:
             if needs is None or not needs.isdisjoint(keys):
-                yield from _contained(r, inst, failures, r.check, view)
+                _call(r, inst, failures, out, view)
         if self.entry_rules:
             for d in inst.options:
                 for r in self._for_key(d.key)[0]:
-                    yield from _contained(r, inst, failures, r.check, view, d)
+                    _call(r, inst, failures, out, view, d)
             for _, d in view.unique():
                 for r in self._for_key(d.key)[1]:
-                    yield from _contained(r, inst, failures, r.check, view, d)
+                    _call(r, inst, failures, out, view, d)
         for f in inst.files:
-            if f.path in self._files_done:
+            # a file read twice the same way is one object (the readers' cache); read with
+            # other magic values (%x, %o) it is another, with findings of its own
+            if id(f) in self._files_done:
                 continue
-            self._files_done.add(f.path)
+            self._files_done.add(id(f))
             for r in self.file_rules:
-                yield from _contained(r, inst, failures, r.check, view, f)
+                _call(r, inst, failures, out, view, f)
         if inst.role is Role.EMPEROR:
             vassals = view.vassals
             for r in self.emperor_rules:
-                yield from _contained(r, inst, failures, r.check, view, vassals)
+                _call(r, inst, failures, out, view, vassals)
+        return out
 
 
-def _reader(rule: Rule, view: View) -> Iterator[Diagnostic]:
+def _reader(rule: Rule, view: View, out: list[Diagnostic]) -> None:
     """The problems the readers recorded with the rule's code (``once_per_file``: the
     first of each file)."""
     once = isinstance(rule.scope, Reader) and rule.scope.once_per_file
@@ -110,26 +114,27 @@ def _reader(rule: Rule, view: View) -> Iterator[Diagnostic]:
             if p.span.file in files:
                 continue
             files.add(p.span.file)
-        yield rule.made(Finding(p.span, p.message))
+        out.append(rule.made(Finding(p.span, p.message)))
 
 
-def _contained(
-    rule: Rule, inst: Instance, failures: Failures,
-    check: Callable[..., Iterable[Finding]] | None, *args: object,
-) -> Iterator[Diagnostic]:
-    """The rule's findings; when it raises, what it found so far is dropped and a UW099
-    finding says so at 1:1 of the instance's file (the other rules go on)."""
-    assert check is not None
+def _call(
+    rule: Rule, inst: Instance, failures: Failures, out: list[Diagnostic], *args: object
+) -> None:
+    """Add the rule's findings to ``out``; when it raises, what it found so far is dropped
+    and a UW099 finding says so at 1:1 of the instance's file (the other rules go on)."""
+    assert rule.check is not None
+    mark = len(out)
     try:
-        found = [rule.made(f) for f in check(*args)]
+        for f in rule.check(*args):
+            out.append(rule.made(f))
     except Exception as exc:  # contain a bug to the rule and file it happened on
+        del out[mark:]
         failures.lines.append(
             f"{inst.root.path}: internal error in {rule.code} ({rule.name}): "
             f"{type(exc).__name__}: {exc}"
         )
         failures.tracebacks.append(traceback.format_exc())
-        found = [internal_error(rule, inst.root.path, exc)]
-    yield from found
+        out.append(internal_error(rule, inst.root.path, exc))
 
 
 def internal_error(failed: Rule, path: str, exc: BaseException) -> Diagnostic:

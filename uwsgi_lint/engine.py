@@ -161,7 +161,7 @@ def _lint(
 
     def check(i: int) -> tuple[list[Diagnostic], Failures]:
         failures = Failures()
-        return list(dispatch.run(views.of(instances[i]), failures)), failures
+        return dispatch.run(views.of(instances[i]), failures), failures
 
     seen: set[tuple[str, Span, str]] = set()
     for inst, (found, failures) in zip(
