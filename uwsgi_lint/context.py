@@ -21,7 +21,7 @@ from .catalog import Catalog, load_catalog
 from .expand import Assumptions, build_instance
 from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
 from .parallel import map_indexes
-from .values import flag_is_on, occurrences
+from .values import flag_is_on
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
 PLUGIN_MONITORS = {
@@ -44,6 +44,15 @@ _GLOB_CHARS = frozenset("*?[")
 
 def is_emperor(inst: Instance) -> bool:
     return any(d.key == "emperor" for d in inst.options)
+
+
+def occurrences(inst: Instance, catalog: Catalog, name: str) -> list[Directive]:
+    """The entries that set ``name`` or an alias of it, in order: what the tree builder
+    reads of an Emperor before any :class:`~uwsgi_lint.facts.View` exists (the rules
+    ask their View)."""
+    opt = catalog.get(name)
+    names = {name, *opt.aliases} if opt is not None else {name}
+    return [d for d in inst.options if d.key in names]
 
 
 def flag(inst: Instance, catalog: Catalog, name: str) -> bool:

@@ -30,6 +30,7 @@ from .model import (
     Instance,
     Position,
     Problem,
+    Role,
     Section,
     Span,
 )
@@ -467,7 +468,7 @@ class View:
         """A vassal that its Emperor starts without root (:meth:`drops_root_for_vassals`),
         where `uid`/`gid` names are ignored (``uwsgi_as_root()``'s non-root branch)."""
         emperor = self.emperor
-        return (self.inst.role == "vassal" and emperor is not None
+        return (self.inst.role is Role.VASSAL and emperor is not None
                 and emperor.drops_root_for_vassals())
 
     def id_name(self, key: str) -> tuple[Directive | None, bool, bool]:

@@ -275,8 +275,6 @@ class Instance:
     monitors: list[Monitor] = field(default_factory=list)
     vassals: list[Instance] = field(default_factory=list)
     cwd: str = ""
-    # (index, directive) once per source position: see values.unique_entries
-    unique: list[tuple[int, Directive]] | None = field(default=None, repr=False)
 
     def first(self, key: str) -> Directive | None:
         return next((d for d in self.options if d.key == key), None)

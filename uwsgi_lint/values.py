@@ -6,14 +6,12 @@ Rules use these to say what uWSGI will actually do, not just that a value looks 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from . import untrusted
-from .catalog import Catalog
 from .expand import leading_integer
-from .model import Directive, Instance, Span
+from .model import Directive, Span
 
 FALSE_WORDS = ("false", "off", "no")  # compared case-insensitively; "0" only exactly
 
@@ -64,26 +62,6 @@ def strtoul(text: str) -> Number:
     return Number(n, not rest, overflow=overflow)
 
 
-def names_of(catalog: Catalog, name: str) -> frozenset[str]:
-    """An option's name and all its aliases (they set the same thing)."""
-    opt = catalog.get(name)
-    if opt is None:
-        return frozenset({name})
-    return frozenset({name, *opt.aliases})
-
-
-def occurrences(inst: Instance, catalog: Catalog, name: str) -> list[Directive]:
-    """Every entry that sets ``name`` (or an alias of it), in the order uWSGI applies them."""
-    names = names_of(catalog, name)
-    return [d for d in inst.options if d.key in names]
-
-
-def effective(inst: Instance, catalog: Catalog, name: str) -> Directive | None:
-    """The entry whose value takes effect for a scalar option: the last one."""
-    found = occurrences(inst, catalog, name)
-    return found[-1] if found else None
-
-
 # -- helpers for the value rules (UW102-UW115) ------------------------------------------
 
 NUMBER_KINDS = frozenset({"int", "uint64", "uint16", "megabytes"})
@@ -121,23 +99,6 @@ def inline_comment(value: str) -> int | None:
         elif c in "#;" and i > 0 and value[i - 1] in " \t":
             return i
     return None
-
-
-def unique_entries(inst: Instance) -> Iterator[tuple[int, Directive]]:
-    """``(index, directive)`` for each option entry, skipping repeats of a source position
-    (an included file read twice, a ``for`` body emitted once per item); the entry that
-    ``set = name=value`` adds shares its line but not its key, and is kept.  Computed once
-    per instance (many rules ask)."""
-    if inst.unique is None:
-        seen: set[tuple[str, tuple[int, int], str]] = set()
-        unique = []
-        for i, d in enumerate(inst.options):
-            where = (d.file, d.loc.whole, d.key)
-            if where not in seen:
-                seen.add(where)
-                unique.append((i, d))
-        inst.unique = unique
-    return iter(inst.unique)
 
 
 def value_subspan(d: Directive, start: int, end: int) -> Span:
@@ -178,48 +139,6 @@ def shown(value: str, limit: int = 60) -> str:
 
 
 # -- helpers for the start-up rules (UW120-UW139, UW401-UW409) ---------------------------
-
-
-def candidates(inst: Instance, catalog: Catalog, name: str) -> list[Directive | None]:
-    """The entries of a scalar option that may be the effective one, the last one first.
-
-    Walking back from the last occurrence, an entry whose logic condition is undecided
-    (``inst.conditional``) may or may not apply; the first decided one ends the list.  When
-    no decided entry is found, ``None`` (the option keeps its default) is possible too.
-    """
-    names = names_of(catalog, name)
-    out: list[Directive | None] = []
-    for i in range(len(inst.options) - 1, -1, -1):
-        d = inst.options[i]
-        if d.key not in names:
-            continue
-        out.append(d)
-        if i not in inst.conditional:
-            return out
-    out.append(None)
-    return out
-
-
-def possible_numbers(
-    inst: Instance, catalog: Catalog, name: str, default: int
-) -> list[tuple[Directive | None, int]] | None:
-    """What a numeric scalar option may be worth: ``(entry, number)`` per candidate
-    (``None`` entry: the default).  ``None`` when that cannot be told here: a value with
-    an unresolved reference, or a negative ``int`` (uWSGI exits on it: UW104's case)."""
-    opt = catalog.get(name)
-    kind = opt.value_kind if opt is not None and opt.value_kind else "int"
-    out: list[tuple[Directive | None, int]] = []
-    for d in candidates(inst, catalog, name):
-        if d is None:
-            out.append((None, default))
-            continue
-        if d.unresolved:
-            return None
-        n = read_number(kind, d.effective).value
-        if kind == "int" and n < 0:
-            return None
-        out.append((d, n))
-    return out
 
 
 def is_a_number(value: str) -> bool:

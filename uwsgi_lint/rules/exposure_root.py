@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive
+from ..model import Directive, Role
 from ..values import atoi, is_a_number, shown
 from . import Entries, rule
 
@@ -53,7 +53,7 @@ def check(view: View, entry: Directive) -> Iterator[Finding]:
         return
     named = next((d for d in uids if d is not None), None)
     related: list[Related] = []
-    emperor = inst.emperor if inst.role == "vassal" else None
+    emperor = inst.emperor if inst.role is Role.VASSAL else None
     if emperor is not None and inst.monitor is not None:
         owner = ""
         if inst.owner is not None and inst.owner[0] != 0:

@@ -21,7 +21,7 @@ from functools import cache
 from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive
+from ..model import Directive, Role
 from ..values import atoi, flag_is_on, shown
 from . import Entries, rule
 
@@ -429,11 +429,11 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
             related,
         )
         return
-    if view.inst.role == "vassal":
+    if view.inst.role is Role.VASSAL:
         # under an Emperor `daemonize` only opens the log, but the vassal inherits the
         # Emperor's umask, which the Emperor's own `daemonize` set to 0
         emperor = view.emperor
-        if emperor is None or emperor.inst.role == "vassal" or emperor.sets("umask"):
+        if emperor is None or emperor.inst.role is Role.VASSAL or emperor.sets("umask"):
             return
         daemons = emperor.entries("daemonize")
         if not daemons:

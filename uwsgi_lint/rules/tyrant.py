@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive, Instance, Span
+from ..model import Directive, Instance, Role, Span
 from ..values import is_a_number, shown
 from . import Instances, rule
 
@@ -35,7 +35,7 @@ def _tyrant_vassal(view: View) -> Directive | None:
     """The `emperor-tyrant` entry of the Emperor that starts this vassal, when it surely
     runs in Tyrant mode."""
     emperor = view.emperor
-    if view.inst.role != "vassal" or emperor is None:
+    if view.inst.role is not Role.VASSAL or emperor is None:
         return None
     return emperor.tyrant()
 
@@ -87,7 +87,7 @@ def check_without_emperor(view: View) -> Iterator[Finding]:
     d = view.tyrant()
     if d is None:
         return
-    if view.inst.role == "vassal":
+    if view.inst.role is Role.VASSAL:
         fix = (
             "a vassal cannot put itself in Tyrant mode: set it in the config of the Emperor "
             "that starts it"
