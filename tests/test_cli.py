@@ -140,20 +140,22 @@ def test_file_colon_section_reads_that_section(tmp_path: Path) -> None:
 def test_a_failing_rule_is_contained_to_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     from uwsgi_lint import cli
-    from uwsgi_lint.rules import all_rules
+    from uwsgi_lint.rules import Instances, all_rules
 
     write(tmp_path, "app.ini", "[uwsgi]\nprocesess = 4\n")
 
     def boom(*_: object) -> list[object]:
         raise RuntimeError("boom")
 
-    rules = tuple(replace(r, check=boom) if r.code == "UW001" else r for r in all_rules())
+    # a rule that runs on every instance
+    victim = next(r for r in all_rules() if r.scope == Instances())
+    rules = tuple(replace(r, check=boom) if r is victim else r for r in all_rules())
     monkeypatch.setattr("uwsgi_lint.engine.all_rules", lambda: rules)
     code = cli.main([str(tmp_path / "app.ini")])
     out, err = capsys.readouterr()
     assert code == 2
     assert "UW101 [unknown-option]" in out
-    assert "internal error in UW001 (unreadable-file): RuntimeError: boom" in err
+    assert f"internal error in {victim.code} ({victim.name}): RuntimeError: boom" in err
     assert "Traceback" not in err
 
 

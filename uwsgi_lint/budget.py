@@ -3,8 +3,8 @@
 uWSGI sets no limit: a ``for-times`` with a huge count, a placeholder that doubles at
 each step, an include fan-out or Emperors of Emperors make it (and a naive reader) run
 for hours.  Each instance gets an :class:`Allowance` with its own limits, drawn from one
-pool per run (a :class:`Budget`, made current by :func:`run`, as
-:func:`uwsgi_lint.fs.boundary` does for the read boundary) that grows with the number of
+pool per run (a :class:`Budget`, kept by the run's :mod:`~uwsgi_lint.session`) that
+grows with the number of
 instances: the expander charges every option, include, loop copy, substitution and byte
 it produces, the Emperor every vassal it starts, and the CPU time spent on each file is
 checked.  When a limit is reached, expansion of that file stops at that line and says why
@@ -14,9 +14,9 @@ checked.  When a limit is reached, expansion of that file stops at that line and
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from . import session
 
 # problem code of a spent budget (reported by UW025 `expansion-budget-reached`)
 BUDGET_REACHED = "UW025"  # the rule that reports it
@@ -131,21 +131,9 @@ class Clock:
         return not self.steps & 0x3FF and time.process_time() > self.deadline
 
 
-_ACTIVE: list[Budget] = []
-
-
-@contextmanager
-def run(budget: Budget | None = None) -> Iterator[Budget]:
-    """Make ``budget`` (a fresh one by default) the budget of the run in progress."""
-    active = budget or Budget()
-    _ACTIVE.append(active)
-    try:
-        yield active
-    finally:
-        _ACTIVE.remove(active)
-
-
 def current() -> Budget:
-    """The budget of the run in progress; outside a run (library use) a fresh one, so
-    that each instance built on its own is bounded by the same limits."""
-    return _ACTIVE[-1] if _ACTIVE else Budget()
+    """The budget of the run in progress (:mod:`uwsgi_lint.session`); outside a run
+    (library use) a fresh one, so that each instance built on its own is bounded by the
+    same limits."""
+    active = session.current()
+    return active.budget if active is not None else Budget()

@@ -307,7 +307,7 @@ def _traceback(text: str) -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from . import budget, fs
+    from . import session
     from .context import assemble
     from .engine import boundary_roots, targets
     from .render import show
@@ -315,7 +315,7 @@ def _show(args: argparse.Namespace) -> int:
     roots, warnings = boundary_roots(list(args.paths), args.allow_read)
     for line in warnings:
         _error(line)
-    with fs.boundary(roots), budget.run():
+    with session.run(roots):
         files, missing, explicit = targets(list(args.paths), _walk(args))
         errors: list[str] = []
         instances = assemble(files, _assume(args), errors, explicit)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
-from . import budget, fs
+from . import fs, session
 from .catalog import load_catalog
 from .context import assemble
 from .diagnostics import Diagnostic, Related
@@ -77,12 +77,10 @@ def lint(
     many processes read and check the files (``--jobs``; default: one per core, used
     for big runs only: :mod:`uwsgi_lint.parallel`); the output does not depend on it.
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
-    from .readers import buffers as reading
-
     roots, warnings = boundary_roots(
         [*paths, *(buffers or {})], allow_read, config=config, isolated=isolated
     )
-    with reading(buffers or {}), fs.boundary(roots), budget.run():
+    with session.run(roots, buffers):
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
                        list(buffers or {}), only,
                        default_jobs() if jobs is None else jobs)

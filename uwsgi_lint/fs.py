@@ -5,7 +5,8 @@ a FIFO, ``/dev/tty`` or ``/dev/stdin`` is refused before any read), re-checks th
 the open descriptor (a file swapped for a FIFO after ``stat`` cannot block), follows no
 symlink in its last component once the path has been resolved, and reads at most a cap.
 
-The boundary (:func:`boundary`) holds the roots a run was given: the paths on the command
+The boundary (:class:`Boundary`, one per run: :mod:`uwsgi_lint.session`) holds the
+roots a run was given: the paths on the command
 line widened to the git work tree they lie in, plus ``--allow-read`` paths (and the
 ``allow-read`` of a settings file outside the tree: see ``engine.boundary_roots``).  While
 a boundary is active, :func:`inside` tells whether a path (resolved through its symlinks)
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from . import session
 
 # A file larger than this is not read (uWSGI would read it, but no sane config is this big)
 MAX_BYTES = 256 * 1024 * 1024
@@ -110,21 +112,10 @@ def roots_for(paths: Iterable[str], allow: Iterable[str] = ()) -> tuple[str, ...
     return tuple(dict.fromkeys(out))
 
 
-@contextmanager
-def boundary(roots: Iterable[str]) -> Iterator[Boundary]:
-    """While active, :func:`inside` answers for ``roots`` (real paths) and
-    :func:`read_regular` reads each file once."""
-    active = Boundary(tuple(dict.fromkeys(os.path.realpath(r) for r in roots)))
-    _ACTIVE.append(active)
-    try:
-        yield active
-    finally:
-        _ACTIVE.remove(active)
-
-
 def current() -> Boundary | None:
-    """The boundary of the run in progress, if any."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    """The boundary of the run in progress, if any (:mod:`uwsgi_lint.session`)."""
+    active = session.current()
+    return active.boundary if active is not None else None
 
 
 def inside(path: str) -> bool:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Protocol
 
+from .. import session
 from ..fs import MAX_BYTES, Unreadable, read_regular
 from ..magic import Host, MagicTable, file_table, substitute
 from ..model import ConfigFile, Format, Position, Problem, Span
@@ -30,31 +29,13 @@ SUFFIXES: dict[str, Format] = {
 
 UPPER = "OPSNEDCXIJ"  # magic variables frozen at the first file: they differ per instance
 _UPPER = re.compile(b"%[" + UPPER.encode() + b"]")
-CACHE_SIZE = 512
-_CACHE: OrderedDict[tuple[object, ...], ConfigFile] = OrderedDict()
-
-
-# Buffers read in place of files (absolute path -> bytes): standard input linted as if it
-# were a file (`uwsgi-lint - --stdin-filename PATH`); see :func:`buffers`.
-_BUFFERS: dict[str, bytes] = {}
-
-
-@contextmanager
-def buffers(given: Mapping[str, bytes]) -> Iterator[None]:
-    """While active, :func:`read_file` reads each path of ``given`` (absolute or relative
-    to the working directory) from its bytes instead of the disk."""
-    saved = dict(_BUFFERS)
-    _BUFFERS.update({os.path.abspath(k): v for k, v in given.items()})
-    try:
-        yield
-    finally:
-        _BUFFERS.clear()
-        _BUFFERS.update(saved)
-
-
 def buffer_for(path: str) -> bytes | None:
-    """The bytes that stand for ``path`` in this run, if any (see :func:`buffers`)."""
-    return _BUFFERS.get(os.path.abspath(path)) if _BUFFERS else None
+    """The bytes that stand for ``path`` in this run, if any (standard input linted as if
+    it were a file: ``uwsgi-lint - --stdin-filename PATH``; :mod:`uwsgi_lint.session`)."""
+    active = session.current()
+    if active is None or not active.buffers:
+        return None
+    return active.buffers.get(os.path.abspath(path))
 
 
 class Reader(Protocol):
@@ -119,8 +100,9 @@ def read_file(
     section named in it (``%x``, empty when none was named), ``first`` the magic table of
     the first file loaded (for the upper-case variables), ``on_table`` receives this
     file's magic table.  With ``cache``, a file read again the same way (a snippet that
-    many vassals include) is parsed once; callers must not change what it returns.
-    ``data`` is read instead of the file (as is a buffer given to :func:`buffers`).
+    many vassals include) is parsed once per run; callers must not change what it
+    returns.  ``data`` is read instead of the file (as is a buffer of the run:
+    :func:`buffer_for`).
     """
     fmt = fmt or format_for(path)
     if data is None:
@@ -139,7 +121,8 @@ def read_file(
     if on_table is not None:
         on_table(table)
     key: tuple[object, ...] | None = None
-    if cache:
+    parsed = active.parsed if cache and (active := session.current()) is not None else None
+    if parsed is not None:
         try:
             st = os.stat(path)
         except OSError:
@@ -148,19 +131,19 @@ def read_file(
             upper = tuple(table.values.get(c) for c in UPPER) if _UPPER.search(data) else None
             key = (path, st.st_mtime_ns, st.st_size, config_arg, section, explicit_section,
                    fmt, yaml_reader, host, openers, upper)
-            hit = _CACHE.get(key)
+            hit = parsed.get(key)
             if hit is not None:
-                _CACHE.move_to_end(key)
+                parsed.move_to_end(key)
                 return hit
     source = decode(data)
     exp = substitute(source, table, os.fspath(path))
     cfg = _reader(fmt, yaml_reader)(exp, openers, section)
     if fmt in (Format.INI, Format.YAML) and not source.isascii():
         _check_utf8(data, source, exp, cfg)
-    if key is not None:
-        _CACHE[key] = cfg
-        if len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    if key is not None and parsed is not None:
+        parsed[key] = cfg
+        if len(parsed) > session.PARSED_CACHE_SIZE:
+            parsed.popitem(last=False)
     return cfg
 
 
