@@ -5,7 +5,9 @@ Worker processes are forked, so they start with everything the run has built so 
 (the instances, the Emperors, the boundary and the budget) and nothing is sent to them but
 indexes; what they send back is pickled.  Without ``fork`` (not Linux or macOS), for a
 small batch, or with ``--jobs 1``, the work runs in this process.  Each worker keeps its
-own copy of the run's budget (:mod:`uwsgi_lint.budget`), so the limits hold per process.
+own copy of the run's session (:mod:`uwsgi_lint.session`): the limits of the budget hold
+per process, so when the run-wide pool runs out, which files it stops (UW025) may depend
+on the number of processes; every other finding does not.
 """
 
 from __future__ import annotations
