@@ -219,17 +219,17 @@ class View:
         (``ConfigFile.stopped`` included), each once: a file read twice, for two sections
         or by two includes, records its problems twice."""
 
-        def answer() -> list[Problem]:
-            seen: set[tuple[Span, str]] = set()
-            out = []
+        def answer() -> dict[str, list[Problem]]:
+            seen: set[tuple[str, Span, str]] = set()
+            by_code: dict[str, list[Problem]] = {}
             stops = [f.stopped for f in self.inst.files if f.stopped is not None]
             for p in [*self.inst.problems, *stops]:
-                if p.code == code and (p.span, p.message) not in seen:
-                    seen.add((p.span, p.message))
-                    out.append(p)
-            return out
+                if (p.code, p.span, p.message) not in seen:
+                    seen.add((p.code, p.span, p.message))
+                    by_code.setdefault(p.code, []).append(p)
+            return by_code
 
-        return self._cached("problems", code, answer)
+        return self._cached("problems", None, answer).get(code, [])
 
     # -- facts for the value and format rules (UW0xx, UW1xx) ------------------------
 
