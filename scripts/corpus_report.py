@@ -16,7 +16,7 @@ from pathlib import Path
 
 from uwsgi_lint.context import assemble
 from uwsgi_lint.engine import lint, targets
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions, build_instance
+from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.instance.build import build_instance
 from uwsgi_lint.magic import Host, file_table, substitute
 from uwsgi_lint.model import ConfigFile, Directive, Instance
 from uwsgi_lint.readers import read_file

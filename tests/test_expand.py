@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from uwsgi_lint.expand import build_instance
+from uwsgi_lint.instance.build import build_instance
 
 from .helpers import expanded, instance, write
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from uwsgi_lint.catalog import load_catalog
-from uwsgi_lint.expand import logic_openers
+from uwsgi_lint.instance.logic import logic_openers
 from uwsgi_lint.magic import Host
 from uwsgi_lint.model import ConfigFile, Directive, Format, Span
 from uwsgi_lint.readers import read_file

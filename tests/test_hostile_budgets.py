@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import build_instance
+from uwsgi_lint.instance.build import build_instance
 
 from .test_hostile import Run, uwsgi_lint, write
 
@@ -351,7 +351,7 @@ def test_emperors_of_emperors_cost_their_number(tmp_path: Path) -> None:
     their number doubles the instances built (counted: each of them still lists the
     directory of all the others, as uWSGI's Emperors would)."""
     from uwsgi_lint.context import assemble
-    from uwsgi_lint.expand import Assumptions
+    from uwsgi_lint.instance import Assumptions
 
     def built(n: int) -> int:
         vassals = _emperors(tmp_path / str(n), n)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from uwsgi_lint.catalog import load_catalog
-from uwsgi_lint.expand import build_instance
+from uwsgi_lint.instance.build import build_instance
 from uwsgi_lint.model import Format
 
 from .conftest import ORACLE, ORACLE_BIN, needs_shared, run_oracle

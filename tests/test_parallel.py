@@ -1,10 +1,11 @@
-"""``--jobs``: the files of a big run are read and checked by several processes, and the
-user sees exactly what one process would print."""
+"""``--jobs``: the instances of a big run are checked by several processes, and the user
+sees exactly what one process would print."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -94,8 +95,7 @@ def test_a_failing_rule_is_contained_in_a_worker(
 def test_small_runs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Below MIN_BATCH items nothing is forked (start-up of a one-file lint stays light)."""
     forked: list[int] = []
-    monkeypatch.setattr(parallel.multiprocessing, "get_context",
-                        lambda method: forked.append(1))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: forked.append(1))
     assert parallel.map_indexes(lambda i: i * i, parallel.MIN_BATCH - 1, 8) == [
         i * i for i in range(parallel.MIN_BATCH - 1)]
     assert forked == []

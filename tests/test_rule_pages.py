@@ -26,7 +26,7 @@ import pytest
 
 from uwsgi_lint import cli
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.render import full
 from uwsgi_lint.render.source import forget
 from uwsgi_lint.rules import Rule, all_rules

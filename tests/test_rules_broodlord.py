@@ -9,7 +9,7 @@ import pytest
 
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 
 from .helpers import Finding, write
 from .helpers import findings as rule_findings

@@ -10,7 +10,7 @@ import pytest
 
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.rules.emperor_timing import penalties
 
 from .helpers import Finding, positions, write
@@ -564,3 +564,50 @@ def test_monitor_through_a_placeholder(tmp_path: Path) -> None:
     assert single(tmp_path, "a.ini", server, "UW203") == []
     local = "[uwsgi]\nbase = %dsrv\nemperor = %(base)/vassals\n"
     assert positions(single(tmp_path, "b.ini", local, "UW203")) == [("UW203", 3, 11)]
+
+
+# -- issue 12: one answer to "is this flag on" (View.flag), one to "what runs beside the
+# Emperor" (View.socket_or_gateway) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("router", [
+    "fastrouter-subscription-server = /run/uwsgi/subscribe.sock\n",
+    "http-zerg = /run/uwsgi/zerg.sock\n",
+])
+def test_master_with_only_a_subscription_server_or_zerg_runs_nothing(
+        tmp_path: Path, router: str) -> None:
+    # plugins/corerouter/corerouter.c: uwsgi_corerouter_init() registers the router's
+    # gateway only for a socket of its own (has_sockets); uWSGI 2.0.31 with `master`, an
+    # Emperor and `fastrouter-subscription-server` (or `fastrouter-zerg` attached to a
+    # running zerg server) forks the Emperor and nothing else ("no-workers")
+    text = "[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\ndie-on-term = true\n" + router
+    found = single(tmp_path, "e.ini", text, "UW201")
+    assert positions(found) == [("UW201", 3, 1)]
+    assert found[0][3].startswith("`master` makes uWSGI fork the Emperor as a child of a "
+                                  "master process that runs no workers")
+    # a router with its own socket runs its gateway under the master
+    text = ("[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\ndie-on-term = true\n"
+            "fastrouter = /run/uwsgi/fastrouter.sock\n")
+    assert single(tmp_path, "f.ini", text, "UW201") == []
+
+
+def test_relative_monitor_with_an_undecided_early_emperor(tmp_path: Path) -> None:
+    # the monitor is resolved against `chdir` unless `early-emperor` is on, and the last
+    # entry applied wins (uwsgi_opt_true()): undecided here, so it is not judged
+    text = ("[uwsgi]\nchdir = /srv\nif-env = EARLY\nearly-emperor = true\nendif =\n"
+            "emperor = vassals-missing\n")
+    assert single(tmp_path, "e.ini", text, "UW203", "UW204") == []
+    text = "[uwsgi]\nchdir = /srv\nearly-emperor = true\nemperor = vassals-missing\n"
+    assert positions(single(tmp_path, "f.ini", text, "UW203")) == [("UW203", 4, 11)]
+
+
+def test_dangling_vassal_link_under_an_undecided_nofollow(tmp_path: Path) -> None:
+    # with `emperor-nofollow` on, the Emperor lstat()s the link and starts it; undecided
+    # here: the tree builder does not start it (a flag counts only when surely on), and
+    # UW205 does not claim the Emperor skips it
+    emperor = tree(tmp_path, "[uwsgi]\nemperor = %dvassals\nif-env = NOFOLLOW\n"
+                             "emperor-nofollow = true\nendif =\n")
+    (tmp_path / "vassals" / "dead.ini").symlink_to("../nowhere.ini")
+    report = lint([str(emperor)])
+    assert report.errors == []
+    assert [d for d in report.diagnostics if Path(d.span.file).name == "dead.ini"] == []

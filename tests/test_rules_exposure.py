@@ -10,7 +10,7 @@ import pytest
 
 from uwsgi_lint.cli import main
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.values import literal_secret, mask_text, masked, secret_name
 
 from .helpers import findings, write
@@ -590,3 +590,78 @@ def test_wildcard_host(tmp_path: Path) -> None:
 
 def test_assumptions_default_is_not_container() -> None:
     assert Assumptions().container is False
+
+
+# -- issue 12: one answer to "does this `uid` drop root" (View.uid_effect) -----------------
+
+
+def _vassal_uw504(tmp_path: Path, emperor_text: str) -> list[tuple[str, str, int, str]]:
+    (tmp_path / "vassals").mkdir()
+    vassal = write(tmp_path, "vassals/app.ini", "[uwsgi]\nsocket = 127.0.0.1:3031\n")
+    if os.getuid() == 0:
+        os.chown(vassal, 1000, 1000)  # tyrant mode refuses a root-owned file
+    emperor = write(tmp_path, "emperor.ini", emperor_text)
+    report = lint([str(emperor)])
+    assert report.errors == []
+    return [(d.code, Path(d.span.file).name, d.span.start.line, d.message)
+            for d in report.diagnostics if d.code == "UW504"]
+
+
+def test_vassal_of_an_emperor_with_a_uid_above_2_to_the_31(tmp_path: Path) -> None:
+    # uWSGI 2.0.31 run as root with `uid = 3000000000`: it logs "setuid() to -1294967296"
+    # (atoi() wraps, the uid_t is 3000000000) and the socket it then binds belongs to uid
+    # 3000000000: the Emperor is no longer root when it starts its vassals
+    text = "[uwsgi]\nemperor = %dvassals\nuid = 3000000000\ngid = 3000000000\n"
+    assert _vassal_uw504(tmp_path, text) == []
+
+
+def test_vassal_of_an_emperor_whose_tyrant_mode_is_turned_off(tmp_path: Path) -> None:
+    # the last `emperor-tyrant` wins (core/uwsgi.c: uwsgi_opt_true()); uWSGI 2.0.31 run as
+    # root with `emperor-tyrant = true` then `= false` starts the vassal as root (its socket
+    # belongs to uid 0, no "[emperor-tyrant] dropping privileges" line)
+    text = "[uwsgi]\nemperor = %dvassals\nemperor-tyrant = true\nemperor-tyrant = false\n"
+    [(code, name, line, message)] = _vassal_uw504(tmp_path, text)
+    assert (code, name, line) == ("UW504", "app.ini", 2)
+    assert "its Emperor runs as root and starts it as root" in message
+
+
+def test_vassal_of_an_emperor_with_immediate_uid(tmp_path: Path) -> None:
+    # core/uwsgi.c: uwsgi_opt_set_immediate_uid() calls setuid() while the config is read
+    text = "[uwsgi]\nemperor = %dvassals\nimmediate-uid = emperor\n"
+    assert _vassal_uw504(tmp_path, text) == []
+
+
+def test_uid_name_that_is_uid_0_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # uwsgi_as_root(): getpwnam() gives uid 0, so no setuid(): root is kept (the name is
+    # looked up on this machine)
+    import pwd
+
+    real = pwd.getpwnam
+    monkeypatch.setattr(pwd, "getpwnam", lambda n: real("root") if n == "toor" else real(n))
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nsocket = /run/app.sock\nuid = toor\n",
+                     "UW504")
+    assert where(found) == [("UW504", 3, 7)]
+    assert found[0][3].startswith("`uid = toor` keeps root: the app serves requests as root")
+    [(code, name, line, _)] = _vassal_uw504(tmp_path, "[uwsgi]\nemperor = %dvassals\n"
+                                            "uid = toor\n")
+    assert (code, name, line) == ("UW504", "app.ini", 2)
+
+
+def test_uid_root_after_a_number_drops_root(tmp_path: Path) -> None:
+    # uwsgi_opt_set_uid() keeps a name only while the id is 0: after `uid = 33`, `uid = root`
+    # is ignored; uWSGI 2.0.31 run as root logs "setuid() to 33" (and binds as uid 33)
+    silent(tmp_path, "UW504", ["socket = /run/app.sock\nuid = 33\nuid = root\ngid = 33\n"])
+
+
+def test_immediate_uid_root_exits(tmp_path: Path) -> None:
+    # uWSGI 2.0.31: `immediate-uid = root` (or 0) exits with
+    # "uwsgi_opt_set_immediate_uid(): invalid uid 0": it never serves as root
+    silent(tmp_path, "UW504", ["socket = /run/app.sock\nimmediate-uid = root\n"])
+
+
+def test_abstract_socket_turned_off_under_a_condition(tmp_path: Path) -> None:
+    # the last `abstract-socket` applied wins (uwsgi_opt_true()); undecided here, so the
+    # socket may be abstract and UW502 does not claim a file writable by everyone
+    silent(tmp_path, "UW502", [
+        "socket = /run/app.sock\nchmod-socket = 666\nabstract-socket = true\nif-env = X\n"
+        "abstract-socket = false\nendif =\n" + USER])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.readers import ini, json, xml, yaml
 from uwsgi_lint.rules import all_rules
 

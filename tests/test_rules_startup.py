@@ -230,3 +230,42 @@ def test_vassals_of_a_tyrant(tmp_path: Path) -> None:
 def test_emperor_that_keeps_root_for_its_vassals(tmp_path: Path) -> None:
     found = _tree(tmp_path, "uid = app\ngid = app\nmaster-as-root = true\n")
     assert found == [("v.ini", "UW123", 3), ("w.ini", "UW122", 3)]
+
+
+# -- issue 12: one replay of uwsgi_opt_set_uid/gid, one answer to "does `uid` drop root" ---
+
+
+def test_uid_zero_name_sticks_past_an_undecided_number(tmp_path: Path) -> None:
+    # uwsgi_opt_set_uid(): a later number never clears the name "0", whether or not the
+    # undecided `uid = 33` applies; uWSGI 2.0.31 with `uid = 0` then `uid = 33` exits with
+    # "user 0 not found."
+    text = "[uwsgi]\nuid = 0\nif-env = X\nuid = 33\nendif =\ngid = 33\n"
+    found = findings(tmp_path, "a.ini", text, "UW122")
+    assert where(found) == [("UW122", 2, 7)]
+    assert 'started as root it exits with "user 0 not found."' in found[0][3]
+
+
+def test_uid_without_gid_after_root_is_ignored(tmp_path: Path) -> None:
+    # after `uid = 33` the name `root` is not kept: uWSGI 2.0.31 run as root logs
+    # "setuid() to 33" and never calls setgid()
+    found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 33\nuid = root\n", "UW123")
+    assert where(found) == [("UW123", 2, 1)]
+    assert found[0][3].startswith("`uid = 33` without `gid`: started as root, uWSGI switches")
+
+
+def test_uid_minus_one_exits_instead(tmp_path: Path) -> None:
+    # `uid = 4294967295` is setuid(-1): uWSGI 2.0.31 exits with "setuid(): Invalid
+    # argument", it never runs as another user with group root
+    assert findings(tmp_path, "a.ini", "[uwsgi]\nuid = 4294967295\n", "UW123") == []
+
+
+def test_vassals_of_an_emperor_with_a_uid_above_2_to_the_31(tmp_path: Path) -> None:
+    # uWSGI 2.0.31: `uid = 3000000000` logs "setuid() to -1294967296" and runs as uid
+    # 3000000000: its vassals start without root, their names are ignored
+    assert _tree(tmp_path, "uid = 3000000000\ngid = 3000000000\n") == []
+
+
+def test_vassals_of_an_emperor_whose_tyrant_mode_is_turned_off(tmp_path: Path) -> None:
+    # the last `emperor-tyrant` wins: uWSGI 2.0.31 starts the vassals as root
+    found = _tree(tmp_path, "emperor-tyrant = true\nemperor-tyrant = false\n")
+    assert found == [("v.ini", "UW123", 3), ("w.ini", "UW122", 3)]

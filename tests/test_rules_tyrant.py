@@ -12,7 +12,7 @@ import pytest
 
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 
 from .helpers import Finding, write
 from .helpers import findings as rule_findings
@@ -431,3 +431,28 @@ def test_symlink_with_the_same_owner_or_no_tyrant_is_silent(tmp_path: Path) -> N
     plain = linked_tree(tmp_path / "b", "[uwsgi]\nemperor = %dvassals\n", (FREE, FREE),
                         (FREE + 1, FREE + 1))
     assert run([plain]) == []
+
+
+# -- issue 12: one replay of uwsgi_opt_set_uid/gid (View.id_outcomes) ----------------------
+
+
+@root_only
+@needs_free_ids
+def test_undecided_uid_overridden_by_a_later_number(tmp_path: Path) -> None:
+    # whether or not the undecided `uid = 4244` applies, the last number is 4243
+    # (uwsgi_opt_set_uid() keeps the last number), which is not the file's owner
+    emperor = emperor_tree(tmp_path, TYRANT, {
+        "app.ini": ("[uwsgi]\nif-env = X\nuid = 4244\nendif =\nuid = 4243\n", (FREE, FREE))})
+    [d] = run([emperor])
+    assert brief([d]) == [("UW304", "app.ini", 5, 7)]
+    assert "`uid = 4243` asks for another user and uWSGI exits" in d.message
+
+
+def test_emperor_uid_name_wins_over_a_later_number(tmp_path: Path) -> None:
+    # uwsgi_as_root() looks the kept name up and its uid replaces the number: uWSGI 2.0.31
+    # run as root with `uid = www-data` then `uid = 1000` logs "setuid() to 33"
+    text = TYRANT + "uid = www-data\nuid = 1000\ngid = 33\n"
+    [found] = single(tmp_path, "e.ini", text, "UW307")
+    assert found[:3] == ("UW307", 4, 1)
+    assert "drops its own privileges to `uid = www-data` before it starts the vassals" in (
+        found[3])

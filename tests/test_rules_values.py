@@ -465,3 +465,16 @@ def test_repeated_chmod_socket_shifts_its_digits(tmp_path: Path) -> None:
     [d] = [d for d in lint([str(path)]).diagnostics if d.code == "UW112"]
     assert d.span.start.line == 3
     assert "the socket gets mode 4600, not 600" in d.message
+
+
+def test_log_format_after_logformat_strftime_is_turned_off(tmp_path: Path) -> None:
+    # the last `logformat-strftime` wins (core/uwsgi.c: uwsgi_opt_true()): `%d` in
+    # `log-format` is then the magic variable on purpose, not a strftime field
+    text = ("[uwsgi]\nlogformat-strftime = true\nlogformat-strftime = false\n"
+            "log-format = %d %(status)\n")
+    assert findings(tmp_path, "a.ini", text, "UW107") == []
+    text = "[uwsgi]\nlogformat-strftime = true\nlog-format = %d %(status)\n"
+    found = findings(tmp_path, "b.ini", text, "UW107")
+    assert [f[:3] for f in found] == [("UW107", 3, 14)]
+    assert "`%d` becomes the config file's directory (before strftime sees the format)" in (
+        found[0][3])

@@ -194,7 +194,7 @@ def test_other_keys_are_read(tmp_path: Path) -> None:
     assert (s.target_version, s.yaml_reader, s.plugins, s.container) == (
         "2.1", "libyaml", ("python3",), True)
     assert (s.exclude, s.extend_exclude) == (("build",), ("*.bak.ini",))
-    from uwsgi_lint.expand import Assumptions
+    from uwsgi_lint.instance import Assumptions
 
     a = s.assumptions(Assumptions())
     assert (a.version, a.yaml_reader, a.plugins, a.container) == (

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from uwsgi_lint.engine import context_emperors, lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 
 from .helpers import write
 

@@ -12,7 +12,7 @@ import pytest
 
 from uwsgi_lint.context import assemble
 from uwsgi_lint.engine import lint
-from uwsgi_lint.expand import Assumptions
+from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.model import Instance
 
 from .helpers import expanded, write

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from .discover import Walk
-    from .expand import Assumptions
+    from .instance import Assumptions
     from .report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -332,7 +332,7 @@ def _assume(args: argparse.Namespace) -> Assumptions:
     yaml-reader, plugins, container), then the command-line options over it."""
     from dataclasses import replace
 
-    from .expand import Assumptions
+    from .instance import Assumptions
     from .settings import settings_for
 
     first = args.paths[0] if args.paths else "."

@@ -18,10 +18,10 @@ from . import fs
 from .budget import BUDGET_REACHED
 from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
-from .expand import Assumptions, build_instance
+from .facts import candidate_entries, flag_state
+from .instance import Assumptions
+from .instance.build import build_instance
 from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
-from .parallel import map_indexes
-from .values import flag_is_on
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
 PLUGIN_MONITORS = {
@@ -56,8 +56,14 @@ def occurrences(inst: Instance, catalog: Catalog, name: str) -> list[Directive]:
 
 
 def flag(inst: Instance, catalog: Catalog, name: str) -> bool:
-    found = occurrences(inst, catalog, name)
-    return bool(found) and flag_is_on(found[-1].effective)
+    """Whether a flag is surely on, as :meth:`~uwsgi_lint.facts.View.flag` answers it
+    (:func:`~uwsgi_lint.facts.flag_state`: the last entry applied wins): what the tree
+    builder reads of an Emperor before any View exists.  It must choose, so a flag that
+    undecided conditions or an unresolved value leave open counts as off."""
+    opt = catalog.get(name)
+    names = {name, *opt.aliases} if opt is not None else {name}
+    found = [i for i, d in enumerate(inst.options) if d.key in names]
+    return flag_state(candidate_entries(inst, found)) is True
 
 
 def values(inst: Instance, catalog: Catalog, name: str) -> list[str]:
@@ -302,30 +308,23 @@ def assemble(
     assume: Assumptions,
     errors: list[str] | None = None,
     explicit: frozenset[str] = frozenset(),
-    jobs: int = 1,
 ) -> list[Instance]:
     """Instances for ``paths``: Emperors with their vassals attached, every vassal read as
     its Emperor starts it, and the other files on their own -- except snippets: a file
     that another instance includes is checked as part of it, not alone, unless it is in
     ``explicit`` (named on the command line).  A bug met while reading one file is
-    recorded in ``errors`` and that file is left out.  The files are read by up to
-    ``jobs`` processes (:mod:`uwsgi_lint.parallel`)."""
+    recorded in ``errors`` and that file is left out.  (Reading runs in this process:
+    sending instances back from worker processes costs a third of reading them, so
+    ``--jobs`` spreads only the checking: :mod:`uwsgi_lint.parallel`.)"""
     catalog = load_catalog(assume.version)
     errors = errors if errors is not None else []
     own: dict[str, Instance] = {}  # realpath\0path -> the file read on its own
-
-    def read_own(i: int) -> Instance | str:
-        try:
-            return build_instance(paths[i], assume)
-        except Exception as exc:  # contain any bug to the file it happened on
-            return f"{paths[i]}: internal error: {type(exc).__name__}: {exc}"
-
-    for p, built in zip(paths, map_indexes(read_own, len(paths), jobs), strict=True):
-        if isinstance(built, str):
-            errors.append(built)
-            continue
+    for p in paths:
         real = os.path.realpath(p if os.path.exists(p) else p.rsplit(":", 1)[0])
-        own.setdefault(real + "\0" + p, built)
+        try:
+            own.setdefault(real + "\0" + p, build_instance(p, assume))
+        except Exception as exc:  # contain any bug to the file it happened on
+            errors.append(f"{p}: internal error: {type(exc).__name__}: {exc}")
     dirs = tree_dirs(paths)
     emperors = [i for i in own.values() if is_emperor(i)]
     for e in emperors:
@@ -346,7 +345,7 @@ def assemble(
         todo = deque([root])
         while todo:
             emperor = todo.popleft()
-            for v in _start_vassals(emperor, assume, expanded, errors, jobs):
+            for v in _start_vassals(emperor, assume, expanded, errors):
                 started.append(v)
                 governed.add(os.path.realpath(v.root.path))
                 if is_emperor(v):
@@ -397,18 +396,16 @@ def _roots_first(emperors: list[Instance]) -> list[Instance]:
 
 
 def _start_vassals(
-    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str],
-    jobs: int = 1,
+    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str]
 ) -> Iterator[Instance]:
     """The vassals ``emperor`` starts, each charged to the run's budget; an Emperor file
     already expanded in this run (itself, an ancestor, one of another tree) is not
-    started again.  The vassals that are Emperors join ``expanded``.  The vassals are
-    read by up to ``jobs`` processes, and come back in the order the Emperor starts them."""
+    started again.  The vassals that are Emperors join ``expanded``."""
     budget = current_budget()
-    starts: list[tuple[Monitor, str]] = []
     for monitor in emperor.monitors:
         for path in monitor.vassals:
-            if os.path.realpath(path) in expanded:
+            real = os.path.realpath(path)
+            if real in expanded:
                 continue
             if not budget.start():
                 emperor.problems.append(Problem(BUDGET_REACHED, (
@@ -416,30 +413,13 @@ def _start_vassals(
                     "from here on, and of the Emperor's later monitors, were not checked: "
                     f"{budget.reason('instances')}"),
                     monitor.directive.span))
-                break
-            starts.append((monitor, path))
-        else:
-            continue
-        break
-
-    def start(i: int) -> Instance | str:
-        monitor, path = starts[i]
-        try:
-            v = vassal(path, monitor, emperor, assume)
-        except Exception as exc:  # contain any bug to the file it happened on
-            return f"{path}: internal error: {type(exc).__name__}: {exc}"
-        v.emperor = v.monitor = None  # linked again below: not sent back with each vassal
-        return v
-
-    for (monitor, path), v in zip(starts, map_indexes(start, len(starts), jobs), strict=True):
-        if isinstance(v, str):
-            errors.append(v)
-            continue
-        real = os.path.realpath(path)
-        if real in expanded:
-            continue  # an Emperor that an earlier vassal of this batch already is
-        v.emperor, v.monitor = emperor, monitor
-        emperor.vassals.append(v)
-        if is_emperor(v):
-            expanded.add(real)
-        yield v
+                return
+            try:
+                v = vassal(path, monitor, emperor, assume)
+            except Exception as exc:  # contain any bug to the file it happened on
+                errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
+                continue
+            emperor.vassals.append(v)
+            if is_emperor(v):
+                expanded.add(real)
+            yield v

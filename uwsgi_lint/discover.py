@@ -21,8 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import fs
-from .expand import split_target
 from .globs import Glob, compile_glob, exclude_glob
+from .instance.loader import split_target
 from .model import Format
 from .readers import format_for
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog
 from .diagnostics import Diagnostic, Finding
-from .expand import split_target
 from .facts import View
+from .instance.loader import split_target
 from .model import Instance, Position, Role, Span
 from .rules import Emperors, Entries, Files, Instances, Reader, Rule
 

@@ -12,8 +12,9 @@ from .context import assemble
 from .diagnostics import Diagnostic, Related
 from .discover import Walk, discover
 from .dispatch import Dispatch, Failures
-from .expand import Assumptions, split_target
 from .facts import Views
+from .instance import Assumptions
+from .instance.loader import split_target
 from .model import Instance, Origin, Position, Span
 from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
@@ -149,7 +150,7 @@ def _lint(
     report = Report(diagnostics=missing)
     checked = {os.path.realpath(split_target(f)[0]) for f in files}
     context = context_emperors([f for f in files if f in explicit], checked, assume)
-    instances = assemble(files + context, assume, report.errors, explicit, jobs)
+    instances = assemble(files + context, assume, report.errors, explicit)
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = _for_checked(instances, checked, context)
@@ -219,7 +220,7 @@ def context_emperors(
     listed once per run and only configs that mention ``emperor`` are read, so the cost
     grows with the number of directories, not with the size of the tree."""
     from .context import is_emperor, resolve_monitors, tree_dirs
-    from .expand import build_instance
+    from .instance.build import build_instance
 
     wanted = {os.path.realpath(split_target(f)[0]) for f in files}
     if not wanted:

@@ -17,11 +17,14 @@ import os
 import pwd
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
 from . import fs
 from .catalog import Catalog
-from .expand import Assumptions, logic_openers
+from .instance import Assumptions
+from .instance.logic import logic_openers
 from .model import (
     Block,
     ConfigFile,
@@ -38,6 +41,57 @@ from .values import atoi, flag_is_on, is_a_number, read_number
 
 T = TypeVar("T")
 Numbers = list[tuple[Directive | None, int]]
+
+
+def candidate_entries(inst: Instance, indexes: Iterable[int]) -> list[Directive | None]:
+    """The entries (at ``indexes`` of ``inst.options``, in order) that may be the effective
+    one of a scalar option, the last one first: walking back from the last entry, one whose
+    logic condition is undecided (``inst.conditional``) may or may not apply; the first
+    decided one ends the list.  When no decided entry is found, ``None`` (the default) is
+    possible too.  :meth:`View.candidates`; the tree builder asks it before any View exists."""
+    out: list[Directive | None] = []
+    conditional, options = inst.conditional, inst.options
+    for i in reversed(list(indexes)):
+        out.append(options[i])
+        if i not in conditional:
+            return out
+    out.append(None)
+    return out
+
+
+def flag_state(candidates: Iterable[Directive | None]) -> bool | None:
+    """Whether a flag (``uwsgi_opt_true``) is on, given its :func:`candidate_entries`: every
+    entry sets the flag, to off only for false/off/no/0 (``core/uwsgi.c: uwsgi_opt_true()``),
+    so the last one applied wins; ``None`` (the default) is off.  ``None`` when undecided
+    conditions or an unresolved value leave it open.  The one answer to "is this flag on":
+    :meth:`View.flag`, and :func:`uwsgi_lint.context.flag` for the tree builder."""
+    states: set[bool] = set()
+    for d in candidates:
+        if d is None:
+            states.add(False)
+        elif d.unresolved:
+            return None
+        else:
+            states.add(flag_is_on(d.effective))
+    return states.pop() if len(states) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class IdOutcome:
+    """What ``uwsgi_opt_set_uid()``/``_gid()`` leave after the `uid` (`gid`) entries, one way
+    the undecided entries may go (:meth:`View.id_outcomes`)."""
+
+    ident: int  # ``uwsgi.uid``/``gid``: the last number, as a uid_t; 0: unset
+    id_entry: Directive | None  # the entry whose number that is
+    name_entry: Directive | None  # the entry kept as the name: the last read while the id was 0
+
+
+class AsRoot(Enum):
+    """What ``core/utils.c: uwsgi_as_root()``, started as root, does with a `uid`."""
+
+    KEEPS = "keeps root"
+    DROPS = "drops root"
+    EXITS = "exits"
 
 
 class Views:
@@ -127,40 +181,17 @@ class View:
         return self.inst.options[found[-1]] if found else None
 
     def candidates(self, name: str) -> list[Directive | None]:
-        """The entries of a scalar option that may be the effective one, the last one first.
-
-        Walking back from the last entry, one whose logic condition is undecided
-        (``inst.conditional``) may or may not apply; the first decided one ends the list.
-        When no decided entry is found, ``None`` (the default) is possible too."""
-
-        def answer() -> list[Directive | None]:
-            out: list[Directive | None] = []
-            conditional, options = self.inst.conditional, self.inst.options
-            for i in reversed(self._indexes(name)):
-                out.append(options[i])
-                if i not in conditional:
-                    return out
-            out.append(None)
-            return out
-
-        return self._cached("candidates", name, answer)
+        """The entries of a scalar option that may be the effective one, the last one first
+        (:func:`candidate_entries`)."""
+        return self._cached("candidates", name,
+                            lambda: candidate_entries(self.inst, self._indexes(name)))
 
     def flag(self, name: str) -> bool | None:
-        """Whether a flag (``uwsgi_opt_true``) is on: ``None`` when undecided conditions or
-        an unresolved value leave it open."""
-
-        def answer() -> bool | None:
-            states: set[bool] = set()
-            for d in self.candidates(name):
-                if d is None:
-                    states.add(False)
-                elif d.unresolved:
-                    return None
-                else:
-                    states.add(flag_is_on(d.effective))
-            return states.pop() if len(states) == 1 else None
-
-        return self._cached("flag", name, answer)
+        """Whether a flag (``uwsgi_opt_true``) is on: the last entry applied wins
+        (:func:`flag_state`); ``None`` when undecided conditions or an unresolved value
+        leave it open.  Every rule asks this, and chooses what an open answer means for
+        it (``is True``: surely on; ``is not False``: maybe on)."""
+        return self._cached("flag", name, lambda: flag_state(self.candidates(name)))
 
     def numbers(self, name: str, default: int) -> Numbers | None:
         """What a numeric scalar option may be worth: ``(entry, number)`` per candidate
@@ -340,29 +371,84 @@ class View:
 
         return self._per_file("nested_openers", cfg, answer)
 
-    # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
+    # -- what the instance serves requests on, and what runs beside an Emperor ---------
 
-    # option handlers that give an instance sockets (``uwsgi.sockets``) or a gateway
-    # process: with one, ``uwsgi_emperor_start()`` forks the Emperor under a master that
-    # runs workers or a router beside it
-    SERVING_HANDLERS = frozenset({
+    # option handlers that add a socket through generate_socket_name() (core/uwsgi.c):
+    # the app's sockets (``uwsgi.sockets``), served by its workers
+    SOCKET_HANDLERS = frozenset({
         "uwsgi_opt_add_socket",
         "uwsgi_opt_add_ssl_socket",
         "uwsgi_opt_add_socket_no_defer",
         "uwsgi_opt_add_lazy_socket",
+    })
+    LAZY_SOCKET_HANDLER = "uwsgi_opt_add_lazy_socket"
+    SHARED_SOCKET_HANDLER = "uwsgi_opt_add_shared_socket"
+    # the routers: each binds its own socket (``has_sockets``), and that makes
+    # ``plugins/corerouter/corerouter.c: uwsgi_corerouter_init()`` register its gateway
+    # process; a router's `*-subscription-server` or `*-zerg` alone registers none
+    ROUTER_HANDLERS = frozenset({
         "uwsgi_opt_corerouter",
         "uwsgi_opt_undeferred_corerouter",
-        "uwsgi_opt_corerouter_ss",
-        "uwsgi_opt_corerouter_zerg",
         "uwsgi_opt_https",
         "uwsgi_opt_sslrouter",
     })
-    SERVING_NAMES = frozenset({"tuntap-router", "zergpool"})
+    # where the instance serves requests: a socket of the app or of a router (:meth:`serving`)
+    SERVES_HANDLERS = SOCKET_HANDLERS | ROUTER_HANDLERS
+    # the other gateways: list options of plugins whose init registers a gateway process
+    # (``uwsgi_tuntap_router_init()``, ``zergpool_init()``) (:meth:`socket_or_gateway`)
+    GATEWAY_NAMES = frozenset({"tuntap-router", "zergpool"})
+    # what binds a socket: the sockets (but the ZeroMQ ones, which
+    # ``uwsgi_opt_add_lazy_socket()`` leaves to the plugin), the shared sockets, the
+    # routers, and the stats servers (a UNIX socket when the value has no ':')
+    BINDING_HANDLERS = (SOCKET_HANDLERS - {LAZY_SOCKET_HANDLER}) | ROUTER_HANDLERS | {
+        SHARED_SOCKET_HANDLER}
+    STATS_SERVERS = frozenset({"stats", "fastrouter-stats", "http-stats", "rawrouter-stats",
+                               "sslrouter-stats", "emperor-stats"})
+
+    def serving(self) -> Directive | None:
+        """Where the instance serves requests: the first socket of the app or of a router
+        (an option read by one of ``SERVES_HANDLERS``).  The app, or the router in front
+        of others, answers whoever connects there (UW504 asks it: as which user)."""
+        found = self.by_handler(self.SERVES_HANDLERS)
+        return found[0] if found else None
+
+    def socket_or_gateway(self) -> Directive | None:
+        """Whether a master runs anything beside an Emperor (UW201, UW202 ask it): the first
+        entry that gives the instance workers on an app socket or a gateway process -- a
+        :meth:`serving` entry (an app socket or a router) or a ``GATEWAY_NAMES`` one.  With
+        none, the master runs the Emperor alone.  A superset of :meth:`serving`:
+        ``tuntap-router`` and ``zergpool`` run a gateway that serves no app request; a
+        router's `*-subscription-server` or `*-zerg` alone runs nothing (uWSGI 2.0.31 with
+        `master`, an Emperor and `fastrouter-subscription-server` forks the Emperor only)."""
+
+        def answer() -> Directive | None:
+            get = self.catalog.get
+            gateways = {n for name in self.GATEWAY_NAMES for n in self.names(name)}
+            for d in self.inst.options:
+                if d.key in gateways or ((o := get(d.key)) is not None
+                                         and o.handler in self.SERVES_HANDLERS):
+                    return d
+            return None
+
+        return self._cached("socket_or_gateway", None, answer)
+
+    def binds(self) -> list[Directive]:
+        """The entries that bind a socket at start-up, once per source position, in order:
+        an option read by one of ``BINDING_HANDLERS``, or a stats server
+        (``STATS_SERVERS``)."""
+
+        def answer() -> list[Directive]:
+            get = self.catalog.get
+            stats = {n for name in self.STATS_SERVERS for n in self.names(name)}
+            return [d for _, d in self.unique()
+                    if d.key in stats or ((o := get(d.key)) is not None
+                                          and o.handler in self.BINDING_HANDLERS)]
+
+        return self._cached("binds", None, answer)
+
+    # -- facts for the start-up, cheaper, Broodlord and Emperor rules (UW12x-UW4xx) ----
+
     MASTER_FLAGS = frozenset({"MASTER", "LOG_MASTER", "REQ_LOG_MASTER"})
-    # an Emperor that keeps root for its vassals although it sets `uid` (core/uwsgi.c:
-    # uwsgi_start() drops privileges before starting the Emperor unless one of these is set)
-    EMPEROR_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init",
-                          "drop-after-apps")
 
     def governs(self) -> bool:
         """The instance runs an Emperor: it has an ``emperor`` monitor."""
@@ -409,7 +495,8 @@ class View:
 
     def master_switch(self) -> Directive | None:
         """The entry that turns the master on, when it surely is: the effective ``master``
-        line, or (``master`` never set) the first decided option flagged MASTER."""
+        line when :meth:`flag` says it is on, or (``master`` never set) the first decided
+        option flagged MASTER."""
 
         def answer() -> Directive | None:
             found = self.candidates("master")
@@ -417,89 +504,9 @@ class View:
                 conditional = self.inst.conditional
                 decided = [d for i, d in self.master_features() if i not in conditional]
                 return decided[0] if decided else None
-            if all(d is not None and not d.unresolved and flag_is_on(d.effective)
-                   for d in found):
-                return found[0]
-            return None
+            return found[0] if self.flag("master") is True else None
 
         return self._cached("master_switch", None, answer)
-
-    def socket_or_gateway(self) -> Directive | None:
-        """The first socket or gateway option (``SERVING_HANDLERS``, ``SERVING_NAMES``)."""
-
-        def answer() -> Directive | None:
-            get = self.catalog.get
-            for d in self.inst.options:
-                opt = get(d.key)
-                if opt is not None and (opt.handler in self.SERVING_HANDLERS
-                                        or d.key in self.SERVING_NAMES):
-                    return d
-            return None
-
-        return self._cached("socket_or_gateway", None, answer)
-
-    def drops_root_for_vassals(self) -> bool:
-        """An Emperor that starts its vassals without root: Tyrant mode (any entry turns it
-        on), or a `uid` that surely drops root (a name other than ``root``, a number above
-        0) before ``uwsgi_start()`` starts the Emperor -- unless `chown-socket` or the last
-        entry of one of ``EMPEROR_KEEPS_ROOT`` keeps root until later."""
-
-        def drops(d: Directive | None) -> bool:
-            if d is None or d.unresolved:
-                return False  # None: maybe no uid
-            if is_a_number(d.effective):
-                return atoi(d.effective).value > 0
-            return d.effective != "root"
-
-        def answer() -> bool:
-            if any(flag_is_on(d.effective) for d in self.entries("emperor-tyrant")):
-                return True
-            if self.sets("chown-socket"):
-                return False
-            for name in self.EMPEROR_KEEPS_ROOT:
-                last = self.last(name)
-                if last is not None and flag_is_on(last.effective):
-                    return False
-            return all(drops(d) for d in self.candidates("uid"))
-
-        return self._cached("drops_root_for_vassals", None, answer)
-
-    def unprivileged_vassal(self) -> bool:
-        """A vassal that its Emperor starts without root (:meth:`drops_root_for_vassals`),
-        where `uid`/`gid` names are ignored (``uwsgi_as_root()``'s non-root branch)."""
-        emperor = self.emperor
-        return (self.inst.role is Role.VASSAL and emperor is not None
-                and emperor.drops_root_for_vassals())
-
-    def id_name(self, key: str) -> tuple[Directive | None, bool, bool]:
-        """Replay ``uwsgi_opt_set_uid``/``_gid`` over the ``key`` ("uid", "gid") entries: a
-        number sets the id, and while the id is 0 the value is also kept as the name that
-        ``uwsgi_as_root()`` looks up.
-
-        Returns the entry that set the name last, whether the replay can be trusted (no
-        unresolved value, no undecided entry after that one) and whether a later non-zero
-        number follows it (which leaves the name in place)."""
-
-        def answer() -> tuple[Directive | None, bool, bool]:
-            ident = 0
-            setter: Directive | None = None
-            undecided_after = number_after = False
-            conditional, options = self.inst.conditional, self.inst.options
-            for i in self._indexes(key):
-                d = options[i]
-                if d.unresolved:
-                    return None, False, False
-                if is_a_number(d.effective):
-                    ident = atoi(d.effective).value
-                if ident == 0:
-                    setter = d
-                    undecided_after = number_after = False
-                else:
-                    undecided_after = undecided_after or i in conditional
-                    number_after = True
-            return setter, not undecided_after, number_after
-
-        return self._cached("id_name", key, answer)
 
     def decided_number(self, name: str, default: int) -> tuple[Directive | None, int] | None:
         """The value of a numeric scalar when only one entry (or the default) can apply."""
@@ -568,93 +575,150 @@ class View:
         found = disk[key]
         return found if isinstance(found, str) else None
 
-    # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
+    # -- who the instance runs as: Tyrant mode, `uid`/`gid` (UW12x, UW30x, UW504) --------
 
-    # option handlers that add a socket through generate_socket_name() (core/uwsgi.c)
-    SOCKET_HANDLERS = frozenset({
-        "uwsgi_opt_add_socket",
-        "uwsgi_opt_add_ssl_socket",
-        "uwsgi_opt_add_socket_no_defer",
-        "uwsgi_opt_add_lazy_socket",
-    })
-    LAZY_SOCKET_HANDLER = "uwsgi_opt_add_lazy_socket"
-    SHARED_SOCKET_HANDLER = "uwsgi_opt_add_shared_socket"
-    # the gateways (routers) that bind their own sockets (core/gateway.c, plugins/corerouter)
-    ROUTER_HANDLERS = frozenset({
-        "uwsgi_opt_corerouter",
-        "uwsgi_opt_undeferred_corerouter",
-        "uwsgi_opt_https",
-        "uwsgi_opt_sslrouter",
-    })
-    SERVES_HANDLERS = SOCKET_HANDLERS | ROUTER_HANDLERS
-    # what binds a socket: the sockets (but the ZeroMQ ones, which
-    # ``uwsgi_opt_add_lazy_socket()`` leaves to the plugin), the shared sockets, the
-    # routers, and the stats servers (a UNIX socket when the value has no ':')
-    BINDING_HANDLERS = (SOCKET_HANDLERS - {LAZY_SOCKET_HANDLER}) | ROUTER_HANDLERS | {
-        SHARED_SOCKET_HANDLER}
-    STATS_SERVERS = frozenset({"stats", "fastrouter-stats", "http-stats", "rawrouter-stats",
-                               "sslrouter-stats", "emperor-stats"})
-    VCS_DIRS = (".git", ".hg", ".svn", ".bzr")
-
-    def serving(self) -> Directive | None:
-        """The first socket or router the instance serves requests on (an option read by
-        one of ``SOCKET_HANDLERS`` or ``ROUTER_HANDLERS``)."""
-        found = self.by_handler(self.SERVES_HANDLERS)
-        return found[0] if found else None
-
-    def binds(self) -> list[Directive]:
-        """The entries that bind a socket at start-up, once per source position, in order:
-        an option read by one of ``BINDING_HANDLERS``, or a stats server
-        (``STATS_SERVERS``)."""
-
-        def answer() -> list[Directive]:
-            get = self.catalog.get
-            stats = {n for name in self.STATS_SERVERS for n in self.names(name)}
-            return [d for _, d in self.unique()
-                    if d.key in stats or ((o := get(d.key)) is not None
-                                          and o.handler in self.BINDING_HANDLERS)]
-
-        return self._cached("binds", None, answer)
+    # an Emperor that keeps root for its vassals although it sets `uid` (core/uwsgi.c:
+    # uwsgi_start() drops privileges before starting the Emperor unless one of these is set)
+    EMPEROR_KEEPS_ROOT = ("early-emperor", "master-as-root", "drop-after-init",
+                          "drop-after-apps")
+    _OUTCOMES_MAX = 64  # ways the undecided `uid`/`gid` entries may go, before giving up
 
     def tyrant(self) -> Directive | None:
         """The `emperor-tyrant` entry that puts this Emperor in Tyrant mode, when it surely
-        does (:meth:`flag`)."""
+        does (:meth:`flag`: a later `emperor-tyrant = false` turns it off again)."""
         return self.last("emperor-tyrant") if self.flag("emperor-tyrant") is True else None
 
-    def drops_root(self, d: Directive) -> bool:
-        """Whether the `uid` entry ``d`` makes uWSGI, started as root, switch to another
-        user: ``uwsgi_opt_set_uid()`` keeps a number (``atoi()`` into a ``uid_t``) or, while
-        the id is 0, the name, which ``uwsgi_as_root()`` turns into an id (``getpwnam()``);
-        a non-zero id is then ``setuid()``.  A name is looked up on this machine
-        (:meth:`account_id`; unknown here: it drops root); an unresolved value does not
-        surely drop root."""
-        if d.unresolved:
-            return False
-        value = d.effective
-        if is_a_number(value):
-            return atoi(value).value % 2**32 != 0
-        return value != "root" and self.account_id("uid", value) != 0
+    def id_outcomes(self, key: str) -> list[IdOutcome] | None:
+        """Replay ``core/uwsgi.c: uwsgi_opt_set_uid()``/``_gid()`` over the ``key`` ("uid",
+        "gid") entries: a number (``is_a_number()``: digits only, the empty value too) sets
+        the id (``atoi()`` stored in a ``uid_t``), and while the id is 0 the value is kept as
+        the name that ``uwsgi_as_root()`` looks up (a later number leaves it in place).
 
-    def id_setting(self, key: str) -> tuple[int, Directive | None, Directive | None, bool]:
-        """``uwsgi_opt_set_uid``/``_gid`` over every ``key`` ("uid", "gid") entry: a number
-        sets the id, and while the id is 0 the value is kept as a name.  Returns the id,
-        the entry that set it, the entry whose value is the name, and whether that can be
-        told here (no undecided entry, no unresolved value)."""
+        Every outcome the undecided entries allow (each may apply or not), ordered by the
+        position of their name entry, then of their id entry: the last one is the latest.
+        ``None`` when a value is unresolved, or the outcomes are too many to follow.  The
+        one replay of these handlers: :meth:`id_setting`, :meth:`id_name` and
+        :meth:`uid_effect` read it."""
 
-        def answer() -> tuple[int, Directive | None, Directive | None, bool]:
-            ident, id_entry, name_entry = 0, None, None
-            conditional, options = self.inst.conditional, self.inst.options
+        def answer() -> list[IdOutcome] | None:
+            options, conditional = self.inst.options, self.inst.conditional
+            states = {(0, -1, -1)}  # (id, index of its entry, index of the name entry)
             for i in self._indexes(key):
                 d = options[i]
-                if d.unresolved or i in conditional:
-                    return 0, None, None, False
-                if is_a_number(d.effective):
-                    ident, id_entry = atoi(d.effective).value % 2**32, d
-                if ident == 0:
-                    name_entry = d
-            return ident, id_entry, name_entry, True
+                if d.unresolved:
+                    return None
+                number = atoi(d.effective).value % 2**32 if is_a_number(d.effective) else None
+                after = set()
+                for ident, at_id, at_name in states:
+                    if number is not None:
+                        ident, at_id = number, i
+                    after.add((ident, at_id, i if ident == 0 else at_name))
+                states = after | states if i in conditional else after
+                if len(states) > self._OUTCOMES_MAX:
+                    return None
+            return [IdOutcome(ident, options[at_id] if at_id >= 0 else None,
+                              options[at_name] if at_name >= 0 else None)
+                    for ident, at_id, at_name in sorted(states, key=lambda s: (s[2], s[1]))]
 
-        return self._cached("id_setting", key, answer)
+        return self._cached("id_outcomes", key, answer)
+
+    def id_setting(self, key: str) -> IdOutcome | None:
+        """What the ``key`` ("uid", "gid") entries leave (:meth:`id_outcomes`), when the
+        undecided entries cannot change it."""
+        found = self.id_outcomes(key)
+        return found[0] if found is not None and len(found) == 1 else None
+
+    def id_name(self, key: str) -> tuple[Directive | None, bool]:
+        """The ``key`` ("uid", "gid") entry that ``uwsgi_as_root()`` looks up as a name
+        whenever that entry applies: the latest name entry of the :meth:`id_outcomes` (an
+        outcome with an earlier name, or none, is one where it did not apply); and whether
+        a non-zero number may follow it (which leaves the name in place)."""
+        found = self.id_outcomes(key)
+        named = [o for o in found or () if o.name_entry is not None]
+        if not named:
+            return None, False
+        entry = named[-1].name_entry
+        return entry, any(o.ident != 0 for o in named if o.name_entry is entry)
+
+    def as_root(self, o: IdOutcome) -> AsRoot:
+        """What ``core/utils.c: uwsgi_as_root()``, started as root, does with the `uid`
+        outcome ``o``: a kept name is looked up (``getpwnam()``: its uid replaces any
+        number), else the number is the uid; 0 keeps root, another uid is ``setuid()``.
+
+        A name is looked up on this machine (:meth:`account_id`); one unknown here is
+        taken for an account of the server (it drops root), unless it is made of digits
+        (``uid = 0``: "user 0 not found.", an exit: UW122).  ``setuid(4294967295)`` is
+        ``setuid(-1)``, refused with EINVAL: an exit.  (uWSGI 2.0.31, run as root:
+        ``uid = 3000000000`` logs "setuid() to -1294967296" and runs as uid 3000000000;
+        ``uid = 4294967295`` exits with "setuid(): Invalid argument"; ``uid = 33`` then
+        ``uid = root`` runs as 33; ``uid = www-data`` then ``uid = 1000`` runs as 33.)"""
+        if o.name_entry is not None:
+            name = o.name_entry.effective
+            uid = 0 if name == "root" else self.account_id("uid", name)
+            if uid is None:
+                return AsRoot.EXITS if is_a_number(name) else AsRoot.DROPS
+        else:
+            uid = o.ident
+        if uid == 0:
+            return AsRoot.KEEPS
+        return AsRoot.EXITS if uid == 2**32 - 1 else AsRoot.DROPS
+
+    def uid_effect(self) -> tuple[AsRoot, Directive | None] | None:
+        """What uWSGI, started as root, does with its `uid` (:meth:`as_root`), and the entry
+        that decides it (the name looked up, else the number; ``None``: no `uid`), when
+        every way the undecided entries may go agrees; ``None`` when they do not, or a
+        value is unresolved.  The one answer to "does this `uid` drop root"."""
+
+        def answer() -> tuple[AsRoot, Directive | None] | None:
+            found = self.id_outcomes("uid")
+            if found is None:
+                return None
+            effects = {self.as_root(o) for o in found}
+            if len(effects) != 1:
+                return None
+            last = found[-1]
+            return effects.pop(), last.name_entry if last.name_entry is not None else (
+                last.id_entry)
+
+        return self._cached("uid_effect", None, answer)
+
+    def emperor_drop(self) -> Directive | None:
+        """The entry with which this instance surely drops root before it starts its
+        Emperor: a decided `immediate-uid` (``uwsgi_opt_set_immediate_uid()`` calls
+        ``setuid()`` while the config is read, or exits), else a `uid` that drops root
+        (:meth:`uid_effect`) when ``core/uwsgi.c: uwsgi_start()`` calls ``uwsgi_as_root()``
+        before ``uwsgi_emperor_start()``: no `chown-socket`, and none of
+        ``EMPEROR_KEEPS_ROOT`` maybe on."""
+
+        def answer() -> Directive | None:
+            conditional, options = self.inst.conditional, self.inst.options
+            for i in self._indexes("immediate-uid"):
+                if i not in conditional and not options[i].unresolved:
+                    return options[i]
+            if self.sets("chown-socket"):
+                return None
+            if any(self.flag(name) is not False for name in self.EMPEROR_KEEPS_ROOT):
+                return None
+            effect = self.uid_effect()
+            return effect[1] if effect is not None and effect[0] is AsRoot.DROPS else None
+
+        return self._cached("emperor_drop", None, answer)
+
+    def drops_root_for_vassals(self) -> bool:
+        """An Emperor that starts its vassals without root: in Tyrant mode
+        (:meth:`tyrant`), or after it dropped root itself (:meth:`emperor_drop`)."""
+        return self.tyrant() is not None or self.emperor_drop() is not None
+
+    def unprivileged_vassal(self) -> bool:
+        """A vassal that its Emperor starts without root (:meth:`drops_root_for_vassals`),
+        where `uid`/`gid` names are ignored (``uwsgi_as_root()``'s non-root branch)."""
+        emperor = self.emperor
+        return (self.inst.role is Role.VASSAL and emperor is not None
+                and emperor.drops_root_for_vassals())
+
+    # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
+
+    VCS_DIRS = (".git", ".hg", ".svn", ".bzr")
 
     @property
     def deployed_owner(self) -> tuple[int, int] | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import suppress
 from .diagnostics import Diagnostic
-from .expand import split_target
+from .instance.loader import split_target
 from .model import ConfigFile, Format
 from .readers import buffer_for, read_file
 from .report import Report

@@ -39,7 +39,7 @@ from .diagnostics import Severity
 from .globs import GlobError, compile_glob
 
 if TYPE_CHECKING:
-    from .expand import Assumptions
+    from .instance import Assumptions
 
 PYPROJECT = "pyproject.toml"
 DOTFILE = ".uwsgi-lint.toml"
@@ -199,7 +199,7 @@ def find_settings(path: str) -> Path | None:
     anyone may put a settings file there).  A settings file owned by another user than
     this one or root, or a symlink leading out of the directories searched, is ignored
     with a warning."""
-    from .expand import split_target
+    from .instance.loader import split_target
 
     p = Path(os.path.abspath(split_target(path)[0]))
     d = p if p.is_dir() else p.parent

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import untrusted
-from .expand import leading_integer
+from .instance.cnum import leading_integer
 from .model import Directive, Span
 
 FALSE_WORDS = ("false", "off", "no")  # compared case-insensitively; "0" only exactly

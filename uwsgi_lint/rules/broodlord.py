@@ -17,7 +17,7 @@ from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Directive, Format, Instance, Section, Span
-from ..values import flag_is_on, shown
+from ..values import shown
 from . import Instances, rule
 
 _REFS = ("%(", "$(", "@(")
@@ -303,7 +303,7 @@ def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
 def check_cheaper_master(view: View) -> Iterator[Finding]:
     # every possible entry must be an explicit off: without one, cheaper turns the master on
     masters = view.candidates("master")
-    if any(d is None or d.unresolved or flag_is_on(d.effective) for d in masters):
+    if None in masters or view.flag("master") is not False:
         return
     master = masters[0]
     assert master is not None

@@ -34,7 +34,7 @@ from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Directive, Instance, Monitor, Position, Span
-from ..values import flag_is_on, shown
+from ..values import shown
 from . import Instances, rule
 
 CORE_SCHEMES = ("dir", "glob")
@@ -74,14 +74,14 @@ def _written_relative(d: Directive) -> bool:
 
 
 def _cwd_known(d_value: str, emperor: View) -> bool:
-    """A relative monitor is resolved after the Emperor's ``chdir`` (unless the last
-    ``early-emperor`` is on), which the tree does not follow: judge it only without one."""
+    """A relative monitor is resolved after the Emperor's ``chdir`` (unless
+    ``early-emperor`` is surely on), which the tree does not follow: judge it only
+    without one."""
     if os.path.isabs(d_value):
         return True
     if not emperor.sets("chdir"):
         return True
-    early = emperor.last("early-emperor")
-    return early is not None and flag_is_on(early.effective)
+    return emperor.flag("early-emperor") is True
 
 
 def _relative_note(value: str, emperor: View) -> str:
@@ -251,6 +251,8 @@ def check_not_started(view: View) -> Iterator[Finding]:
         if target is not None:
             if not name.endswith(VASSAL_SUFFIXES + extra):
                 continue
+            if view.flag("emperor-nofollow") is None:
+                continue  # maybe on: then the Emperor lstat()s the link and starts it
             message = (
                 f"`{name}` is a symlink to `{shown(target, 200)}`, which does not exist: the "
                 "Emperor skips it at every scan (and stops its vassal if one was running); "

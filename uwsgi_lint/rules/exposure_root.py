@@ -1,10 +1,11 @@
 """UW504: an instance that serves requests as root.
 
 Started as root, uWSGI drops privileges only when ``uid`` (or ``immediate-uid``) names
-another user (``core/utils.c: uwsgi_as_root()``); ``uid = root`` keeps root.  A vassal is
-not root when its Emperor runs in Tyrant mode (``setuid()`` to the vassal file's owner
-before exec) or when the Emperor itself dropped to another user before starting vassals
-(``uid`` in the Emperor config, ``core/uwsgi.c: uwsgi_start()``).
+another user (``core/utils.c: uwsgi_as_root()``, :meth:`~uwsgi_lint.facts.View.uid_effect`);
+``uid = root`` keeps root.  A vassal is not root when its Emperor runs in Tyrant mode
+(``setuid()`` to the vassal file's owner before exec) or when the Emperor itself dropped to
+another user before starting vassals (``uid`` in the Emperor config, ``core/uwsgi.c:
+uwsgi_start()``).
 """
 
 from __future__ import annotations
@@ -12,25 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
-from ..facts import View
+from ..facts import AsRoot, View
 from ..model import Directive, Role
-from ..values import atoi, is_a_number, shown
+from ..values import shown
 from . import Entries, rule
-
-
-def _keeps_root(d: Directive | None) -> bool | None:
-    """Whether a possible effective `uid` entry leaves the process root (``None``: the
-    option is not set); ``None`` is also returned for values that cannot be told here."""
-    if d is None:
-        return True
-    if d.unresolved:
-        return False
-    value = d.effective
-    if value == "root":
-        return True
-    if is_a_number(value) and atoi(value).value == 0:
-        return False  # `uid = 0` is looked up as a name and uWSGI exits: UW122's case
-    return False
 
 
 @rule(
@@ -46,12 +32,12 @@ def check(view: View, entry: Directive) -> Iterator[Finding]:
     if entry is not view.serving() or view.assume.container or view.unprivileged_vassal():
         return
     sock, inst = entry, view.inst
-    uids = view.candidates("uid") + [
-        d for d in view.candidates("immediate-uid") if d is not None
-    ]
-    if not all(_keeps_root(d) for d in uids):
+    if view.sets("immediate-uid"):
+        return  # applied while the config is read: setuid() to another user, or an exit
+    effect = view.uid_effect()
+    if effect is None or effect[0] is not AsRoot.KEEPS:
         return
-    named = next((d for d in uids if d is not None), None)
+    named = effect[1]
     related: list[Related] = []
     emperor = inst.emperor if inst.role is Role.VASSAL else None
     if emperor is not None and inst.monitor is not None:

@@ -22,7 +22,7 @@ from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Directive, Role
-from ..values import atoi, flag_is_on, shown
+from ..values import atoi, shown
 from . import Entries, rule
 
 # the socket options uWSGI binds itself: not the ZeroMQ ones (`zeromq`, `mongrel2`), which
@@ -305,9 +305,8 @@ def _bound(view: View, d: Directive) -> Address:
 
 def unix_sockets(view: View) -> list[tuple[Directive, str]]:
     """Every UNIX (not abstract) socket the instance binds, with its path, when
-    `abstract-socket` is not on (it makes every UNIX socket abstract)."""
-    last = view.last("abstract-socket")
-    if last is not None and flag_is_on(last.effective):
+    `abstract-socket` is surely off (it makes every UNIX socket abstract)."""
+    if view.flag("abstract-socket") is not False:
         return []
     out: list[tuple[Directive, str]] = []
     for d in view.binds():
@@ -521,7 +520,7 @@ def check_control(view: View, d: Directive) -> Iterator[Finding]:
     name, (udp, can, fix) = found
     if name in _SUBSCRIPTION_SERVERS and view.sets("subscriptions-sign-check"):
         return
-    if name == "stats" and (view.sets("emperor") or view.inst.emperor is not None):
+    if name == "stats" and (view.governs() or view.inst.emperor is not None):
         return  # an Emperor's or a vassal's `stats` is UW211's (emperor-stats-exposed)
     a = address(d.effective, udp=udp)
     if not _exposed(a, view):

@@ -1,9 +1,9 @@
 """UW020-UW023: includes that uWSGI cannot follow, or follows somewhere unexpected.
 
-The expander (``expand.py``) resolves ``ini =``, ``include``, ``inherit``, ``@(file)`` and
-the Emperor's ``vassals-include``/``vassals-inherit`` the way uWSGI does, relative to its
-working directory, and records what it could not read; these rules report it at the line
-that asked for it.
+The expander (``uwsgi_lint/instance/``) resolves ``ini =``, ``include``, ``inherit``,
+``@(file)`` and the Emperor's ``vassals-include``/``vassals-inherit`` the way uWSGI does,
+relative to its working directory, and records what it could not read; these rules report
+it at the line that asked for it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
-from ..expand import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE
 from ..facts import View
+from ..instance.loader import INCLUDE_CYCLE, INCLUDE_MISSING, INCLUDE_RELATIVE
 from ..model import Span, Unread
 from . import Instances, Reader, declare, rule
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..diagnostics import Finding, Severity
 from ..facts import View
 from ..model import ConfigFile, Directive, Format
-from ..values import flag_is_on, magic_letters, shown
+from ..values import magic_letters, shown
 from . import Files, Instances, rule
 
 LINE_FORMATS = (Format.INI, Format.YAML)  # a line break ends a directive only there
@@ -114,11 +114,12 @@ def describe_line(line: str, fmt: Format) -> tuple[str, str] | None:
 
 def strftime_context(view: View, d: Directive) -> bool:
     """Whether ``d`` is a strftime format: ``log-date``, a ``strftime:`` log variable, or
-    ``log-format`` under ``logformat-strftime`` (any entry that reads as on)."""
+    ``log-format`` while ``logformat-strftime`` may be on (:meth:`View.flag`: the last entry
+    applied wins)."""
     if "strftime:" in d.value or d.key in view.names("log-date"):
         return True
     if d.key in view.names("log-format"):
-        return any(flag_is_on(o.effective) for o in view.entries("logformat-strftime"))
+        return view.flag("logformat-strftime") is not False
     return False
 
 

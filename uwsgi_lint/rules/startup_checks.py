@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
-from ..facts import View
+from ..facts import AsRoot, View
 from ..model import Directive
 from ..values import atoi, is_a_number, shown
 from . import Entries, Instances, rule
@@ -111,8 +111,8 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
     if view.unprivileged_vassal():
         return  # not root: uWSGI ignores the names
     for key, kind in (("uid", "user"), ("gid", "group")):
-        setter, sure, number_after = view.id_name(key)
-        if setter is None or not sure or not is_a_number(setter.effective):
+        setter, number_after = view.id_name(key)
+        if setter is None or not is_a_number(setter.effective):
             continue
         value = setter.effective
         later = ""
@@ -140,13 +140,15 @@ def check_uid_without_gid(view: View) -> Iterator[Finding]:
         return
     if view.unprivileged_vassal():
         return  # not root: uWSGI cannot change the group anyway
-    uids = [d for d in view.candidates("uid") if d is not None]
-    if not uids or any(d.unresolved for d in uids):
+    # the latest way the `uid` entries may go that drops root (staying root, or exiting:
+    # UW122's case, is not reported); an undecided one is reported as for when it applies
+    drops = [o for o in view.id_outcomes("uid") or () if view.as_root(o) is AsRoot.DROPS]
+    if not drops:
         return
-    d = uids[0]
+    d = drops[-1].name_entry if drops[-1].name_entry is not None else drops[-1].id_entry
+    if d is None:
+        return
     value = d.effective
-    if value == "root" or (is_a_number(value) and atoi(value).value == 0):
-        return  # staying root (or UW122's case)
     yield Finding(
         d.key_span,
         f"`{d.key} = {shown(value)}` without `gid`: started as root, uWSGI switches the user "

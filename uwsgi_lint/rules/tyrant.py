@@ -82,7 +82,7 @@ def _related_tyrant(d: Directive) -> tuple[Related, ...]:
     on=Instances(needs=frozenset({"emperor-tyrant"})),
 )
 def check_without_emperor(view: View) -> Iterator[Finding]:
-    if view.sets("emperor"):
+    if view.governs():
         return
     d = view.tyrant()
     if d is None:
@@ -171,8 +171,8 @@ def check_root_owned(view: View) -> Iterator[Finding]:
 
 
 def _numeric_id(view: View, key: str) -> int:
-    ident, _, _, sure = view.id_setting(key)
-    return ident if sure else 0
+    found = view.id_setting(key)
+    return found.ident if found is not None else 0
 
 
 # -- UW304-UW306: `uid`/`gid` in a Tyrant vassal ---------------------------------------
@@ -195,9 +195,10 @@ def _uid_findings(
     if owner is not None and (owner[0] == 0 or owner[1] == 0):
         return  # refused before it starts: UW303
     for pos, key in enumerate(("uid", "gid")):
-        ident, id_entry, name_entry, sure = view.id_setting(key)
-        if not sure:
+        found = view.id_setting(key)
+        if found is None:
             continue
+        ident, id_entry, name_entry = found.ident, found.id_entry, found.name_entry
         if ident != 0 and id_entry is not None:
             if owner is None:
                 continue
@@ -308,7 +309,7 @@ def check_uid_redundant(view: View) -> Iterator[Finding]:
     on=Instances(needs=frozenset({"emperor-tyrant"})),
 )
 def check_emperor_uid(view: View) -> Iterator[Finding]:
-    if not view.sets("emperor"):
+    if not view.governs():
         return
     tyrant = view.tyrant()
     if tyrant is None:
@@ -328,16 +329,8 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
             _related_tyrant(tyrant),
         )
         return
-    if view.sets("chown-socket"):
-        return  # the privileges are dropped only after the Emperor started
-    for name in View.EMPEROR_KEEPS_ROOT:  # unless one may be on, root is dropped first
-        if view.flag(name) is not False:
-            return
-    ident, id_entry, name_entry, sure = view.id_setting("uid")
-    if not sure:
-        return
-    setter = id_entry if ident != 0 else name_entry
-    if setter is None or not view.drops_root(setter):
+    setter = view.emperor_drop()  # the `uid` that drops root before the Emperor starts
+    if setter is None:
         return
     related = _related_tyrant(tyrant)
     caps = view.candidates("cap")

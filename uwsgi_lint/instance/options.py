@@ -1,0 +1,63 @@
+"""The option list being assembled for one instance (``uwsgi.exported_opts``, filled by
+``core/config.c: add_exported_option_do()``): its entries in order, which of them uWSGI
+applied while reading, the problems and unread sources met on the way, and the budget
+(see :mod:`uwsgi_lint.budget`) that every stage of the build charges."""
+
+from __future__ import annotations
+
+import os
+
+from ..budget import BUDGET_REACHED, Allowance, Clock
+from ..budget import current as current_budget
+from ..catalog import Catalog
+from ..model import Directive, Problem, Unread
+from . import Assumptions
+
+MAX_VALUE = 1 << 20  # the longest value expanded, and the most of a file read for one
+
+
+class OptionList:
+    """What the stages of the build share: the entries and what is known of them."""
+
+    def __init__(self, root: str, assume: Assumptions, catalog: Catalog) -> None:
+        self.assume = assume
+        self.catalog = catalog
+        self.cwd = assume.cwd or os.path.dirname(os.path.abspath(root))
+        self.options: list[Directive] = []
+        self.configured: list[bool] = []  # applied while reading: the passes skip it
+        self.conditional: set[int] = set()  # added under a condition decided nowhere here
+        self.first_index: dict[str, int] = {}  # key -> index of its first option entry
+        self.problems: list[Problem] = []
+        self.unread: list[Unread] = []
+        self.budget: Allowance = current_budget().instance()
+        self.clock = Clock(self.budget.seconds)
+        self.stopped = False  # a budget was reached: nothing more is added or expanded
+
+    def append(self, d: Directive, configured: bool, decided: bool) -> bool:
+        """Store ``d`` at the end of the list, charged to the budget (``False``: it is
+        spent, and ``d`` is not stored)."""
+        if not self.budget.spend("options"):
+            self.stop(d, "options")
+            return False
+        self.first_index.setdefault(d.key, len(self.options))
+        self.options.append(d)
+        self.configured.append(configured)
+        if not decided:
+            self.conditional.add(len(self.options) - 1)
+        return True
+
+    def fatal(self, d: Directive, message: str, code: str = "uwsgi-fatal") -> None:
+        self.problems.append(Problem(code, message, d.span))
+
+    def stop(self, d: Directive, what: str) -> None:
+        """A budget (see :mod:`uwsgi_lint.budget`) is reached at ``d``: say so there
+        (UW025) and add or expand nothing more for this instance."""
+        if not self.stopped:
+            self.stopped = True
+            self.problems.append(Problem(BUDGET_REACHED, (
+                "uwsgi-lint stopped expanding here; the rest of this file was not checked: "
+                f"{self.budget.reason(what)}"), d.span))
+
+    def path(self, p: str) -> str:
+        """``p`` as uWSGI opens it: relative to its working directory."""
+        return p if os.path.isabs(p) else os.path.join(self.cwd, p)
