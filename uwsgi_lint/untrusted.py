@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, partial
 
 MASK = "********"
 LIMIT = 2000  # a message (the longest a rule writes is about 600 characters)
@@ -104,9 +104,17 @@ def _env_secrets() -> tuple[str, ...]:
 
 # -- detectors: each yields the (start, end) of secrets in the raw text ---------------------
 
+# Patterns needed only for a text that holds their fixed part (a token prefix, `@`,
+# `authorization`, `bearer`, a PEM header) are compiled on first use, not at import:
+# start-up (the case-insensitive ones are the slowest to compile).
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """``re.compile(pattern)``, made on the first call."""
+    return cache(partial(re.compile, pattern))
+
+
 # known token shapes; each starts at the beginning of a run of its characters, so a failed
 # attempt scans at most a bounded prefix (or a run the next attempt starts beyond)
-_TOKENS = re.compile(
+_TOKENS = _lazy(
     r"(?<![A-Za-z0-9_])(?:gh[oprsu]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
     r"|glpat-[A-Za-z0-9_-]{20,}|xox[abeoprs]-[A-Za-z0-9-]{10,}"
     r"|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9]))"
@@ -134,22 +142,22 @@ _QUOTED_KEY = re.compile(
 # <name>value</name>
 _ELEMENT = re.compile(r"<([A-Za-z_][A-Za-z0-9_.-]*)>([^<\x00-\x1f]+)<")
 # Authorization: basic ..., bearer ... (an HTTP header, git's http.extraheader)
-_AUTHORIZATION = re.compile(
+_AUTHORIZATION = _lazy(
     r"(?i)(?<![a-z0-9-])(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*"
     r"(?:(?:basic|bearer|token|digest|negotiate|ntlm)[ \t]+)?([^\s\x00-\x1f\"'`,;]+)"
 )
 # user:password@host without a scheme (a URL's authority quoted on its own): one attempt per
 # blank-separated word, from its start
-_USERINFO = re.compile(
+_USERINFO = _lazy(
     r"(?:\A|(?<=[\s`'\"(]))[^\s/@:`'\"(]+:([^\s/@`'\"(]+)@[A-Za-z0-9\[]"
 )
-_BEARER = re.compile(r"(?i)(?<![a-z0-9])bearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)")
+_BEARER = _lazy(r"(?i)(?<![a-z0-9])bearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)")
 # a basicauth route action with an inline user:password (not an htpasswd file); the realm
 # never runs past the next `basicauth`, so a failed attempt scans only up to the next one
 BASICAUTH = re.compile(r"\bbasicauth(?:-next)?:(?:(?!basicauth)[^,])*,([^:,]++):([^\n]++)$")
-_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
+_PEM_BEGIN = _lazy(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
 # what follows a PEM header without its END: base64 lines (line breaks raw or escaped)
-_PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=: \t\x00\r\n-]|\\[nrt0])*")
+_PEM_BODY = _lazy(r"(?:[A-Za-z0-9+/=: \t\x00\r\n-]|\\[nrt0])*")
 
 
 # a value that names where the secret comes from, not the secret: `$(ENV)`, `@(file)` ...
@@ -185,7 +193,7 @@ _TOKEN_PREFIXES = ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", "glpat
 
 def _tokens(text: str) -> Spans:
     if any(p in text for p in _TOKEN_PREFIXES):
-        for m in _TOKENS.finditer(text):
+        for m in _TOKENS().finditer(text):
             yield m.span()
 
 
@@ -225,7 +233,7 @@ def _credentials(text: str) -> Spans:
     for pattern, needed in ((_AUTHORIZATION, "authorization" in lower),
                             (_BEARER, "bearer" in lower), (_USERINFO, "@" in text)):
         if needed:
-            for m in pattern.finditer(text):
+            for m in pattern().finditer(text):
                 yield m.span(1)
 
 
@@ -258,7 +266,7 @@ def _pem(text: str) -> Spans:
     pos = 0
     has_end = True
     while True:
-        m = _PEM_BEGIN.search(text, pos)
+        m = _PEM_BEGIN().search(text, pos)
         if m is None:
             return
         end = -1
@@ -269,7 +277,7 @@ def _pem(text: str) -> Spans:
                 close = text.find("-----", at + 9, at + 9 + 80)
                 end = close + 5 if close != -1 else at + 9
         if end == -1:
-            body = _PEM_BODY.match(text, m.end())
+            body = _PEM_BODY().match(text, m.end())
             end = body.end() if body is not None else m.end()
         yield m.start(), end
         pos = end

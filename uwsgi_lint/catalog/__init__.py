@@ -13,9 +13,7 @@ the PyPI sdist) and reformatted from ``shared/reference/options`` (2.1-dev); see
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,23 +75,31 @@ def _norm_key(name: str) -> str:
 
 
 class Catalog:
-    """All options of one uWSGI version, in uWSGI's table order."""
+    """All options of one uWSGI version, in uWSGI's table order.
+
+    A catalog from :func:`load_catalog` reads its data file on first use (a run that
+    never asks the other version about a name never parses it) and makes each
+    :class:`Option` the first time it is asked for (a run asks for a few dozen names of
+    about 1,300); :meth:`select` answers "which names have this handler / kind / flag"
+    from the rows without making any.
+    """
 
     __slots__ = (
+        "_built",
         "_by_name",
+        "_embedded",
+        "_index",
+        "_interned",
         "_keys",
-        "_names",
+        "_path",
+        "_rows",
+        "_selected",
         "_suggested",
-        "embedded_plugins",
-        "options",
-        "uwsgi_version",
+        "_uwsgi_version",
         "version",
     )
 
     version: str
-    uwsgi_version: str
-    options: tuple[Option, ...]
-    embedded_plugins: frozenset[str]
 
     def __init__(
         self,
@@ -103,47 +109,154 @@ class Catalog:
         embedded_plugins: Iterable[str] = (),
     ) -> None:
         self.version = version
-        self.uwsgi_version = uwsgi_version
-        self.options = tuple(options)
-        self.embedded_plugins = frozenset(embedded_plugins)
-        by_name: dict[str, Option] = {}
-        for opt in self.options:
-            first = by_name.get(opt.name)
+        self._path: str | None = None  # the data file not read yet
+        self._keys: dict[str, list[str]] | None = None
+        self._suggested: dict[tuple[str, int], list[str]] = {}  # suggest() answers
+        self._selected: dict[tuple[str | None, ...], frozenset[str]] = {}  # select() answers
+        self._interned: tuple[_Interned, _Interned] = ({}, {})
+        built = list(options)
+        self._fill(uwsgi_version, [_row_of(o) for o in built], embedded_plugins)
+        self._built: list[Option | None] = list(built)
+        self._by_name = {name: built[i] for name, i in self._index.items()}
+
+    @classmethod
+    def _from_file(cls, version: str, path: str) -> Catalog:
+        """A catalog that reads ``path`` when it is first used."""
+        self = cls.__new__(cls)
+        self.version = version
+        self._path = path
+        self._keys = None
+        self._suggested = {}
+        self._selected = {}
+        self._interned = ({}, {})
+        self._by_name = {}
+        return self
+
+    def _fill(self, uwsgi_version: str, rows: list[dict[str, Any]],
+              embedded_plugins: Iterable[str] | None) -> None:
+        self._uwsgi_version = uwsgi_version
+        self._rows = rows
+        self._built = [None] * len(rows)
+        index: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            name = row["name"]
+            first = index.get(name)
             # First row wins, as in uWSGI's uwsgi_opt_get().  A name declared in both
             # branches of an #ifdef/#else (mimefile) exists only once in a real binary: use
             # the first row compiled into the default Linux build, if any.
-            if first is None or (opt.default_build and not first.default_build):
-                by_name[opt.name] = opt
-        self._by_name = by_name
-        self._names = frozenset(by_name)
-        self._keys: dict[str, list[str]] | None = None
-        self._suggested: dict[tuple[str, int], list[str]] = {}  # suggest() answers
+            if first is None or (row["default_build"] and not rows[first]["default_build"]):
+                index[name] = i
+        self._index = index
+        if embedded_plugins is None:
+            embedded_plugins = sorted(
+                {r["plugin"] for r in rows if r["default_build"]} - {"core"}
+            )
+        self._embedded = frozenset(embedded_plugins)
+
+    def _load(self) -> None:
+        """Read the data file (once)."""
+        path = self._path
+        if path is not None:
+            import json
+
+            with open(path, "rb") as fh:
+                doc = json.loads(fh.read())
+            self._fill(doc["uwsgi_version"], doc["options"], doc.get("embedded_plugins"))
+            self._path = None
+
+    def _option(self, i: int) -> Option:
+        opt = self._built[i]
+        if opt is None:
+            opt = self._built[i] = _option_from_row(self._rows[i], *self._interned)
+        return opt
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a catalog sent to another process (a worker of a parallel run) is that
+        # process's own cached one, or rebuilt from its options
+        if self.version in _DATA_FILES and _catalog(self.version) is self:
+            return (load_catalog, (self.version,))
+        return (Catalog, (self.version, self.uwsgi_version, self.options, self.embedded_plugins))
 
     def __repr__(self) -> str:
-        return f"<Catalog uWSGI {self.uwsgi_version}: {len(self._names)} options>"
+        return f"<Catalog uWSGI {self.uwsgi_version}: {len(self)} options>"
+
+    @property
+    def uwsgi_version(self) -> str:
+        """The uWSGI release the table comes from (``2.0.31``, ``2.1-dev``)."""
+        self._load()
+        return self._uwsgi_version
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every row, in table order (a name declared twice has two rows)."""
+        self._load()
+        return tuple(self._option(i) for i in range(len(self._rows)))
+
+    @property
+    def embedded_plugins(self) -> frozenset[str]:
+        """The plugins compiled into the default ``pip install uwsgi`` build."""
+        self._load()
+        return self._embedded
 
     def get(self, name: str) -> Option | None:
         """The option called exactly ``name`` (case-sensitive), or None."""
-        return self._by_name.get(name)
+        opt = self._by_name.get(name)
+        if opt is None:
+            self._load()
+            i = self._index.get(name)
+            if i is None:
+                return None
+            opt = self._by_name[name] = self._option(i)
+        return opt
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        self._load()
+        return name in self._index
 
     def __len__(self) -> int:
-        return len(self._by_name)
+        self._load()
+        return len(self._index)
 
     def names(self) -> frozenset[str]:
         """Every option name of this version."""
-        return self._names
+        return self.select()
 
     def rows(self, name: str) -> list[Option]:
         """Every row declaring ``name`` (more than one for #ifdef/#else duplicates)."""
-        return [o for o in self.options if o.name == name]
+        self._load()
+        return [self._option(i) for i, row in enumerate(self._rows) if row["name"] == name]
+
+    def select(
+        self,
+        *,
+        handler: str | None = None,
+        value_kind: str | None = None,
+        flag: str | None = None,
+        plugin: str | None = None,
+    ) -> frozenset[str]:
+        """The names whose option has all the given properties (``flag`` without its
+        ``UWSGI_OPT_`` prefix; nothing given: every name).  Each answer is computed once,
+        from the rows, without making an :class:`Option` per name."""
+        key = (handler, value_kind, flag, plugin)
+        found = self._selected.get(key)
+        if found is None:
+            self._load()
+            rows = self._rows
+            wanted = _FLAG_PREFIX + flag if flag is not None else None
+            found = self._selected[key] = frozenset(
+                name for name, i in self._index.items()
+                if (handler is None or rows[i]["handler"] == handler)
+                and (value_kind is None or rows[i]["value_kind"] == value_kind)
+                and (plugin is None or rows[i]["plugin"] == plugin)
+                and (wanted is None or wanted in rows[i]["flags"])
+            )
+        return found
 
     def _key_index(self) -> dict[str, list[str]]:
         if self._keys is None:
+            self._load()
             keys: dict[str, list[str]] = {}
-            for opt_name in self._by_name:  # table order
+            for opt_name in self._index:  # table order
                 keys.setdefault(_norm_key(opt_name), []).append(opt_name)
             self._keys = keys
         return self._keys
@@ -155,7 +268,7 @@ class Catalog:
         ``max-requests``), a trailing ``:`` or leading dashes (``--master``), and typos
         (difflib, only close matches).  A name that already exists gets no suggestion.
         """
-        if limit <= 0 or name in self._by_name:
+        if limit <= 0 or name in self:
             return []
         keys = self._key_index()
         key = _norm_key(name)
@@ -192,6 +305,8 @@ def close_matches(
     whose length can reach ``cutoff`` are compared (the same answer), and a run makes at
     most :data:`uwsgi_lint.budget.HINTS` such searches (then ``None``: no hint), so that
     thousands of unknown names cost no more than a few hundred."""
+    import difflib
+
     from ..budget import current
 
     if not current().hint():
@@ -209,6 +324,16 @@ def _data_path(version: str) -> str:
 
 
 _Interned = dict[tuple[str, ...], Any]
+
+
+def _row_of(opt: Option) -> dict[str, Any]:
+    """The data-file row of ``opt`` (for a catalog made from :class:`Option` objects)."""
+    return {
+        "name": opt.name, "plugin": opt.plugin, "arg": opt.arg, "short": opt.short,
+        "handler": opt.handler, "flags": sorted(_FLAG_PREFIX + f for f in opt.flags),
+        "value_kind": opt.value_kind, "repeatable": opt.repeatable, "aliases": opt.aliases,
+        "conditions": opt.conditions, "default_build": opt.default_build,
+    }
 
 
 def _option_from_row(row: dict[str, Any], flag_sets: _Interned, tuples: _Interned) -> Option:
@@ -246,20 +371,12 @@ def load_catalog(version: str = "2.0") -> Catalog:
         raise ValueError(
             f"unknown uWSGI target version {version!r}; expected one of {TARGET_VERSIONS}"
         )
-    return _load(version)
+    return _catalog(version)
 
 
 @functools.cache
-def _load(version: str) -> Catalog:
-    with open(_data_path(version), "rb") as fh:
-        doc = json.loads(fh.read())
-    flag_sets: _Interned = {}
-    tuples: _Interned = {}
-    options = [_option_from_row(row, flag_sets, tuples) for row in doc["options"]]
-    embedded = doc.get("embedded_plugins")
-    if embedded is None:
-        embedded = sorted({o.plugin for o in options if o.default_build} - {"core"})
-    return Catalog(version, doc["uwsgi_version"], options, embedded)
+def _catalog(version: str) -> Catalog:
+    return Catalog._from_file(version, _data_path(version))
 
 
 def plugin_default_build(plugin: str, version: str = "2.0") -> bool:
