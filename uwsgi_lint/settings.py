@@ -31,9 +31,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import tomlkit
-from tomlkit.exceptions import ParseError
-
 from . import fs
 from .diagnostics import Severity
 from .globs import GlobError, compile_glob
@@ -141,6 +138,9 @@ def _has_table(path: Path) -> bool:
         return False
     if "uwsgi-lint" not in text:
         return False
+    import tomlkit  # only when a settings file names us (start-up stays light)
+    from tomlkit.exceptions import ParseError
+
     try:
         doc = tomlkit.parse(text).unwrap()
     except (ParseError, RecursionError):
@@ -502,6 +502,9 @@ def _known_selector(selector: str) -> bool:
 
 
 def _load(path: str) -> Settings:
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
     text = _text(path)
     try:
         doc = tomlkit.parse(text).unwrap()

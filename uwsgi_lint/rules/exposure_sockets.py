@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -137,6 +136,8 @@ def _scope(host: str, udp: bool) -> str:
     name = host.lower().rstrip(".")
     if name in LOOPBACK_NAMES or name.endswith(".localhost"):
         return "invalid" if udp else "loopback"  # bind_to_udp() uses inet_addr(): no names
+    import socket  # inet_aton(): as uWSGI reads an IPv4 address ("10.1" is 10.0.0.1)
+
     try:
         ip4 = ipaddress.IPv4Address(socket.inet_ntoa(socket.inet_aton(host)))
     except (OSError, ValueError):
