@@ -750,30 +750,26 @@ class View:
     def account_name(self, key: str, ident: int) -> str | None:
         """The name of user (``key`` "uid") or group ("gid") ``ident`` on this machine,
         looked up once per run (``Views.disk``)."""
-        k = (f"{key}-name", str(ident))
-        disk = self.views.disk
-        if k not in disk:
-            try:
-                disk[k] = pwd.getpwuid(ident).pw_name if key == "uid" else grp.getgrgid(
-                    ident).gr_name
-            except (KeyError, OverflowError):
-                disk[k] = None
-        found = disk[k]
+        found = self._account((f"{key}-name", str(ident)), lambda: (
+            pwd.getpwuid(ident).pw_name if key == "uid" else grp.getgrgid(ident).gr_name))
         return found if isinstance(found, str) else None
 
     def account_id(self, key: str, name: str) -> int | None:
         """What the user (``key`` "uid") or group ("gid") ``name`` is on this machine,
         looked up once per run (``Views.disk``)."""
-        k = (f"{key}-id", name)
+        found = self._account((f"{key}-id", name), lambda: (
+            pwd.getpwnam(name).pw_uid if key == "uid" else grp.getgrnam(name).gr_gid))
+        return found if isinstance(found, int) else None
+
+    def _account(self, k: tuple[str, str], lookup: Callable[[], object]) -> object:
+        """A passwd/group database answer, asked once per run (``None``: no such entry)."""
         disk = self.views.disk
         if k not in disk:
             try:
-                disk[k] = pwd.getpwnam(name).pw_uid if key == "uid" else grp.getgrnam(
-                    name).gr_gid
-            except (KeyError, ValueError):
+                disk[k] = lookup()
+            except (KeyError, ValueError, OverflowError):
                 disk[k] = None
-        found = disk[k]
-        return found if isinstance(found, int) else None
+        return disk[k]
 
     def link_target(self) -> tuple[str, tuple[int, int]] | None:
         """What the instance's file, a symlink, points to (as the link says) and the owner
