@@ -14,9 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from uwsgi_lint.context import assemble
 from uwsgi_lint.engine import lint, targets
 from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.tree import assemble
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -350,8 +350,8 @@ def test_emperors_of_emperors_cost_their_number(tmp_path: Path) -> None:
     """Emperors that watch each other: each Emperor file is expanded once, so doubling
     their number doubles the instances built (counted: each of them still lists the
     directory of all the others, as uWSGI's Emperors would)."""
-    from uwsgi_lint.context import assemble
     from uwsgi_lint.instance import Assumptions
+    from uwsgi_lint.tree import assemble
 
     def built(n: int) -> int:
         vassals = _emperors(tmp_path / str(n), n)

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from uwsgi_lint.engine import context_emperors, lint
+from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.tree import context_emperors
 
 from .helpers import write
 

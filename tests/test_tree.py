@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from uwsgi_lint.context import assemble
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.model import Instance
+from uwsgi_lint.tree import assemble
 
 from .helpers import expanded, write
 

@@ -308,9 +308,9 @@ def _traceback(text: str) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     from . import session
-    from .context import assemble
     from .engine import boundary_roots, targets
     from .render import show
+    from .tree import assemble
 
     roots, warnings = boundary_roots(list(args.paths), args.allow_read)
     for line in warnings:

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from . import fs, session
 from .catalog import load_catalog
-from .context import assemble
 from .diagnostics import Diagnostic, Related
 from .discover import Walk, discover
 from .dispatch import Dispatch, Failures
@@ -20,6 +19,7 @@ from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
 from .report import Report
 from .rules import all_rules
+from .tree import assemble, context_emperors, for_checked
 
 
 def targets(
@@ -153,7 +153,7 @@ def _lint(
     instances = assemble(files + context, assume, report.errors, explicit)
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
-        instances, allowed = _for_checked(instances, checked, context)
+        instances, allowed = for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
     views = Views(catalog, assume)
@@ -189,7 +189,7 @@ def _lint(
 
 def reading_error(line: str) -> Diagnostic:
     """The UW099 finding for a bug met while reading a file (``PATH: internal error: ...``,
-    as :func:`~uwsgi_lint.context.assemble` records it): the file is left out."""
+    as :func:`~uwsgi_lint.tree.assemble` records it): the file is left out."""
     from .rules.internal_error import INTERNAL_ERROR as uw099
 
     path, _, what = line.partition(": internal error: ")
@@ -199,158 +199,6 @@ def reading_error(line: str) -> Diagnostic:
         f"internal error while reading this file: {what}; it was not checked (a bug in "
         "uwsgi-lint: please report it)",
     )
-
-
-# --- context for partial runs ---------------------------------------------------------
-# pre-commit (and an editor) passes only the changed vassals: the Emperor that starts them
-# is looked for above them, read for context, and its own findings left out.
-
-CONTEXT_LEVELS = 3  # directories above a checked file's own directory that are searched
-CONTEXT_MAX_BYTES = 1024 * 1024  # a larger file is not considered as an Emperor
-
-
-def context_emperors(
-    files: Sequence[str], checked: set[str], assume: Assumptions
-) -> list[str]:
-    """The Emperors that start one of ``files`` (files named on the command line), found
-    in the directories above them -- the file's own directory and up to
-    :data:`CONTEXT_LEVELS` above it, never above the git work tree it lies in -- and in
-    the immediate subdirectories of those.  ``checked`` holds the real paths of every file
-    being checked already (an Emperor among them needs no search).  Each directory is
-    listed once per run and only configs that mention ``emperor`` are read, so the cost
-    grows with the number of directories, not with the size of the tree."""
-    from .context import is_emperor, resolve_monitors, tree_dirs
-    from .instance.build import build_instance
-
-    wanted = {os.path.realpath(split_target(f)[0]) for f in files}
-    if not wanted:
-        return []
-    candidates: list[str] = []
-    listed: set[str] = set()
-    for f in sorted(wanted):
-        for level, d in enumerate(_ancestors(os.path.dirname(f))):
-            # siblings of the file's directory and of its parent: `emperor/` next to `vassals/`
-            for sub in [d, *(_subdirs(d) if level in (1, 2) else [])]:
-                if sub not in listed:
-                    listed.add(sub)
-                    candidates.extend(_emperor_files(sub))
-    catalog = load_catalog(assume.version)
-    found: list[str] = []
-    for path in dict.fromkeys(candidates):
-        if os.path.realpath(path) in checked:
-            continue
-        try:
-            inst = build_instance(path, assume)
-            if not is_emperor(inst):
-                continue
-            resolve_monitors(inst, catalog, tree_dirs([*files, path]))
-        except Exception:  # a broken candidate is no context; it is not being checked
-            continue
-        # a monitor on a directory that exists only on the server (`/etc/uwsgi/vassals`)
-        # is mapped into the tree by its trailing names: trusted only inside the git work
-        # tree the candidate lies in, not among unrelated directories that happen to
-        # share a name
-        top = fs.work_tree(os.path.dirname(os.path.realpath(path)))
-        starts = set()
-        for m in inst.monitors:
-            for v in m.vassals:
-                real = os.path.realpath(v)
-                if m.mapped_from is None or (top is not None and real.startswith(top + os.sep)):
-                    starts.add(real)
-        if starts & wanted:
-            found.append(path)
-    return found
-
-
-def _ancestors(directory: str) -> list[str]:
-    """``directory`` and up to :data:`CONTEXT_LEVELS` directories above it, stopping at
-    the root of the git work tree it lies in, and before the run's boundary, ``/``, the
-    home directory and a shared directory such as ``/tmp`` (world-writable and sticky:
-    other people's files)."""
-    out: list[str] = []
-    d = directory
-    for _ in range(CONTEXT_LEVELS + 1):
-        if _shared(d) or not fs.inside(d):
-            break
-        out.append(d)
-        parent = os.path.dirname(d)
-        if os.path.exists(os.path.join(d, ".git")) or parent == d:
-            break
-        d = parent
-    return out
-
-
-def _shared(directory: str) -> bool:
-    """``/``, the home directory, a directory anyone may write to (:func:`fs.shared`) or
-    one that cannot be looked at: the context search does not go there."""
-    return (directory in ("/", os.path.expanduser("~")) or not os.path.isdir(directory)
-            or fs.shared(directory))
-
-
-def _subdirs(directory: str) -> list[str]:
-    from .discover import SKIP_DIRS
-
-    try:
-        with os.scandir(directory) as it:
-            return sorted(
-                e.path for e in it
-                if not e.name.startswith(".") and e.name not in SKIP_DIRS
-                and fs.inside(e.path) and e.is_dir()
-            )
-    except OSError:
-        return []
-
-
-def _emperor_files(directory: str) -> list[str]:
-    """The configs directly in ``directory`` that may run an Emperor (a look at the first
-    bytes of each file with one of uWSGI's suffixes, read once for the run by
-    :func:`uwsgi_lint.fs.read_regular`: inside the boundary, regular files only)."""
-    from .context import VASSAL_SUFFIXES
-    from .discover import HEAD_BYTES, looks_like_uwsgi
-
-    out = []
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(
-                (e for e in it if e.name.endswith(VASSAL_SUFFIXES) and e.is_file()),
-                key=lambda e: e.name,
-            )
-    except OSError:
-        return []
-    for e in entries:
-        try:
-            if not fs.inside(e.path) or e.stat().st_size > CONTEXT_MAX_BYTES:
-                continue
-            head = fs.read_regular(e.path)[:HEAD_BYTES]
-        except (OSError, fs.Unreadable):
-            continue
-        if b"emperor" in head and looks_like_uwsgi(e.path, head) is not None:
-            out.append(e.path)
-    return out
-
-
-def _for_checked(
-    instances: list[Instance], checked: set[str], context: list[str]
-) -> tuple[list[Instance], set[str]]:
-    """The instances to report on when Emperors were added for context: all but those
-    Emperors and the vassals they start that are not being checked; and the real paths
-    of the files those instances read (their includes, what their Emperor adds to them).
-    """
-    extra = {os.path.realpath(c) for c in context} - checked
-
-    def context_only(i: Instance) -> bool:
-        if os.path.realpath(i.root.path) in checked:
-            return False
-        e: Instance | None = i
-        while e is not None:
-            if os.path.realpath(e.root.path) in extra:
-                return True
-            e = e.emperor
-        return False
-
-    kept = [i for i in instances if not context_only(i)]
-    allowed = {os.path.realpath(c.path) for i in kept for c in i.files} | checked
-    return kept, allowed
 
 
 def origin_chains(inst: Instance) -> dict[tuple[str, Position], tuple[Origin, ...]]:

@@ -7,7 +7,7 @@ Options are looked up by name with their aliases folded (``workers`` is ``proces
 in the order uWSGI applies them (``core/uwsgi.c: uwsgi_configure()`` walks the exported
 option list front to back; a scalar keeps the last value).  Rules read the View; they make
 no filesystem calls: what the disk says (owners, checkout status, monitor listings) was
-gathered by the tree builder (:mod:`uwsgi_lint.context`).
+gathered by the tree builder (:mod:`uwsgi_lint.tree`).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def flag_state(candidates: Iterable[Directive | None]) -> bool | None:
     entry sets the flag, to off only for false/off/no/0 (``core/uwsgi.c: uwsgi_opt_true()``),
     so the last one applied wins; ``None`` (the default) is off.  ``None`` when undecided
     conditions or an unresolved value leave it open.  The one answer to "is this flag on":
-    :meth:`View.flag`, and :func:`uwsgi_lint.context.flag` for the tree builder."""
+    :meth:`View.flag`, and :func:`uwsgi_lint.tree.flag` for the tree builder."""
     states: set[bool] = set()
     for d in candidates:
         if d is None:

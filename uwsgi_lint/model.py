@@ -257,7 +257,7 @@ class Instance:
     A vassal knows its ``emperor``, the ``monitor`` that governs it and its file's
     ``owner`` (uid, gid); an Emperor knows its ``monitors`` and ``vassals``.  Built by
     :func:`uwsgi_lint.instance.build.build_instance`, placed in the Emperor tree by
-    :mod:`uwsgi_lint.context`.
+    :mod:`uwsgi_lint.tree`.
     """
 
     root: ConfigFile

@@ -1,6 +1,6 @@
 """UW025: uwsgi-lint stopped expanding a config at one of the run's budgets.
 
-The expander (``uwsgi_lint/instance/``) and the Emperor assembly (``context.py``) charge
+The expander (``uwsgi_lint/instance/``) and the Emperor assembly (``tree.py``) charge
 every option, loop copy, substitution, byte and vassal to the run's budget (``budget.py``)
 and record the place where a limit was reached as a problem with this code, so that a
 partial check is never silent.

@@ -30,10 +30,10 @@ import os
 import re
 from collections.abc import Iterator
 
-from ..context import PLUGIN_MONITORS, VASSAL_SUFFIXES
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Directive, Instance, Monitor, Position, Span
+from ..tree import PLUGIN_MONITORS, VASSAL_SUFFIXES
 from ..values import shown
 from . import Instances, rule
 
