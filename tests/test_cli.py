@@ -181,18 +181,18 @@ def test_settings_suppressions_and_add_noqa_from_the_command_line(tmp_path: Path
 def test_a_bug_while_reading_one_file_is_a_uw099_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from uwsgi_lint import cli, context
+    from uwsgi_lint import cli, tree
 
     write(tmp_path, "bad.ini", "[uwsgi]\nmaster = 1\n")
     write(tmp_path, "good.ini", "[uwsgi]\nprocesess = 4\n")
-    real = context.build_instance
+    real = tree.build_instance
 
     def flaky(path: str, *args: object, **kwargs: object) -> object:
         if path.endswith("bad.ini"):
             raise RuntimeError("boom")
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(context, "build_instance", flaky)
+    monkeypatch.setattr(tree, "build_instance", flaky)
     code = cli.main([str(tmp_path / "bad.ini"), str(tmp_path / "good.ini")])
     out, err = capsys.readouterr()
     assert code == 2

@@ -4,16 +4,16 @@ costs time linear in what it produces, and a run that reaches one of its limits 
 with UW025 at the line where it stopped (exit 1), never a silent "All checks passed".
 
 Each hostile case runs the real command in a child process under the bounds of
-``tests/test_hostile.py`` (10 s, 500 MB).  Each budgeted construct also has a ratio guard
-in this process: doubling the input may at most about double the CPU time (the least of
-a few runs, compared with a ratio, never with an absolute time), so that a quadratic
-cannot come back unnoticed."""
+``tests/test_hostile.py`` (a hang bound and 500 MB).  Each budgeted construct also has a
+ratio guard in this process: 4 times the input may take at most about 4 times the CPU
+time (``tests/complexity.growth``: the least of a few runs with the garbage collector
+paused, compared as a ratio, never as an absolute time), so that a quadratic cannot come
+back unnoticed."""
 
 from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import pytest
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance.build import build_instance
 
+from .complexity import LINEAR, growth
 from .test_hostile import Run, uwsgi_lint, write
 
 STOPPED = "uwsgi-lint stopped expanding here; the rest of this file was not checked"
@@ -246,7 +247,7 @@ def test_the_time_check_is_a_last_resort(tmp_path: Path) -> None:
     assert "seconds of CPU time per file" in run.diagnostics()[0]["message"]
 
 
-# --- ratio guards: doubling the input at most about doubles the time ----------------------
+# --- ratio guards: 4 times the input, about 4 times the time ------------------------------
 
 
 def real_options(size: int) -> str:
@@ -264,23 +265,18 @@ def real_options(size: int) -> str:
     return "".join(out)
 
 
-def cpu_seconds(path: Path) -> float:
-    """The least CPU time of three lints of ``path`` in this process."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        lint([str(path)], isolated=True)
-        best = min(best, time.process_time() - start)
-    return best
-
-
 Make = Callable[[Path, int], Path]
 
 
-def _doubling(make: Make, n: int, tmp_path: Path) -> float:
-    small = cpu_seconds(make(tmp_path / "small", n))
-    large = cpu_seconds(make(tmp_path / "large", 2 * n))
-    return large / max(small, 1e-3)
+def _growth(make: Make, n: int, tmp_path: Path) -> float:
+    """How much longer a lint takes on the construct made 4 times larger (CPU time in
+    this process, the garbage collector paused: :func:`tests.complexity.growth`)."""
+
+    def case(size: int) -> Callable[[], object]:
+        path = str(make(tmp_path / str(size), size))
+        return lambda: lint([path], isolated=True, jobs=1)
+
+    return growth(case, n)
 
 
 def _refs_in_one_value(d: Path, n: int) -> Path:
@@ -340,10 +336,10 @@ GUARDS: dict[str, tuple[Make, int]] = {
 
 
 @pytest.mark.parametrize("construct", list(GUARDS))
-def test_doubling_the_input_at_most_doubles_the_time(construct: str, tmp_path: Path) -> None:
+def test_growing_the_input_grows_the_time_in_proportion(construct: str, tmp_path: Path) -> None:
     make, n = GUARDS[construct]
-    ratio = _doubling(make, n, tmp_path)
-    assert ratio < 3, f"{construct}: twice the input took {ratio:.1f} times as long"
+    ratio = _growth(make, n, tmp_path)
+    assert ratio < LINEAR, f"{construct}: 4 times the input took {ratio:.1f} times as long"
 
 
 def test_emperors_of_emperors_cost_their_number(tmp_path: Path) -> None:

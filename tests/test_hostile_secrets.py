@@ -260,9 +260,10 @@ def test_full_reads_source_lines_through_the_one_opener(tmp_path: Path) -> None:
 def test_stderr_lines_are_cleaned(tmp_path: Path) -> None:
     """An internal error quoting a secret and an escape reaches stderr and UW099 masked."""
     prelude = (
-        "from uwsgi_lint.diagnostics import Severity\nfrom uwsgi_lint.rules import rule\n"
-        "@rule('UW598', 'raises-on-purpose', Severity.WARNING, 'tests only')\n"
-        "def _check(self, inst, ctx):\n"
+        "from uwsgi_lint.diagnostics import Severity\n"
+        "from uwsgi_lint.rules import Instances, rule\n"
+        "@rule('UW598', 'raises-on-purpose', Severity.WARNING, 'tests only', on=Instances())\n"
+        "def _check(view):\n"
         f"    raise KeyError('GITHUB_TOKEN={GITHUB_TOKEN} \\x1b[2J\\n::error::x')\n")
     write(tmp_path / "app.ini", "[uwsgi]\nmaster = true\n")
     for fmt in FORMATS:
@@ -298,17 +299,19 @@ def test_working_directory_and_paths_in_the_environment_are_not_masked(
 
 INJECTED = (f" GITHUB_TOKEN={GITHUB_TOKEN} {AWS_SECRET} {DEPLOY_PASSWORD} \x1b]8;;x\x07 "
             f"\u202e\x9b\n::error::injected ##[add-mask]x {JWT}\n{PEM}")
-# every diagnostic any rule makes (through Rule.diagnostic, the only way one is made)
+# every diagnostic any rule makes (through Rule.diagnostic, the only way one is made:
+# Rule.made turns a rule's Finding into one with it)
 # carries INJECTED in its message and in a related location's message and path; and a
 # rule with a bug raises with INJECTED on one file (UW099 and stderr quote it)
 PRELUDE = f"""
 import dataclasses
 from uwsgi_lint.diagnostics import Related, Severity
-from uwsgi_lint.rules import Rule, rule
+from uwsgi_lint.rules import Instances, Rule, rule
 INJECTED = {INJECTED!r}
-@rule("UW598", "raises-on-purpose", Severity.WARNING, "A rule with a bug (tests only).")
-def _check(self, inst, ctx):
-    if inst.root.path.endswith("bad-utf8.ini"):
+@rule("UW598", "raises-on-purpose", Severity.WARNING, "A rule with a bug (tests only).",
+      on=Instances())
+def _check(view):
+    if view.inst.root.path.endswith("bad-utf8.ini"):
         raise KeyError(INJECTED)
     return iter(())
 _diagnostic = Rule.diagnostic

@@ -1,15 +1,15 @@
 """Everything one run keeps, in one place: what it may read, what it may spend, what
-stands for a file, and what it has read already.
+stands for a file, and what it has worked out already.
 
 A :class:`Session` is made by :func:`run` for the time of a lint (``engine.lint``) or a
 ``show``, and found by :func:`current` from the layers below: the opener and the boundary
 (:mod:`uwsgi_lint.fs`: the roots, and the bytes of each file read once), the budget
-(:mod:`uwsgi_lint.budget`), and the readers (:mod:`uwsgi_lint.readers`: buffers that
-stand for files, such as standard input, and the configs already parsed, so that a
-snippet many vassals include is parsed once).  Nothing is kept from one run to the next;
-outside a run (library use, a reader's tests) there is no boundary, each instance gets a
-fresh budget and nothing is cached.  Worker processes (``--jobs``) are forked with the
-session of the run and keep their own copy of it.
+(:mod:`uwsgi_lint.budget`), the readers (:mod:`uwsgi_lint.readers`: buffers that stand
+for files, such as standard input, and the configs already parsed, so that a snippet many
+vassals include is parsed once) and the catalog (its did-you-mean answers).  Nothing is
+kept from one run to the next; outside a run (library use, a reader's tests) there is no
+boundary, each instance gets a fresh budget and nothing is cached.  Worker processes
+(``--jobs``) are forked with the session of the run and keep their own copy of it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Session:
     budget: Budget
     buffers: dict[str, bytes] = field(default_factory=dict)  # absolute path -> bytes
     parsed: OrderedDict[tuple[object, ...], ConfigFile] = field(default_factory=OrderedDict)
+    # did-you-mean answers (catalog version, name, limit) -> names: Catalog.suggest
+    suggested: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
 
 
 _ACTIVE: list[Session] = []

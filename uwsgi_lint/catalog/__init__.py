@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import session
+
 __all__ = [
     "TARGET_VERSIONS",
     "Catalog",
@@ -94,7 +96,6 @@ class Catalog:
         "_path",
         "_rows",
         "_selected",
-        "_suggested",
         "_uwsgi_version",
         "version",
     )
@@ -111,7 +112,6 @@ class Catalog:
         self.version = version
         self._path: str | None = None  # the data file not read yet
         self._keys: dict[str, list[str]] | None = None
-        self._suggested: dict[tuple[str, int], list[str]] = {}  # suggest() answers
         self._selected: dict[tuple[str | None, ...], frozenset[str]] = {}  # select() answers
         self._interned: tuple[_Interned, _Interned] = ({}, {})
         built = list(options)
@@ -126,7 +126,6 @@ class Catalog:
         self.version = version
         self._path = path
         self._keys = None
-        self._suggested = {}
         self._selected = {}
         self._interned = ({}, {})
         self._by_name = {}
@@ -277,7 +276,9 @@ class Catalog:
         exact = keys.get(key)
         if exact:
             return exact[:limit]
-        memo = self._suggested.get((key, limit))
+        active = session.current()  # answers are remembered for the run, not beyond it
+        suggested = active.suggested if active is not None else {}
+        memo = suggested.get((self.version, key, limit))
         if memo is not None:
             return list(memo)
         out: list[str] = []
@@ -289,13 +290,13 @@ class Catalog:
             for real in keys[match]:
                 if real not in out:
                     out.append(real)
-        if len(self._suggested) >= _MEMO_SIZE:
-            self._suggested.clear()
-        self._suggested[(key, limit)] = out[:limit]
+        if len(suggested) >= _MEMO_SIZE:
+            suggested.clear()
+        suggested[(self.version, key, limit)] = out[:limit]
         return out[:limit]
 
 
-_MEMO_SIZE = 4096  # did-you-mean answers kept per catalog
+_MEMO_SIZE = 4096  # did-you-mean answers kept per run
 
 
 def close_matches(

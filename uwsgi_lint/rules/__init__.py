@@ -98,9 +98,9 @@ class Rule:
         return Diagnostic(self.code, self.name, self.severity, message, span, related)
 
     def made(self, finding: Finding) -> Diagnostic:
-        """The diagnostic of one of this rule's findings."""
-        return Diagnostic(self.code, self.name, self.severity, finding.message, finding.span,
-                          finding.related)
+        """The diagnostic of one of this rule's findings (through :meth:`diagnostic`, the
+        one way a diagnostic is made)."""
+        return self.diagnostic(finding.span, finding.message, finding.related)
 
 
 _REGISTRY: dict[str, Rule] = {}
