@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +69,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def snapshot_update(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--snapshot-update")
                 or os.environ.get("UPDATE_SNAPSHOTS", "") not in ("", "0"))
+
+
+# --- bytecode for the test run's child processes (issue 12: the suite's speed) -----------
+# Many tests run `python -m uwsgi_lint` as a user would (and pre-commit, the oracle, ...).
+# Where PYTHONDONTWRITEBYTECODE is set, as in this project's sandbox, each of those
+# children compiled every uwsgi_lint module from source again: about 0.15 s of CPU per
+# child, a few hundred times per run.  For the run, bytecode goes to a temporary cache
+# outside the source tree instead (PYTHONPYCACHEPREFIX, inherited by the xdist workers
+# and their children), removed when the run ends.  No test looks there: the trees the
+# tests snapshot are their own temporary directories.
+def _bytecode_cache() -> None:
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # bytecode is written as usual, or where the caller chose
+    cache = tempfile.mkdtemp(prefix="uwsgi-lint-tests-pycache-")
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    os.environ["PYTHONPYCACHEPREFIX"] = cache
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    sys.pycache_prefix = cache
+    sys.dont_write_bytecode = False
+
+
+_bytecode_cache()
+# --- end of the bytecode block -------------------------------------------------------------

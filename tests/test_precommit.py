@@ -1,6 +1,13 @@
-"""The real pre-commit runs the hook of this repository (`pre-commit try-repo`) in a
-temporary git repository: it fails on a bad vassal, with the Emperor read for context
-even when only the vassal is passed, and passes once the vassal is fixed.
+"""The real pre-commit runs the hook of this repository in a temporary git repository,
+the way a user's ``.pre-commit-config.yaml`` names it: it fails on a bad vassal, with
+the Emperor read for context even when only the vassal is passed, and passes once the
+vassal is fixed.
+
+The hook is taken from this checkout as ``pre-commit try-repo`` takes it (HEAD, plus the
+uncommitted changes to tracked files committed in a clone), but the three runs use one
+config and one ``PRE_COMMIT_HOME``: ``try-repo`` keeps its store in a fresh temporary
+directory, so each of its runs built the hook's virtual environment again (about 10 s of
+CPU each).
 
 Slow (pre-commit builds a virtual environment and installs the project into it from the
 package registry).  Deselect with `-k "not precommit"` or UWSGI_LINT_SKIP_PRECOMMIT=1.
@@ -8,6 +15,7 @@ package registry).  Deselect with `-k "not precommit"` or UWSGI_LINT_SKIP_PRECOM
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -44,14 +52,47 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _git(repo: Path, *args: str, env: dict[str, str]) -> None:
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
-                   timeout=60)
+def _git(repo: Path, *args: str, env: dict[str, str]) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
+                          text=True, timeout=60).stdout
 
 
-def _try_repo(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "uwsgi-lint",
-           "--verbose", *args]
+def _this_repo(shadow: Path, env: dict[str, str]) -> tuple[str, str]:
+    """The repository and revision of this checkout's hook, as ``pre-commit try-repo``
+    chooses them (``pre_commit.commands.try_repo._repo_ref``): HEAD, or with uncommitted
+    changes a clone at HEAD with the staged files and the changes to tracked files
+    committed."""
+    head = _git(ROOT, "rev-parse", "HEAD", env=env).strip()
+    changed = subprocess.run(["git", "diff", "--quiet", "--no-ext-diff", "HEAD"], cwd=ROOT,
+                             env=env, capture_output=True, timeout=60).returncode == 1
+    if not changed:
+        return str(ROOT), head
+    _git(ROOT, "clone", "-q", str(ROOT), str(shadow), env=env)
+    _git(shadow, "checkout", "-q", head, "-b", "_pc_tmp", env=env)
+    into = {**env, "GIT_INDEX_FILE": str(shadow / ".git" / "index"),
+            "GIT_OBJECT_DIRECTORY": str(shadow / ".git" / "objects")}
+    staged = _git(ROOT, "diff", "--staged", "--name-only", "--no-ext-diff", "-z",
+                  "--diff-filter=ACMRTUXB", env=env).split("\0")
+    if any(staged):
+        _git(ROOT, "add", "--", *filter(None, staged), env=into)
+    _git(ROOT, "add", "-u", env=into)
+    _git(shadow, "commit", "-q", "--no-edit", "--no-gpg-sign", "-n", "-minit", env=env)
+    return str(shadow), _git(shadow, "rev-parse", "HEAD", env=env).strip()
+
+
+def _config(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A pre-commit config naming the hook of this checkout (what ``try-repo`` writes)."""
+    repo, rev = _this_repo(tmp_path / "shadow-repo", env)
+    config = tmp_path / "pre-commit-config.yaml"
+    config.write_text(f"repos:\n- repo: {json.dumps(repo)}\n  rev: {json.dumps(rev)}\n"
+                      "  hooks:\n  - id: uwsgi-lint\n", encoding="utf-8")
+    return config
+
+
+def _run(repo: Path, config: Path, env: dict[str, str],
+         *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "pre_commit", "run", "--config", str(config), "--verbose",
+           *args]
     return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True,
                           timeout=TIMEOUT)
 
@@ -65,8 +106,9 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     write(repo, "app/main.py", "print('not a uWSGI config: uwsgi is not in its path')\n")
     _git(repo, "init", "-q", env=env)
     _git(repo, "add", "-A", env=env)
+    config = _config(tmp_path, env)
 
-    everything = _try_repo(repo, env, "--all-files")
+    everything = _run(repo, config, env, "--all-files")
     out = everything.stdout + everything.stderr
     assert everything.returncode == 1, out
     assert "uwsgi/vassals/bad.ini:2:1: UW101 [unknown-option]" in out
@@ -76,7 +118,7 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
 
     # only the changed vassal passed: its Emperor is still read for context (UW410, not
     # the UW411 of a vassal seen alone), and nothing is reported for the other files
-    partial = _try_repo(repo, env, "--files", "uwsgi/vassals/bad.ini")
+    partial = _run(repo, config, env, "--files", "uwsgi/vassals/bad.ini")
     pout = partial.stdout + partial.stderr
     assert partial.returncode == 1, pout
     assert "uwsgi/vassals/bad.ini:2:1: UW101 [unknown-option]" in pout
@@ -86,6 +128,6 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
 
     bad.write_text(GOOD.replace("g.sock", "b.sock"), encoding="utf-8")
     _git(repo, "add", "-A", env=env)
-    fixed = _try_repo(repo, env, "--all-files")
+    fixed = _run(repo, config, env, "--all-files")
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "Passed" in fixed.stdout
