@@ -160,7 +160,9 @@ def _lint(
 
     def check(i: int) -> tuple[list[Diagnostic], Failures]:
         failures = Failures()
-        return dispatch.run(views.of(instances[i]), failures), failures
+        found = dispatch.run(views.of(instances[i]), failures)
+        views.release(instances[i])
+        return found, failures
 
     seen: set[tuple[str, Span, str]] = set()
     for inst, (found, failures) in zip(

@@ -112,6 +112,13 @@ class Views:
             view = self._by_instance[id(inst)] = View(inst, self)
         return view
 
+    def release(self, inst: Instance) -> None:
+        """Forget the answers about ``inst`` once its rules have run (a vassal's View is
+        made again if another instance asks): memory stays per instance, not per run.
+        An Emperor's View is kept: its vassals ask it."""
+        if inst.role is not Role.EMPEROR:
+            self._by_instance.pop(id(inst), None)
+
 
 class View:
     """One instance as the rules see it (see the module docstring)."""
