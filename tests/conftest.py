@@ -71,7 +71,21 @@ def snapshot_update(request: pytest.FixtureRequest) -> bool:
                 or os.environ.get("UPDATE_SNAPSHOTS", "") not in ("", "0"))
 
 
-# --- bytecode for the test run's child processes (issue 12: the suite's speed) -----------
+# --- the speed of the test run (issue 12) --------------------------------------------------
+# Spread over the workers: `-n N` without a `--dist` mode steals queued tests from a busy
+# worker (`worksteal`) instead of xdist's `load`, which hands each worker its share in
+# chunks and never takes them back: the slow tests sit together (the sanitiser's and the
+# budgets' complexity guards, the oracle), and one worker ran them alone for the last
+# 150 s of a 260 s run while the other had finished.
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    option = config.option
+    if getattr(option, "numprocesses", None) and getattr(option, "dist", None) == "no" \
+            and not getattr(option, "distload", False):
+        option.dist = "worksteal"
+
+
+# Bytecode for the child processes.
 # Many tests run `python -m uwsgi_lint` as a user would (and pre-commit, the oracle, ...).
 # Where PYTHONDONTWRITEBYTECODE is set, as in this project's sandbox, each of those
 # children compiled every uwsgi_lint module from source again: about 0.15 s of CPU per
@@ -91,4 +105,4 @@ def _bytecode_cache() -> None:
 
 
 _bytecode_cache()
-# --- end of the bytecode block -------------------------------------------------------------
+# --- end of the block on the speed of the test run ---------------------------------------
