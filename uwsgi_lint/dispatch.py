@@ -34,7 +34,9 @@ class Dispatch:
 
     def __init__(self, rules: Sequence[Rule], catalog: Catalog) -> None:
         self.catalog = catalog
-        self.entry_rules = [r for r in rules if isinstance(r.scope, Entries)]
+        # each per-entry rule with its names and their aliases, folded once per run
+        self.entry_rules = [(r, r.scope, self._folded(r.scope.names)) for r in rules
+                            if isinstance(r.scope, Entries)]
         self.file_rules = [r for r in rules if isinstance(r.scope, Files)]
         self.emperor_rules = [r for r in rules if isinstance(r.scope, Emperors)]
         self.reader_rules = [r for r in rules if isinstance(r.scope, Reader)]
@@ -49,11 +51,7 @@ class Dispatch:
         """``names`` with their aliases: what an instance may write to set one of them."""
         if names is None:
             return None
-        out = set(names)
-        for n in names:
-            if (opt := self.catalog.get(n)) is not None:
-                out.update(opt.aliases)
-        return frozenset(out)
+        return frozenset().union(*(self.catalog.same_option(n) for n in names))
 
     def _for_key(self, key: str) -> tuple[list[Rule], list[Rule]]:
         """The per-entry rules for entries named ``key``: (once per entry, once per
@@ -63,10 +61,8 @@ class Dispatch:
             opt = self.catalog.get(key)
             every: list[Rule] = []
             unique: list[Rule] = []
-            for r in self.entry_rules:
-                s = r.scope
-                assert isinstance(s, Entries)
-                if s.every or key in (self._folded(s.names) or ()) or (opt is not None and (
+            for r, s, names in self.entry_rules:
+                if s.every or key in (names or ()) or (opt is not None and (
                         opt.value_kind in s.kinds or opt.handler in s.handlers)):
                     (unique if s.unique else every).append(r)
             found = self._by_key[key] = (every, unique)

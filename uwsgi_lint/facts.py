@@ -156,8 +156,7 @@ class View:
 
     def names(self, name: str) -> frozenset[str]:
         """``name`` and its aliases (they set the same thing)."""
-        opt = self.catalog.get(name)
-        return frozenset({name, *opt.aliases}) if opt is not None else frozenset({name})
+        return self.catalog.same_option(name)
 
     def _indexes(self, name: str) -> list[int]:
         def answer() -> list[int]:

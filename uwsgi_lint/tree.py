@@ -54,8 +54,7 @@ def occurrences(inst: Instance, catalog: Catalog, name: str) -> list[Directive]:
     """The entries that set ``name`` or an alias of it, in order: what the tree builder
     reads of an Emperor before any :class:`~uwsgi_lint.facts.View` exists (the rules
     ask their View)."""
-    opt = catalog.get(name)
-    names = {name, *opt.aliases} if opt is not None else {name}
+    names = catalog.same_option(name)
     return [d for d in inst.options if d.key in names]
 
 
@@ -64,8 +63,7 @@ def flag(inst: Instance, catalog: Catalog, name: str) -> bool:
     (:func:`~uwsgi_lint.facts.flag_state`: the last entry applied wins): what the tree
     builder reads of an Emperor before any View exists.  It must choose, so a flag that
     undecided conditions or an unresolved value leave open counts as off."""
-    opt = catalog.get(name)
-    names = {name, *opt.aliases} if opt is not None else {name}
+    names = catalog.same_option(name)
     found = [i for i, d in enumerate(inst.options) if d.key in names]
     return flag_state(candidate_entries(inst, found)) is True
 

@@ -208,6 +208,12 @@ class Catalog:
             opt = self._by_name[name] = self._option(i)
         return opt
 
+    def same_option(self, name: str) -> frozenset[str]:
+        """``name`` and its aliases: the names that set the same thing (``workers`` and
+        ``processes``); an unknown name stands for itself."""
+        opt = self.get(name)
+        return frozenset((name, *opt.aliases)) if opt is not None else frozenset((name,))
+
     def __contains__(self, name: object) -> bool:
         self._load()
         return name in self._index
