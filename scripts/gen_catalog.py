@@ -7,6 +7,7 @@ Usage::
                                   [--output uwsgi_lint/catalog/uwsgi-2.0.31.json]
                                   [--compare shared/reference/options/uwsgi-2.0.31.json]
     python scripts/gen_catalog.py --from-reference PATH.json --output OUT.json
+    python scripts/gen_catalog.py --releases [--output uwsgi_lint/catalog/releases-2.0.json]
 
 Without ``--sdist`` the script reuses a tarball cached by an earlier run
 (``$XDG_CACHE_HOME/uwsgi-lint/uwsgi-VERSION.tar.gz``, default ``~/.cache``) or runs
@@ -57,6 +58,19 @@ cases where the reference is wrong and the generator is right:
 * ``aliases`` on the four ``mimefile``/``mime-file`` rows: the reference lists the other
   name twice (``["mime-file", "mime-file"]``) because the ``#ifdef __APPLE__`` and ``#else``
   branches both declare the pair; here aliases are de-duplicated (``["mime-file"]``).
+
+``--releases``: the other 2.0 releases, relative to this one
+-------------------------------------------------------------
+Parses the sdist of every release of ``uwsgi_lint.catalog.RELEASES`` (2.0.18 ... 2.0.31,
+cached or downloaded as above) and writes ``releases-2.0.json``: ``since`` (each option of
+``--version``'s table that an older release lacks -> the first release that has it) and
+``changed`` (option -> ``[first, last, {field: value}]``: releases whose row differs in
+those fields).  Every field but ``conditions`` is compared (conditions differ only in how
+the same guards are spelled: ``defined(UWSGI_PCRE)`` became ``defined(UWSGI_PCRE) ||
+defined(UWSGI_PCRE2)``; ``default_build``, their meaning on the pip build, is compared).
+The script then rebuilds each release's table with ``uwsgi_lint.catalog.release_rows`` and
+stops with an error unless it equals the parsed one, row by row; it also stops on what the
+format cannot say (an option only an older release has, a different build profile).
 
 ``--from-reference`` reformats a reference table that cannot be generated from a PyPI sdist
 (2.1-dev) and applies the same two normalisations (conditions-aware ``default_build``,
@@ -498,6 +512,8 @@ def parse_sdist(root: Path) -> list[dict[str, Any]]:
     embedded = set(embedded_plugins(root)) | {"core"}
     for plugin, path in source_files(root):
         text = path.read_text(encoding="utf-8", errors="replace")
+        if "uwsgi_option" not in text:
+            continue  # no option table (most plugin sources): no need to scan it
         for entry in iter_option_entries(text):
             row = entry_to_row(entry, plugin)
             if row is not None:
@@ -546,6 +562,19 @@ def dumps_catalog(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _needed(name: str) -> bool:
+    """Whether an sdist member is read here: core/uwsgi.c, the plugin sources, setup.py
+    and the build profiles (at the top of the sdist or below its one directory: the
+    2.0.19 sdist has none)."""
+    parts = name.split("/")
+    for tail in (parts, parts[1:]):
+        if tail in (["core", "uwsgi.c"], ["setup.py"]) or tail[:1] == ["buildconf"]:
+            return True
+        if len(tail) == 3 and tail[0] == "plugins" and tail[2].endswith(SOURCE_SUFFIXES):
+            return True
+    return False
+
+
 def _safe_extract(tar: tarfile.TarFile, dest: Path) -> None:
     dest = dest.resolve()
     members = []
@@ -555,7 +584,7 @@ def _safe_extract(tar: tarfile.TarFile, dest: Path) -> None:
             raise ValueError(f"unsafe path in sdist: {member.name}")
         if member.issym() or member.islnk():
             continue  # not needed for parsing; avoids link tricks
-        if not (member.isfile() or member.isdir()):
+        if not (member.isfile() or member.isdir()) or not _needed(member.name):
             continue
         members.append(member)
     if hasattr(tarfile, "data_filter"):
@@ -616,6 +645,131 @@ def find_root(path: Path) -> Path:
     raise FileNotFoundError(f"no uWSGI source tree (core/uwsgi.c) under {path}")
 
 
+# ------------------------------------------------------------------------ releases
+
+# the row fields a release's table is compared on (every one but name and conditions)
+RELEASE_FIELDS = (
+    "plugin", "arg", "short", "handler", "flags", "value_kind", "repeatable", "aliases",
+    "default_build",
+)
+RELEASES_NOTE = (
+    "how each uWSGI 2.0 release's option table differs from the base one: since = the "
+    "first release that has the option (older ones ignore it), changed = [first, last, "
+    "fields] of releases whose row has other values (conditions not compared)"
+)
+
+
+def _lint_catalog() -> Any:
+    """``uwsgi_lint.catalog`` of this checkout (its release list and table rebuilder)."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import uwsgi_lint.catalog
+
+    return uwsgi_lint.catalog
+
+
+def _first_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        out.setdefault(row["name"], row)
+    return out
+
+
+def _compared(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["name"], *(json.dumps(r[f]) for f in RELEASE_FIELDS)) for r in rows]
+
+
+def release_delta(
+    base: str, tables: dict[str, tuple[list[dict[str, Any]], list[str]]]
+) -> dict[str, Any]:
+    """The ``releases-2.0.json`` document: how the table of each release of ``tables``
+    (release -> (rows, embedded plugins), oldest first) differs from ``base``'s."""
+    release_rows = _lint_catalog().release_rows
+    base_rows, base_embedded = tables[base]
+    base_first = _first_rows(base_rows)
+    releases = list(tables)
+    since: dict[str, str] = {}
+    runs: dict[str, list[list[Any]]] = {}
+    for i, release in enumerate(releases):
+        rows, embedded = tables[release]
+        if embedded != base_embedded:
+            raise ValueError(f"{release}: embedded plugins differ from {base}'s")
+        first = _first_rows(rows)
+        extra = sorted(set(first) - set(base_first))
+        if extra:
+            raise ValueError(f"{release} has options that {base} lacks: {', '.join(extra)}")
+        for name, row in first.items():
+            if i:
+                since.setdefault(name, release)  # older releases lack it (checked below)
+            diff = {f: row[f] for f in RELEASE_FIELDS if row[f] != base_first[name][f]}
+            if not diff:
+                continue
+            prev = runs.setdefault(name, [])
+            if prev and prev[-1][2] == diff and releases.index(prev[-1][1]) == i - 1:
+                prev[-1][1] = release
+            else:
+                prev.append([release, release, diff])
+    oldest = set(_first_rows(tables[releases[0]][0]))
+    since = {name: first for name, first in since.items() if name not in oldest}
+    doc = {
+        "base": base,
+        "releases": releases,
+        "note": RELEASES_NOTE,
+        "since": dict(sorted(since.items(), key=lambda kv: (releases.index(kv[1]), kv[0]))),
+        "changed": dict(sorted(runs.items())),
+    }
+    for release in releases:
+        rebuilt = _compared(release_rows(release, base_rows, doc))
+        parsed = _compared(tables[release][0])
+        if rebuilt != parsed:
+            at = next(
+                (i for i, (a, b) in enumerate(zip(rebuilt, parsed, strict=False)) if a != b),
+                min(len(rebuilt), len(parsed)),
+            )
+            raise ValueError(
+                f"{release}: the table rebuilt from {base}'s differs from the parsed one at "
+                f"row {at} ({len(rebuilt)} rows rebuilt, {len(parsed)} parsed)"
+            )
+    return doc
+
+
+def dumps_releases(doc: dict[str, Any]) -> str:
+    """Deterministic JSON: compact, one option per line."""
+
+    def compact(obj: Any) -> str:
+        return json.dumps(obj, indent=None, separators=(",", ":"), ensure_ascii=False)
+
+    lines = ["{"]
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            items = [f"{compact(k)}:{compact(v)}" for k, v in value.items()]
+            lines.append(f"{compact(key)}:{{")
+            lines.extend(item + ("," if i < len(items) - 1 else "") for i, item in enumerate(items))
+            lines.append("},")
+        else:
+            lines.append(f"{compact(key)}:{compact(value)},")
+    lines[-1] = lines[-1].rstrip(",")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_releases(base: str, output: Path) -> dict[str, Any]:
+    """Parse the sdist of each release (cached or downloaded) and write the document."""
+    releases = _lint_catalog().RELEASES
+    if base != releases[-1]:
+        raise ValueError(f"--releases is relative to the newest release, {releases[-1]}")
+    tables: dict[str, tuple[list[dict[str, Any]], list[str]]] = {}
+    for release in releases:
+        with tempfile.TemporaryDirectory(prefix="uwsgi-sdist-") as tmp:
+            root = locate_source(None, release, Path(tmp))
+            tables[release] = (parse_sdist(root), embedded_plugins(root))
+    doc = release_delta(base, tables)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(dumps_releases(doc), encoding="utf-8")
+    return doc
+
+
 def compare(rows: list[dict[str, Any]], reference: Path) -> list[str]:
     ref = json.loads(reference.read_text(encoding="utf-8"))["options"]
     out: list[str] = []
@@ -664,7 +818,26 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="with --from-reference: take embedded_plugins from this generated catalog",
     )
+    ap.add_argument(
+        "--releases",
+        action="store_true",
+        help="write releases-2.0.json: how the 2.0 releases from 2.0.18 on differ from "
+        "--version (the newest)",
+    )
     args = ap.parse_args(argv)
+    if args.releases:
+        if args.sdist or args.compare or args.from_reference:
+            ap.error("--releases reads the cached or downloaded sdist of each release")
+        output = args.output or Path(__file__).resolve().parents[1] / "uwsgi_lint" / "catalog" / (
+            "releases-2.0.json"
+        )
+        doc = write_releases(args.version, output)
+        print(
+            f"wrote {len(doc['since'])} later options and {len(doc['changed'])} changed rows "
+            f"of {len(doc['releases'])} releases to {output}",
+            file=sys.stderr,
+        )
+        return 0
     if args.from_reference:
         if not args.output:
             ap.error("--from-reference needs --output")

@@ -10,6 +10,7 @@ from uwsgi_lint.instance.build import build_instance
 from uwsgi_lint.magic import Host, file_table, substitute
 from uwsgi_lint.model import ConfigFile, Directive, Instance
 from uwsgi_lint.readers import read_file
+from uwsgi_lint.settings import Selection
 
 OPENERS = frozenset({"if-env", "if-not-env", "for", "if-exists", "if-opt", "for-times"})
 
@@ -58,15 +59,28 @@ Finding = tuple[str, int, int, str]  # (code, line, column, message)
 def findings(
     tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
 ) -> list[Finding]:
-    """``(code, line, column, message)`` of the given rules for one file."""
+    """``(code, line, column, message)`` of the given rules (selected, whatever their set)
+    for one file."""
     path = write(tmp_path, name, text)
-    report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
+    report = lint([str(path)], Assumptions(**assume),  # type: ignore[arg-type]
+                  selection=Selection(extend_select=codes))
     assert report.errors == []
     return [
         (d.code, d.span.start.line, d.span.start.column, d.message)
         for d in report.diagnostics
         if d.code in codes
     ]
+
+
+def details(
+    tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
+) -> list[str]:
+    """The detail paragraph (``--format full``) of each finding of the given rules for one
+    file, in the order of :func:`findings`."""
+    path = write(tmp_path, name, text)
+    report = lint([str(path)], Assumptions(**assume),  # type: ignore[arg-type]
+                  selection=Selection(extend_select=codes))
+    return [d.detail for d in report.diagnostics if d.code in codes]
 
 
 def positions(found: list[Finding]) -> list[tuple[str, int, int]]:

@@ -14,15 +14,18 @@ from typing import Any
 import pytest
 
 from uwsgi_lint.catalog import (
+    RELEASES,
     TARGET_VERSIONS,
     Catalog,
     Option,
+    first_release,
     load_catalog,
     plugin_default_build,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_DIR = ROOT / "uwsgi_lint" / "catalog"
+RELEASES_FILE = CATALOG_DIR / "releases-2.0.json"
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "options"
 REFERENCE_20 = REFERENCE_DIR / "uwsgi-2.0.31.json"
 REFERENCE_21 = REFERENCE_DIR / "uwsgi-2.1-dev.json"
@@ -242,12 +245,41 @@ def test_suggest() -> None:
 
 
 def test_load_catalog_api() -> None:
-    assert TARGET_VERSIONS == ("2.0", "2.1")
+    assert TARGET_VERSIONS[0] == "2.0" and TARGET_VERSIONS[-1] == "2.1"
+    assert TARGET_VERSIONS[1:-1] == RELEASES == tuple(f"2.0.{n}" for n in range(18, 32))
     assert load_catalog() is load_catalog("2.0")
     assert isinstance(load_catalog("2.1"), Catalog)
-    for bad in ("2.0.31", "2.2", "", "1.9"):
+    for bad in ("2.0.17", "2.0.32", "2.2", "", "1.9", "2.0.021", "2"):
         with pytest.raises(ValueError):
             load_catalog(bad)
+
+
+def test_release_catalogs() -> None:
+    """A release gets its own table: 2.0.31 rows minus what it lacks, with its fields."""
+    rng, r21, r31 = load_catalog("2.0"), load_catalog("2.0.21"), load_catalog("2.0.31")
+    assert (r21.version, r21.target, r21.uwsgi_version, r21.release) == (
+        "2.0", "2.0.21", "2.0.21", "2.0.21")
+    assert (rng.target, rng.release, load_catalog("2.1").release) == ("2.0", None, None)
+    assert r31.names() == rng.names() and r31 is not rng
+    assert len(load_catalog("2.0.18").options) == 1254  # rows parsed from the 2.0.18 sdist
+    assert len(r21.options) == 1259
+    assert rng.names() - r21.names() == {
+        "harakiri-graceful-signal", "harakiri-graceful-timeout", "harakiri-queue-threshold",
+        "max-requests-delta"}
+    assert first_release("max-requests-delta") == "2.0.29"
+    assert first_release("py-call-uwsgi-fork-hooks") == "2.0.21"
+    assert first_release("processes") is None and first_release("no-such") is None
+    need_app = (load_catalog("2.0.27").get("need-app"), load_catalog("2.0.28").get("need-app"))
+    assert [o.arg if o else None for o in need_app] == ["none", "optional"]
+    assert r21.suggest("harakiri-graceful-timeot") != rng.suggest("harakiri-graceful-timeot")
+
+
+def test_at_least() -> None:
+    assert not load_catalog("2.0").at_least("2.0.27")
+    assert load_catalog("2.0").at_least("2.0.18")
+    assert not load_catalog("2.0.26").at_least("2.0.27")
+    assert load_catalog("2.0.27").at_least("2.0.27")
+    assert load_catalog("2.1").at_least("2.0.31")
 
 
 def test_json_is_deterministic_format() -> None:
@@ -255,6 +287,9 @@ def test_json_is_deterministic_format() -> None:
     for path in sorted(CATALOG_DIR.glob("uwsgi-*.json")):
         text = path.read_text(encoding="utf-8")
         assert gen.dumps_catalog(json.loads(text)) == text, path.name
+    text = RELEASES_FILE.read_text(encoding="utf-8")
+    assert gen.dumps_releases(json.loads(text)) == text
+    assert json.loads(text)["releases"] == list(RELEASES)
 
 
 def test_plugin_order() -> None:
@@ -329,6 +364,39 @@ def test_generator_reproduces_packaged_table(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == (CATALOG_DIR / "uwsgi-2.0.31.json").read_text(
         encoding="utf-8"
     )
+
+
+def test_generator_reproduces_release_data(tmp_path: Path) -> None:
+    """releases-2.0.json, regenerated from the sdists of 2.0.18 ... 2.0.31 (skipped unless
+    all are cached: ``python scripts/gen_catalog.py --releases`` caches them)."""
+    gen = _load_generator()
+    missing = [r for r in RELEASES if not gen.cache_path(r).is_file()]
+    if missing:
+        pytest.skip(f"uwsgi sdists not cached: {', '.join(missing)}")
+    out = tmp_path / "releases-2.0.json"
+    assert gen.main(["--releases", "--output", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == RELEASES_FILE.read_text(encoding="utf-8")
+
+
+def test_release_delta_refuses_what_it_cannot_say() -> None:
+    gen = _load_generator()
+    row: dict[str, Any] = {
+        "name": "a", "plugin": "core", "arg": "none", "short": None, "handler": "h",
+        "flags": [], "value_kind": None, "repeatable": None, "aliases": [], "conditions": [],
+        "default_build": True}
+    old = {**row, "name": "gone"}
+    with pytest.raises(ValueError, match=r"2\.0\.1 has options that 2\.0\.2 lacks: gone"):
+        gen.release_delta("2.0.2", {"2.0.1": ([row, old], []), "2.0.2": ([row], [])})
+    with pytest.raises(ValueError, match="embedded plugins differ"):
+        gen.release_delta("2.0.2", {"2.0.1": ([row], ["x"]), "2.0.2": ([row], [])})
+    back = {**row, "name": "b"}  # in 2.0.1, gone in 2.0.2, back in 2.0.3
+    with pytest.raises(ValueError, match=r"2\.0\.2: the table rebuilt"):
+        gen.release_delta("2.0.3", {"2.0.1": ([row, back], []), "2.0.2": ([row], []),
+                                    "2.0.3": ([row, back], [])})
+    doc = gen.release_delta("2.0.3", {"2.0.1": ([{**row, "arg": "optional"}], []),
+                                      "2.0.2": ([row, back], []), "2.0.3": ([row, back], [])})
+    assert (doc["since"], doc["changed"]) == (
+        {"b": "2.0.2"}, {"a": [["2.0.1", "2.0.1", {"arg": "optional"}]]})
 
 
 def test_generator_parsing_units() -> None:

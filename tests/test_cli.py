@@ -35,7 +35,7 @@ def test_text_output_is_one_finding_a_line_then_a_summary(tmp_path: Path) -> Non
     result = run("app.ini", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == (
-        "app.ini:2:1: UW101 [unknown-option] unknown option 'procesess': uWSGI 2.0.31 "
+        "app.ini:2:1: UW101 [unknown-option] warning: unknown option 'procesess': uWSGI 2.0.31 "
         "ignores it; did you mean 'processes'?\n"
         "Found 1 problem in 1 file (1 file checked).\n")
     assert result.stderr == ""
@@ -97,7 +97,7 @@ def test_hostile_files_never_give_a_traceback(tmp_path: Path) -> None:
     result = run(*sorted(p.name for p in tmp_path.iterdir()), cwd=tmp_path)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1, result.stderr
-    assert "bad.xml:1:8: UW001 [unreadable-file] uWSGI 2.0.31 crashes" in result.stdout
+    assert "bad.xml:1:8: UW001 [unreadable-file] error: uWSGI 2.0.31 crashes" in result.stdout
     assert "nul.json:1:1: UW001 [unreadable-file]" in result.stdout
 
 
@@ -134,7 +134,7 @@ def test_file_colon_section_reads_that_section(tmp_path: Path) -> None:
     assert run("app.ini", cwd=tmp_path).returncode == 0
     result = run("app.ini:prod", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("app.ini:4:1: UW101 [unknown-option] unknown option ")
+    assert result.stdout.startswith("app.ini:4:1: UW101 [unknown-option] warning: unknown option ")
 
 
 def test_a_failing_rule_is_contained_to_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -196,7 +196,7 @@ def test_a_bug_while_reading_one_file_is_a_uw099_finding(
     code = cli.main([str(tmp_path / "bad.ini"), str(tmp_path / "good.ini")])
     out, err = capsys.readouterr()
     assert code == 2
-    assert "bad.ini:1:1: UW099 [internal-error] internal error while reading this file: " \
+    assert "bad.ini:1:1: UW099 [internal-error] error: internal error while reading this file: " \
         "RuntimeError: boom" in out
     assert "good.ini:2:1: UW101" in out
     assert "Traceback" not in err
@@ -206,9 +206,12 @@ def test_invalid_utf8_is_reported_with_its_byte_offset(tmp_path: Path) -> None:
     write(tmp_path, "app.ini", b"[uwsgi]\nprocname = caf\xe9\nprocesess = 2\n")
     result = run("app.ini", cwd=tmp_path)
     assert result.returncode == 1
+    assert "UW024" not in result.stdout  # the pedantic set is opt-in
+    write(tmp_path, ".uwsgi-lint.toml", 'extend-select = ["pedantic"]\n')
+    result = run("app.ini", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "app.ini:2:15: UW024 [invalid-utf8] invalid UTF-8 at byte offset 22 (byte 0xe9): "
+        "app.ini:2:15: UW024 [invalid-utf8] info: invalid UTF-8 at byte offset 22 (byte 0xe9): "
         "uWSGI passes the bytes through unchanged, but editors and tools may not show them "
         "as written; save the file as UTF-8")
     assert lines[1].startswith("app.ini:3:1: UW101")  # the rest of the file is still read

@@ -346,6 +346,10 @@ def test_without_git_nothing_is_ignored(cwd: Path, monkeypatch: pytest.MonkeyPat
     ("a.cfg", XML, Format.XML),
     ("a.skel", YAML, Format.YAML),
     ("a.conf", JSON, Format.JSON),
+    # uWSGI reads a file by its suffix, whatever it holds: kept, its reader says so
+    ("a.ini", JSON, Format.INI),
+    ("a.yml", INI, Format.YAML),
+    ("a.js", INI, Format.JSON),
 ])
 def test_recognises(name: str, text: str, fmt: Format) -> None:
     assert looks_like_uwsgi(name, text.encode()) is fmt
@@ -375,8 +379,13 @@ NGINX = (
     ("a.xml", "<config><apps><uwsgi/></apps></config>"),
     ("a.xml", "<config/><uwsgi/>"),
     ("a.xml", "<config><!-- <uwsgi> --><![CDATA[<uwsgi>]]></config>"),
-    ("a.ini", JSON),  # uWSGI reads a .ini as INI, whatever it holds
-    ("a.yml", INI),
+    ("a.yml", "data:\n  uwsgi.ini: |\n    [uwsgi]\n    master = true\n"),  # a ConfigMap
+    ("a.js", "const c = `\n[uwsgi]\nmaster = true\n`;\n"),  # no INI file: a JS string
+    # command-line arguments in a Helm values file
+    ("values.yaml", "image: app\nuwsgi:\n  - --master\n  - --http\n  - :80\n"),
+    # a build profile (buildconf/*.ini, read by uwsgiconfig.py at compile time)
+    ("buildconf/fedora.ini", "[uwsgi]\ninherit = base\nembedded_plugins = echo, ping\n"),
+    ("uwsgi/config.ini", "[uwsgi]\ninherit = package\nbin_name = uwsgi\njson = jansson\n"),
 ])
 def test_does_not_recognise(name: str, text: str) -> None:
     assert looks_like_uwsgi(name, text.encode()) is None

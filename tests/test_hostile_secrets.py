@@ -156,7 +156,8 @@ def hostile_tree(root: Path) -> Path:
         "log-format = %[[31mred %[]8;;https://evil.example/%[\\ click\n"
         "logto = /tmp/x\x1b[2K\r::error::injected\n"
         "master = true\n"))
-    write(tree / "root.ini", "[uwsgi]\nsocket = @(environ.txt)\n")  # UW504 quotes it
+    # a socket read from the secret file, and `uid = root`: UW504 reports it
+    write(tree / "root.ini", "[uwsgi]\nsocket = @(environ.txt)\nuid = root\n")
     write(tree / f"{FILE_TOKEN}.ini", "[uwsgi]\nprocesess = 4\n")
     write(tree / EVIL_NAME, "[uwsgi]\nprocesess = 4\n::error::x = 1\n")
     return tree
@@ -290,9 +291,9 @@ def test_working_directory_and_paths_in_the_environment_are_not_masked(
     monkeypatch.setenv("PWD", str(tmp_path))
     monkeypatch.setenv("OLDPWD", str(tmp_path))
     monkeypatch.setenv("DEPLOY_KEY", str(tmp_path))
-    write(tmp_path / "app.ini", f"[uwsgi]\nsocket = {tmp_path}/app.sock\n")
+    write(tmp_path / "app.ini", f"[uwsgi]\nsocket = {tmp_path}/app.sock\nchmod-socket = 666\n")
     run = command("--format", "text", ".", cwd=tmp_path)
-    assert f"`socket = {str(tmp_path)[:40]}" in run.out and "********" not in run.out
+    assert f"makes `{str(tmp_path)[:40]}" in run.out and "********" not in run.out
 
 
 # -- 2. every rule's messages, every format -----------------------------------------------
@@ -315,10 +316,10 @@ def _check(view):
         raise KeyError(INJECTED)
     return iter(())
 _diagnostic = Rule.diagnostic
-def diagnostic(self, span, message, related=()):
+def diagnostic(self, span, message, related=(), detail=""):
     where = dataclasses.replace(span, file=span.file + INJECTED)
     return _diagnostic(self, span, message + INJECTED,
-                       related + (Related("related" + INJECTED, where),))
+                       related + (Related("related" + INJECTED, where),), detail + INJECTED)
 Rule.diagnostic = diagnostic
 """
 
@@ -341,7 +342,8 @@ def rule_cases(root: Path) -> dict[str, list[Path]]:
                 if owner and os.geteuid() == 0:
                     os.lchown(where / name, int(owner.group(1)), int(owner.group(2)))
             version = re.search(r"version=(\S+)", case[0][2])
-            out[version.group(1) if version else "2.0"].append(where / case[0][0])
+            out.setdefault(version.group(1) if version else "2.0", []).append(
+                where / case[0][0])
     return out
 
 
@@ -352,8 +354,8 @@ def test_every_rule_message_in_every_format_is_masked(tmp_path: Path) -> None:
         rel = [os.path.relpath(f, tmp_path) for f in files]
         for fmt in (*FORMATS, "statistics"):
             args = ("--statistics",) if fmt == "statistics" else ("--format", fmt)
-            run = command(*args, "--target-version", version, *rel, cwd=tmp_path,
-                          prelude=PRELUDE)
+            run = command(*args, "--select", "all", "--target-version", version, *rel,
+                          cwd=tmp_path, prelude=PRELUDE)
             assert run.rc == (2 if version == "2.0" else 1), run.err
             assert_safe(run, fmt)
             if fmt == "json":

@@ -53,9 +53,9 @@ def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_text(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert lint(capsys, "app.ini") == (1, (
-        f"app.ini:2:1: UW101 [unknown-option] {MSG1}\n"
-        f"app.ini:3:2: UW101 [unknown-option] {MSG2}\n"
-        f"base.ini:2:1: UW101 [unknown-option] {MSG3}\n"
+        f"app.ini:2:1: UW101 [unknown-option] warning: {MSG1}\n"
+        f"app.ini:3:2: UW101 [unknown-option] warning: {MSG2}\n"
+        f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
         "    app.ini:4:1: included here (include = base.ini)\n"
         "Found 3 problems in 2 files (1 file checked).\n"), "")
 
@@ -63,15 +63,15 @@ def test_text(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_full_shows_the_line_and_marks_the_span_with_tabs_expanded(
         tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert lint(capsys, "--format", "full", "app.ini") == (1, (
-        f"app.ini:2:1: UW101 [unknown-option] {MSG1}\n"
+        f"app.ini:2:1: UW101 [unknown-option] warning: {MSG1}\n"
         " 2 | procesess = 4\n"
         "   | ^^^^^^^^^\n"
         "\n"
-        f"app.ini:3:2: UW101 [unknown-option] {MSG2}\n"
+        f"app.ini:3:2: UW101 [unknown-option] warning: {MSG2}\n"
         " 3 |         Master = 1\n"
         "   |         ^^^^^^\n"
         "\n"
-        f"base.ini:2:1: UW101 [unknown-option] {MSG3}\n"
+        f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
         " 2 | bad_opt = 1, a:b %\n"
         "   | ^^^^^^^\n"
         "  = app.ini:4:1: included here (include = base.ini)\n"
@@ -89,8 +89,8 @@ def test_full_never_crashes_on_lines_it_cannot_show(
     # control characters and undecodable bytes escaped, the caret under all of them
     assert lines[i + 1] == " 2 | \\x1b[2J\\xff     bad\\xfe = 1"
     assert lines[i + 2] == "   | " + "^" * 23
-    assert "missing.ini:1:1: UW001 [unreadable-file] cannot read: No such file or directory" in (
-        lines)
+    assert ("missing.ini:1:1: UW001 [unreadable-file] error: cannot read: No such file or "
+            "directory") in lines
     assert "\x1b" not in lines[i + 1]
 
 
@@ -258,7 +258,7 @@ def test_exit_codes(tree: Path, capsys: pytest.CaptureFixture[str], files: list[
                     flags: list[str], expected: int) -> None:
     write(tree, "clean.ini", "[uwsgi]\nmaster = true\n")
     write(tree, "warn.ini", "[uwsgi]\nnope = 1\n")
-    write(tree, "info.ini", "[uwsgi]\nmaster = true\nenable-threads = true\n")
+    write(tree, "info.ini", "[uwsgi]\nmaster = true\nfastrouter-subscription-slot = 1\n")
     assert lint(capsys, *flags, "clean.ini", *files)[0] == expected
 
 
@@ -267,7 +267,7 @@ def test_exit_zero_still_reports_internal_errors_as_two() -> None:
 
 
 def test_statistics(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tree, "info.ini", "[uwsgi]\nmaster = true\nenable-threads = true\n")
+    write(tree, "info.ini", "[uwsgi]\nmaster = true\nfastrouter-subscription-slot = 1\n")
     args = ("--statistics", "app.ini", "info.ini", "nope.ini")
     assert lint(capsys, *args) == (1, (
         "3  UW101  unknown-option   warning\n"
@@ -339,7 +339,7 @@ def test_rule_all(capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(out)
     assert code == 0 and len(rows) == len(all_rules())
     assert rows[0] == {"code": "UW001", "name": "unreadable-file", "severity": "error",
-                       "summary": all_rules()[0].summary, "fix": "none"}
+                       "set": "default", "summary": all_rules()[0].summary, "fix": "none"}
     text = lint(capsys, "rule", "--all")[1].splitlines()
     assert len(text) == len(rows) and text[0].startswith("UW001  unreadable-file  ")
     with pytest.raises(SystemExit):

@@ -103,6 +103,9 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     write(repo, "uwsgi/emperor.ini", EMPEROR)
     bad = write(repo, "uwsgi/vassals/bad.ini", BAD)
     write(repo, "uwsgi/vassals/good.ini", GOOD)
+    # a plain, correct vassal: no `uid` (nothing in the tree says it starts as root)
+    write(repo, "uwsgi/vassals/plain.ini",
+          "[uwsgi]\nmodule = app.wsgi\nprocesses = 2\nsocket = /run/uwsgi/plain.sock\n")
     write(repo, "app/main.py", "print('not a uWSGI config: uwsgi is not in its path')\n")
     _git(repo, "init", "-q", env=env)
     _git(repo, "add", "-A", env=env)
@@ -113,7 +116,7 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     assert everything.returncode == 1, out
     assert "uwsgi/vassals/bad.ini:2:1: UW101 [unknown-option]" in out
     assert "uwsgi/vassals/bad.ini:3:1: UW410 [vassal-sos-without-broodlord]" in out
-    assert "good.ini:" not in out
+    assert "good.ini:" not in out and "plain.ini:" not in out
     assert "main.py" not in out
 
     # only the changed vassal passed: its Emperor is still read for context (UW410, not
@@ -125,6 +128,11 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     assert "uwsgi/vassals/bad.ini:3:1: UW410 [vassal-sos-without-broodlord]" in pout
     assert "UW411" not in pout
     assert "emperor.ini:" not in pout.replace("uwsgi/emperor.ini:2:1: the Emperor", "")
+
+    # the plain vassal alone passes the hook
+    plain = _run(repo, config, env, "--files", "uwsgi/vassals/plain.ini")
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "Passed" in plain.stdout
 
     bad.write_text(GOOD.replace("g.sock", "b.sock"), encoding="utf-8")
     _git(repo, "add", "-A", env=env)

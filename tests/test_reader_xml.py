@@ -208,7 +208,11 @@ def test_app_becomes_mount() -> None:
         (1, 29, 1, 36),
     )
     assert "mount" in mount.note
-    assert cfg.problems == []
+    # `<app>a<!--c--></app>` and `<app><x/></app>`: no target where uWSGI looks (UW026)
+    assert [(p.code, at(p.span), p.message.rpartition("; ")[2]) for p in cfg.problems] == [
+        ("UW026", (3, 7, 3, 27), "write <mount>/=a</mount>"),
+        ("UW026", (3, 70, 3, 101), "write <mount>/n=FILE</mount>"),
+    ]
 
 
 # --- which <uwsgi> block and which children (ids) -----------------------------------------

@@ -123,7 +123,8 @@ def test_row22_embedded_stops(name: str) -> None:
 def test_row22_block_list_and_flow_map_give_nothing() -> None:
     listed = cfg_of("uwsgi:\n  - master\n  - socket\n")
     assert pairs(listed) == []
-    assert listed.stopped is not None and "(a list item)" in listed.stopped.message
+    assert listed.stopped is not None
+    assert listed.stopped.detail == "It stops at this line: a list item."
     assert "2 list items" in listed.stopped.message
     flow = cfg_of("uwsgi: {master: true, socket: /x}\n")
     assert pairs(flow) == []
@@ -138,10 +139,11 @@ def test_stop_message_names_lost_keys() -> None:
     cfg = cfg_of(text)
     assert pairs(cfg) == [("a", "1")]
     assert cfg.stopped is not None
-    assert cfg.stopped.message == (
-        "uWSGI's embedded YAML reader stops at this line (nothing follows the colon: a nested "
-        "block, a list or an empty value): 3 keys (env, socket, master) and 2 list items from "
-        "here to the end of the `uwsgi` section are ignored"
+    assert (cfg.stopped.message, cfg.stopped.detail) == (
+        "uWSGI's embedded YAML reader stops here: 3 keys (env, socket, master) and 2 list "
+        "items from here to the end of the `uwsgi` section are ignored",
+        "It stops at this line: nothing follows the colon: a nested block, a list or an empty "
+        "value.",
     )
     assert at(cfg.stopped.span) == (3, 3, 3, 7)
     assert pairs(cfg, "other") == [("x", "1")]
@@ -151,11 +153,13 @@ def test_stop_at_list_item_and_endif() -> None:
     item = cfg_of("uwsgi:\n  a: 1\n  - x\n  b: 2\n")
     assert item.stopped is not None
     assert item.stopped.message.startswith(
-        "uWSGI's embedded YAML reader stops at this line (a list item): 1 key (b) and 1 list item"
+        "uWSGI's embedded YAML reader stops here: 1 key (b) and 1 list item"
     )
+    assert item.stopped.detail == "It stops at this line: a list item."
     logic = cfg_of("uwsgi:\n  if-env: FOO\n  a: 1\n  endif:\n  b: 2\n")
     assert logic.stopped is not None
-    assert "`endif:` has no value; write `endif: 1`" in logic.stopped.message
+    assert logic.stopped.message.endswith("; write `endif: 1`")
+    assert logic.stopped.detail == "It stops at this line: `endif:` has no value."
 
 
 @pytest.mark.parametrize(
@@ -284,7 +288,7 @@ def test_libyaml_anchor_tag_halt() -> None:
         assert pairs(cfg) == [("a", "1")]
         assert cfg.stopped is not None and cfg.stopped.code == reader.STOP
         assert at(cfg.stopped.span) == (3, 6, 3, 6 + len(value))
-        assert "unsupported YAML token 21 in uwsgi block" in cfg.stopped.message
+        assert "unsupported YAML token 21 in uwsgi block" in cfg.stopped.detail
         assert "4 options (b, c, d)" in cfg.stopped.message
 
 

@@ -6,7 +6,8 @@ case, ``CODE path:line:column`` (path relative to the case), linted with that ru
 An empty block says the rule reports nothing there; every ``## Use instead`` case has one.
 ``scripts/page_findings.py --update`` writes the blocks from what the linter says now.
 
-The ``--format full`` output of every example, with every rule, is kept in
+The ``--format full`` output of every example (the default rule set, and the page's own
+rule when it is opt-in) is kept in
 ``tests/snapshots/rules/UWnnn.snap``; ``pytest --snapshot-update`` (or
 ``UPDATE_SNAPSHOTS=1``) rewrites them.
 """
@@ -30,6 +31,7 @@ from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.render import full
 from uwsgi_lint.render.source import forget
 from uwsgi_lint.rules import Rule, all_rules
+from uwsgi_lint.settings import Selection
 
 from .conftest import ROOT
 
@@ -54,7 +56,7 @@ class Case(list[tuple[str, str, str]]):
     def __init__(self, heading: str, number: int) -> None:
         super().__init__()
         self.heading = heading
-        self.number = number  # 1, 2 ... in its section: single files in order, the tree last
+        self.number = number  # 1, 2 ... in its section: single files in order, trees last
         self.end = 0
         self.expected: list[str] | None = None
         self.block: tuple[int, int] | None = None
@@ -84,14 +86,17 @@ def page(rule: Rule) -> str:
 def parse(text: str, heading: str) -> list[Case]:
     """The cases under ``heading`` of a page's ``text``: each plain block is one file
     (``example.<suffix>``); blocks that carry ``path=NAME`` after the language together
-    form one tree, linted through the first.  A ``findings`` block belongs to the block
-    right before it (blank lines between), for a tree to its last block.
+    form one tree, linted through the first, up to its ``findings`` block (the next
+    ``path=`` block starts another tree).  A ``findings`` block belongs to the block
+    right before it (blank lines between), for a tree to its last block.  A tree's
+    later blocks may be other files (``dockerfile path=Dockerfile``: deployment context).
     Raises ValueError for a findings block that follows no example."""
     start = text.index(heading + "\n")
     stop = text.find("\n## ", start + len(heading))
     stop = len(text) if stop == -1 else stop
     singles: list[Case] = []
-    tree: Case | None = None
+    trees: list[Case] = []
+    tree: Case | None = None  # the tree being read
     last: Case | None = None  # the case a findings block here would belong to
     for m in FENCE.finditer(text, start, stop):
         lang, attrs, code = m.groups()
@@ -104,15 +109,15 @@ def parse(text: str, heading: str) -> list[Case]:
             last.block = (m.start(), m.end())
             last = None
             continue
-        if lang not in SUFFIX:
-            last = None
-            continue
         path = re.search(r"path=(\S+)", attrs)
+        growing = tree is not None and tree.block is None
+        if lang not in SUFFIX and not (path and growing):
+            last = None  # not a config; in a tree, any file after the first (a Dockerfile)
+            continue
         if path:
-            if tree is None:
+            if tree is None or not growing:  # a findings block closed the last tree
                 tree = Case(heading, 0)
-            elif tree.block is not None:
-                raise ValueError(f"{heading}: a findings block in the middle of a tree")
+                trees.append(tree)
             tree.append((path.group(1), code, attrs))
             case = tree
         else:
@@ -121,9 +126,9 @@ def parse(text: str, heading: str) -> list[Case]:
             singles.append(case)
         case.end = m.end()
         last = case
-    if tree is not None:
-        tree.number = len(singles) + 1
-    return singles + ([tree] if tree is not None else [])
+    for n, each in enumerate(trees, len(singles) + 1):
+        each.number = n
+    return singles + trees
 
 
 def examples(rule: Rule, heading: str) -> list[Case]:
@@ -215,19 +220,24 @@ def case_dir() -> Iterator[Path]:
         shutil.rmtree(top)
 
 
-def full_output(case: Case, where: Path) -> tuple[str, list[str]]:
+def full_output(case: Case, where: Path, rule: Rule) -> tuple[str, list[str]]:
     """What ``uwsgi-lint --format full FILE`` prints (no colour) for the case laid out
     under ``where``, run in ``where`` so that every path is relative to it, as a snapshot
     section (an absolute path of the case's directory in a message as ``[CASE]``); and the
     codes of every finding.  In process: the command's own steps (``cli._run``: lint, then
-    the ``full`` renderer, then the exit code)."""
+    the ``full`` renderer, then the exit code).  The default rule set runs, and the
+    page's own rule when it is opt-in (``--extend-select CODE``)."""
     argv = ["--format", "full"]
     if case.version:
         argv += ["--target-version", case.version]
+    selection = None
+    if rule.group != "default":
+        argv += ["--extend-select", rule.code]
+        selection = Selection(extend_select=(rule.code,))
     argv.append(case[0][0])
     assume = Assumptions(version=case.version) if case.version else None
     with _inside(where):
-        report = lint([case[0][0]], assume)
+        report = lint([case[0][0]], assume, selection=selection)
         forget()
         text = full.render(report, color=False)
     lines = [f"=== {case.label} ===", f"$ uwsgi-lint {' '.join(argv)}",
@@ -277,7 +287,10 @@ def test_page_has_every_section(rule: Rule) -> None:
     assert text.startswith(f"# {rule.code} `{rule.name}`")
     for heading in SECTIONS:
         assert heading in text, f"{rule.code}.md lacks {heading!r}"
-    assert f"| {rule.code} | {rule.name} | {rule.severity.value} |" in text
+    assert f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.group} |" in text
+    # an opt-in rule's page says how to turn it on
+    opt_in = f"> Opt-in (the `{rule.group}` set)"
+    assert (opt_in in text) is (rule.group != "default")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
@@ -312,7 +325,8 @@ def test_page_examples_give_exactly_their_findings(rule: Rule, tmp_path: Path) -
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_full_output_snapshot(rule: Rule, snapshot_update: bool) -> None:
-    """``--format full`` of every example of the page, every rule on, as a user sees it:
+    """``--format full`` of every example of the page, as a user sees it (the default
+    set, and the page's rule):
     ``tests/snapshots/rules/UWnnn.snap``.  Also: a good example gives no finding of any
     rule (the exposure family UW5xx aside, except on its own pages: it judges deployment
     choices, bind address and uid, that the other families' short examples leave out)."""
@@ -321,7 +335,7 @@ def test_full_output_snapshot(rule: Rule, snapshot_update: bool) -> None:
         with case_dir() as where:
             if not lay_out(case, where):
                 continue
-            text, codes = full_output(case, where)
+            text, codes = full_output(case, where, rule)
         assert where.parent.name[:6] not in text, text  # no temporary path, even cut
         sections[case.label] = text
         if case.heading == "## Use instead":

@@ -10,8 +10,9 @@ import pytest
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.settings import Selection
 
-from .helpers import Finding, write
+from .helpers import Finding, details, write
 from .helpers import findings as rule_findings
 
 CODES = ("UW410", "UW411", "UW412", "UW413", "UW414", "UW415", "UW416")
@@ -29,7 +30,7 @@ def tree(tmp_path: Path, emperor: str, vassals: dict[str, str], *codes: str,
     path = write(tmp_path, "emperor.ini", emperor)
     for name, text in vassals.items():
         write(tmp_path, f"vassals/{name}", text)
-    report = lint([str(path)], Assumptions())
+    report = lint([str(path)], Assumptions(), selection=Selection(extend_select=codes or CODES))
     assert report.errors == []
     return [d for d in report.diagnostics if d.code in (codes or CODES)]
 
@@ -40,7 +41,11 @@ def brief(found: list[Diagnostic]) -> list[tuple[str, str, int, int]]:
 
 
 def single(tmp_path: Path, name: str, text: str, *codes: str) -> list[Finding]:
-    return rule_findings(tmp_path, name, text, *(codes or CODES))
+    """The findings of one file, each message followed by its detail paragraph."""
+    found = rule_findings(tmp_path, name, text, *(codes or CODES))
+    said = details(tmp_path, name, text, *(codes or CODES))
+    return [(c, line, col, f"{m}\n{d}" if d else m)
+            for (c, line, col, m), d in zip(found, said, strict=True)]
 
 
 def test_a_complete_broodlord_tree_is_silent(tmp_path: Path) -> None:
@@ -54,11 +59,12 @@ def test_sos_under_an_emperor_without_broodlord(tmp_path: Path) -> None:
     found = tree(tmp_path, "[uwsgi]\nemperor = %dvassals\n", {"app.ini": GOOD})
     assert brief(found) == [("UW410", "app.ini", 5, 1)]
     [d] = found
-    assert d.message == (
-        "`vassal-sos = 5` asks the Emperor for reinforcements, but the Emperor that starts "
-        "this vassal has no `emperor-broodlord` (0: Broodlord mode off) and ignores every "
-        "SOS, so no zerg is ever started; set `emperor-broodlord` (the most zergs at once) "
-        "in the Emperor, or remove this line")
+    assert (d.message, d.detail) == (
+        "`vassal-sos = 5` is ignored: this vassal's Emperor has no `emperor-broodlord`; set "
+        "`emperor-broodlord` in the Emperor, or remove this line",
+        "`vassal-sos` asks the Emperor for reinforcements, but the Emperor that starts this "
+        "vassal has no `emperor-broodlord` (0: Broodlord mode off) and ignores every SOS, so "
+        "no zerg is ever started. `emperor-broodlord` is the most zergs at once.")
     assert [(r.message, Path(r.span.file).name, r.span.start.line) for r in d.related] == [
         ("the Emperor that starts this vassal", "emperor.ini", 2)]
 
@@ -70,8 +76,9 @@ def test_sos_backlog_under_broodlord_zero(tmp_path: Path) -> None:
     [d] = found
     assert brief(found) == [("UW410", "app.ini", 5, 1)]
     assert d.message.startswith(
-        "`vassal-sos-backlog = 64` asks the Emperor for reinforcements, but the Emperor that "
-        "starts this vassal sets `emperor-broodlord = 0` (0: Broodlord mode off)")
+        "`vassal-sos-backlog = 64` is ignored: this vassal's Emperor sets "
+        "`emperor-broodlord = 0`;")
+    assert "sets `emperor-broodlord = 0` (0: Broodlord mode off)" in d.detail
     assert [(r.message, r.span.start.line) for r in d.related] == [
         ("Broodlord mode is off here", 3)]
 
@@ -100,13 +107,13 @@ def test_sos_in_a_file_no_emperor_starts(tmp_path: Path) -> None:
     assert found == [(
         "UW411", 5, 1,
         "`vassal-sos = 5` asks an Emperor for reinforcements, but no Emperor linted here "
-        "starts this file: only an Emperor with `emperor-broodlord` answers (run on its own, "
-        "uWSGI logs \"[broodlord] instance not governed by an Emperor !!!\" at each "
-        "overload); lint it together with its Emperor to check the pairing",
+        "starts this file; lint it with its Emperor to check the pairing\n"
+        "Only an Emperor with `emperor-broodlord` answers. Run on its own, uWSGI logs "
+        "\"[broodlord] instance not governed by an Emperor !!!\" at each overload.",
     )]
     found = single(tmp_path, "app.yaml", "uwsgi:\n  vassal-sos-backlog: 10\n", "UW411")
     assert [f[:3] for f in found] == [("UW411", 2, 3)]
-    assert "(run on its own, uWSGI does not even check the backlog)" in found[0][3]
+    assert "Run on its own, uWSGI does not even check the backlog." in found[0][3]
 
 
 def test_sos_zero_or_governed_is_silent(tmp_path: Path) -> None:
@@ -127,19 +134,22 @@ def test_no_zerg_section_in_ini_yaml_json(tmp_path: Path) -> None:
     assert brief(found) == [("UW412", "a.ini", 5, 1), ("UW412", "b.yaml", 4, 3),
                             ("UW412", "c.json", 1, 42)]
     a, b, c = found
-    assert a.message == (
+    assert (a.message, a.detail) == (
+        "the Broodlord Emperor starts `a.ini:zerg`, and this file has no `[zerg]` section: "
+        "every zerg exits; add one with `zerg = /run/a-zerg.sock`",
         "`vassal-sos = 5` makes the Broodlord Emperor start `a.ini:zerg`, the `[zerg]` "
-        "section of this file, and there is none: each zerg logs \"Can't find section "
-        "\\\"zerg\\\"\", reads nothing and exits with \"The -s/--socket option is missing and "
-        "stdin is not a socket\", and the Emperor respawns it over and over; add a `[zerg]` "
-        "section with `zerg = /run/a-zerg.sock` (this vassal's `zerg-server`) and "
-        "`idle`/`die-on-idle` so that idle zergs go away")
+        "section of this file: each zerg logs \"Can't find section \\\"zerg\\\"\", reads "
+        "nothing and exits with \"The -s/--socket option is missing and stdin is not a "
+        "socket\", and the Emperor respawns it over and over. The zerg section attaches to "
+        "the vassal's socket (this vassal's `zerg-server`); give it `idle`/`die-on-idle` "
+        "too, so that idle zergs go away.")
     assert [(r.message, r.span.start.line) for r in a.related] == [
         ("the Emperor answers an SOS with zergs here", 3)]
-    assert "the top-level `zerg:` mapping of this file" in b.message
-    assert ("add `zerg-server = PATH` (a UNIX socket) here and a top-level `zerg:` mapping "
-            "with `zerg = PATH` and `idle`/`die-on-idle`") in b.message
-    assert "exits with \"you must define a object named zerg in your JSON data\"" in c.message
+    assert "the top-level `zerg:` mapping of this file" in b.detail
+    assert b.message.endswith("has no top-level `zerg:` mapping: every zerg exits; add "
+                              "`zerg-server = PATH` here and one with `zerg = PATH`")
+    assert "(`zerg-server` takes a UNIX socket)" in b.detail
+    assert "exits with \"you must define a object named zerg in your JSON data\"" in c.detail
 
 
 def test_both_sos_options_give_one_finding(tmp_path: Path) -> None:
@@ -162,11 +172,12 @@ def test_zerg_line_names_another_socket(tmp_path: Path) -> None:
     found = tree(tmp_path, BROOD, {"app.ini": vassal})
     assert brief(found) == [("UW413", "app.ini", 9, 8)]
     [d] = found
-    assert d.message == (
-        "`zerg = /run/other.sock` does not name this vassal's `zerg-server` "
-        "(/run/a-zerg.sock): the zerg attaches to whatever serves /run/other.sock, or exits "
-        "with code 1 when nothing does (unless `zerg-fallback`); write `zerg = "
-        "/run/a-zerg.sock`")
+    assert (d.message, d.detail) == (
+        "`zerg = /run/other.sock` is not this vassal's `zerg-server`: the zerg attaches to "
+        "whatever serves it, or exits; write `zerg = /run/a-zerg.sock`",
+        "This vassal's `zerg-server` is /run/a-zerg.sock: the zerg attaches to whatever "
+        "serves /run/other.sock, or exits with code 1 when nothing does (unless "
+        "`zerg-fallback`).")
     assert [(r.message, r.span.start.line) for r in d.related] == [
         ("the Emperor answers an SOS with zergs here", 3), ("this vassal's zerg server", 6)]
 
@@ -175,22 +186,23 @@ def test_zerg_section_without_zerg_line(tmp_path: Path) -> None:
     vassal = GOOD.replace("zerg = /run/a-zerg.sock\n", "")
     [d] = tree(tmp_path, BROOD, {"app.ini": vassal})
     assert brief([d]) == [("UW413", "app.ini", 8, 1)]
-    assert d.message == (
-        "This file's zerg section has no `zerg` line: each zerg the Emperor starts is an "
-        "instance of its own instead of attaching to this vassal's sockets through "
-        "`zerg-server = /run/a-zerg.sock` (it binds its own sockets, or exits when it has "
-        "none); add `zerg = /run/a-zerg.sock`")
+    assert (d.message, d.detail) == (
+        "This file's zerg section has no `zerg` line: each zerg runs on its own instead of "
+        "attaching to this vassal; add `zerg = /run/a-zerg.sock`",
+        "Each zerg the Emperor starts is an instance of its own instead of attaching to this "
+        "vassal's sockets through `zerg-server = /run/a-zerg.sock`: it binds its own sockets, "
+        "or exits when it has none.")
 
 
 def test_vassal_without_zerg_server(tmp_path: Path) -> None:
     vassal = GOOD.replace("zerg-server = /run/a-zerg.sock\n", "")
     [d] = tree(tmp_path, BROOD, {"app.ini": vassal})
     assert brief([d]) == [("UW413", "app.ini", 5, 1)]
-    assert d.message == (
-        "`vassal-sos` asks for zergs, but this vassal sets no `zerg-server`, so the zergs "
-        "have no socket of it to attach to: each one serves on its own sockets, or exits; add "
-        "`zerg-server = PATH` (a UNIX socket) here and `zerg = PATH` to this file's zerg "
-        "section")
+    assert (d.message, d.detail) == (
+        "`vassal-sos` asks for zergs, but this vassal has no `zerg-server`; add `zerg-server "
+        "= PATH` here and `zerg = PATH` to this file's zerg section",
+        "The zergs have no socket of this vassal to attach to: each one serves on its own "
+        "sockets, or exits. `zerg-server` takes a UNIX socket.")
 
 
 def test_xml_without_zerg_id_reads_its_own_block(tmp_path: Path) -> None:
@@ -198,9 +210,10 @@ def test_xml_without_zerg_id_reads_its_own_block(tmp_path: Path) -> None:
            "  <vassal-sos>2</vassal-sos>\n  <zerg-server>/run/x.sock</zerg-server>\n</uwsgi>\n")
     [d] = tree(tmp_path, BROOD, {"x.xml": xml})
     assert brief([d]) == [("UW413", "x.xml", 4, 4)]
-    assert d.message.startswith(
-        "The zerg (with no `<uwsgi id=\"zerg\">` block it reads this vassal's own `<uwsgi>` "
-        "again, a block without id answering any id) has no `zerg` line")
+    assert d.message.startswith("The `<uwsgi>` block the zerg reads has no `zerg` line")
+    assert d.detail.endswith(
+        "With no `<uwsgi id=\"zerg\">` block, the zerg reads this vassal's own `<uwsgi>` "
+        "again, a block without id answering any id.")
     good = ("<configs>\n<uwsgi id=\"main\">\n<processes>4</processes><cheaper>1</cheaper>"
             "<vassal-sos>2</vassal-sos><zerg-server>/run/x.sock</zerg-server>\n</uwsgi>\n"
             "<uwsgi id=\"zerg\"><zerg>/run/x.sock</zerg></uwsgi>\n</configs>\n")
@@ -235,14 +248,14 @@ def test_broodlord_with_fixed_workers(tmp_path: Path) -> None:
     vassal = GOOD.replace("cheaper = 2\n", "")
     [d] = tree(tmp_path, BROOD, {"app.ini": vassal})
     assert brief([d]) == [("UW414", "app.ini", 4, 1)]
-    assert d.message == (
+    assert (d.message, d.detail) == (
         "`vassal-sos` asks for reinforcements while this vassal runs a fixed number of "
-        "workers (8: `cheaper` is unset or 0): at every overload the Emperor starts a whole "
-        "new zerg instance, though this vassal's own workers could have grown first. "
-        "Broodlord spawns whole new instances on the same socket; Cheaper adapts the workers "
-        "of one instance: make `processes` the maximum and set `cheaper` (the minimum), "
-        "`cheaper-initial` and `cheaper-step`, keeping `vassal-sos` for when even the "
-        "maximum is busy")
+        "workers (8); set `cheaper` so that its own workers grow first",
+        "`cheaper` is unset or 0: at every overload the Emperor starts a whole new zerg "
+        "instance, though this vassal's own workers could have grown first. Broodlord spawns "
+        "whole new instances on the same socket; Cheaper adapts the workers of one instance: "
+        "make `processes` the maximum and set `cheaper` (the minimum), `cheaper-initial` and "
+        "`cheaper-step`, keeping `vassal-sos` for when even the maximum is busy.")
 
 
 def test_cheaper_or_no_broodlord_is_silent_for_uw414(tmp_path: Path) -> None:
@@ -261,11 +274,11 @@ def test_cheaper_with_master_off(tmp_path: Path) -> None:
     found = single(tmp_path, "a.ini", text, "UW415")
     assert found == [(
         "UW415", 3, 10,
-        "`master = false` turns the master process off (it wins over the master that every "
-        "cheaper option turns on), and the master is what runs Cheaper: with `cheaper = 2` "
-        "uWSGI starts a fixed set of workers (the first `cheaper-initial`, plus the main "
-        "process serving as a second worker 1) and never adds, cheaps or respawns one; "
-        "remove this line",
+        "`master = false` turns off the master, which runs Cheaper: uWSGI never adds, cheaps "
+        "or respawns a worker; remove this line\n"
+        "It wins over the master that every cheaper option turns on. With `cheaper = 2` uWSGI "
+        "starts a fixed set of workers (the first `cheaper-initial`, plus the main process "
+        "serving as a second worker 1).",
     )]
     json = '{"uwsgi": {"master": false, "processes": 8, "cheaper": 2}}'
     assert [f[:3] for f in single(tmp_path, "a.json", json, "UW415")] == [("UW415", 1, 22)]
@@ -290,11 +303,11 @@ def test_broodlord_with_a_pg_monitor(tmp_path: Path) -> None:
     found = single(tmp_path, "e.ini", text, "UW416")
     assert found == [(
         "UW416", 3, 11,
-        "Broodlord mode does not work with the `pg://` monitor: the Emperor answers an SOS "
-        "by starting `<vassal name>:zerg` as a config file (`--ini NAME:zerg` ...), but the "
-        "vassals of this monitor get their config pushed from pg and no file of that name "
-        "exists, so every zerg fails to start; keep vassals that need zergs in a directory "
-        "or glob monitor, or let them scale with Cheaper",
+        "Broodlord mode does not work with the `pg://` monitor: every zerg fails to start; "
+        "use a directory or glob monitor for vassals that need zergs, or Cheaper\n"
+        "The Emperor answers an SOS by starting `<vassal name>:zerg` as a config file "
+        "(`--ini NAME:zerg` ...), but the vassals of this monitor get their config pushed "
+        "from pg and no file of that name exists.",
     )]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from uwsgi_lint.engine import lint
 
-from .helpers import Finding, write
+from .helpers import Finding, details, write
 from .helpers import findings as rule_findings
 from .helpers import positions as where
 
@@ -29,9 +29,12 @@ def test_cheaper_with_default_single_process(tmp_path: Path) -> None:
     assert found == [(
         "UW401", 3, 11,
         "`cheaper` (1) is not below `processes` (1: not set, the default): uWSGI exits at "
-        "start-up with \"invalid cheaper value: must be lower than processes\" (`cheaper` is "
-        "the minimum of workers kept, `processes` the maximum); set `processes` above 1",
+        "start-up; set `processes` above 1",
     )]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nsocket = /run/a.sock\ncheaper = 1\n",
+                   "UW401") == [
+        "uWSGI exits with \"invalid cheaper value: must be lower than processes\": `cheaper` "
+        "is the minimum of workers kept, `processes` the maximum."]
 
 
 def test_cheaper_equal_to_workers_alias(tmp_path: Path) -> None:
@@ -103,10 +106,12 @@ def test_cheaper_initial_below_cheaper(tmp_path: Path) -> None:
     text = "[uwsgi]\nprocesses = 4\ncheaper = 2\ncheaper-initial = 1\n"
     assert findings(tmp_path, "a.ini", text, "UW402") == [(
         "UW402", 4, 19,
-        "`cheaper-initial` (1) is below `cheaper` (2): uWSGI logs \"warning: invalid "
-        "cheaper-initial value\" and starts 2 workers instead; set it between `cheaper` and "
-        "`processes` (both included)",
+        "`cheaper-initial` (1) is below `cheaper` (2): uWSGI starts 2 workers instead; set it "
+        "between `cheaper` and `processes`",
     )]
+    assert details(tmp_path, "a.ini", text, "UW402") == [
+        "uWSGI logs \"warning: invalid cheaper-initial value\". Both `cheaper` and "
+        "`processes` are valid values of `cheaper-initial`."]
 
 
 def test_cheaper_initial_above_processes(tmp_path: Path) -> None:
@@ -114,8 +119,7 @@ def test_cheaper_initial_above_processes(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW402")
     assert where(found) == [("UW402", 4, 19)]
     assert found[0][3].startswith(
-        "`cheaper-initial` (6) is above `workers` (4): uWSGI logs \"warning: invalid "
-        "cheaper-initial value\" and starts all 4 workers instead")
+        "`cheaper-initial` (6) is above `workers` (4): uWSGI starts all 4 workers instead")
 
 
 def test_cheaper_initial_silent(tmp_path: Path) -> None:
@@ -137,9 +141,11 @@ def test_rss_soft_without_memory_report(tmp_path: Path) -> None:
     assert findings(tmp_path, "a.ini", text, "UW403") == [(
         "UW403", 4, 1,
         "`cheaper-rss-limit-soft` needs the memory report and `memory-report` is not set: "
-        "uWSGI exits at start-up with \"enabling cheaper-rss-limit-soft requires enabling "
-        "also memory-report\"; add `memory-report = true`",
+        "uWSGI exits at start-up; add `memory-report = true`",
     )]
+    assert details(tmp_path, "a.ini", text, "UW403") == [
+        "uWSGI exits with \"enabling cheaper-rss-limit-soft requires enabling also "
+        "memory-report\"."]
 
 
 def test_rss_soft_memory_report_off(tmp_path: Path) -> None:
@@ -154,8 +160,9 @@ def test_rss_soft_memory_report_true_on_21(tmp_path: Path) -> None:
     assert findings(tmp_path, "a.ini", text, "UW403") == []
     found = findings(tmp_path, "b.ini", text, "UW403", version="2.1")
     assert where(found) == [("UW403", 3, 1)]
-    assert found[0][3].endswith(
-        "add `memory-report = 1` (a number on this uWSGI version: `true` reads as 0)")
+    assert found[0][3].endswith("; add `memory-report = 1`")
+    assert details(tmp_path, "b.ini", text, "UW403", version="2.1")[0].endswith(
+        " `memory-report` is a number on this uWSGI version: `true` reads as 0.")
 
 
 def test_rss_soft_silent_with_memory_collection(tmp_path: Path) -> None:
@@ -175,18 +182,22 @@ def test_rss_hard_without_soft_and_not_above(tmp_path: Path) -> None:
     text = "[uwsgi]\nmemory-report = 1\ncheaper-rss-limit-hard = 300\n"
     assert findings(tmp_path, "a.ini", text, "UW404") == [(
         "UW404", 3, 1,
-        "`cheaper-rss-limit-hard` without `cheaper-rss-limit-soft`: uWSGI exits at start-up "
-        "with \"enabling cheaper-rss-limit-hard requires setting also cheaper-rss-limit-soft\"; "
-        "add a soft limit below 300 bytes (it also needs `memory-report`)",
+        "`cheaper-rss-limit-hard` without `cheaper-rss-limit-soft`: uWSGI exits at start-up; "
+        "add a soft limit below 300 bytes",
     )]
+    assert details(tmp_path, "a.ini", text, "UW404") == [
+        "uWSGI exits with \"enabling cheaper-rss-limit-hard requires setting also "
+        "cheaper-rss-limit-soft\". The soft limit also needs `memory-report`."]
     text = ("[uwsgi]\nmemory-report = 1\ncheaper-rss-limit-soft = 300\n"
             "cheaper-rss-limit-hard = 300\n")
     found = findings(tmp_path, "b.ini", text, "UW404")
     assert where(found) == [("UW404", 4, 26)]
     assert found[0][3].startswith(
         "`cheaper-rss-limit-hard` (300 bytes) is not above `cheaper-rss-limit-soft` (300): "
-        "uWSGI exits at start-up with \"cheaper-rss-limit-hard value must be higher than "
-        "cheaper-rss-limit-soft value\"")
+        "uWSGI exits at start-up;")
+    assert details(tmp_path, "b.ini", text, "UW404")[0].startswith(
+        "uWSGI exits with \"cheaper-rss-limit-hard value must be higher than "
+        "cheaper-rss-limit-soft value\".")
     text = ("[uwsgi]\nmemory-report = 1\ncheaper-rss-limit-soft = 300\n"
             "cheaper-rss-limit-hard = 301\n")
     assert findings(tmp_path, "c.ini", text, "UW404") == []
@@ -201,18 +212,22 @@ def test_cheaper_options_without_cheaper(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW405")
     assert where(found) == [("UW405", 3, 1), ("UW405", 4, 1)]
     assert found[0][3] == (
-        "`cheaper-initial` is ignored: `cheaper` is not set (0, the default), which turns "
-        "cheaper mode off, yet this option still turns the master process on; set `cheaper` "
-        "to the minimum number of workers (below `processes`) or remove this line")
+        "`cheaper-initial` is ignored: `cheaper` is not set, so cheaper mode is off; set "
+        "`cheaper` (the fewest workers) or remove this line")
+    said = details(tmp_path, "a.ini", text, "UW405")
+    assert said[0] == (
+        "`cheaper` is not set (0, the default), which turns cheaper mode off, yet this option "
+        "still turns the master process on. Set `cheaper` to the minimum number of workers "
+        "(below `processes`).")
     # cheaper-busyness-* carry no MASTER flag
-    assert "master" not in found[1][3]
+    assert "master" not in said[1]
 
 
 def test_cheaper_zero_explicit(tmp_path: Path) -> None:
     path = write(tmp_path, "a.ini", "[uwsgi]\ncheaper = 0\ncheaper-step = 2\n")
     (d,) = [d for d in lint([str(path)]).diagnostics if d.code == "UW405"]
-    assert d.message.startswith(
-        "`cheaper-step` is ignored: `cheaper = 0` reads as 0, which turns cheaper mode off")
+    assert d.message.startswith("`cheaper-step` is ignored: `cheaper = 0`, so cheaper mode is off")
+    assert d.detail.startswith("`cheaper = 0` reads as 0, which turns cheaper mode off")
     assert [r.span.start.line for r in d.related] == [2]
 
 
@@ -233,20 +248,23 @@ def test_unknown_algo_with_suggestion(tmp_path: Path) -> None:
     text = "[uwsgi]\nprocesses = 8\ncheaper = 2\ncheaper-algo = busy\n"
     assert findings(tmp_path, "a.ini", text, "UW406") == [(
         "UW406", 4, 16,
-        "uWSGI has no cheaper algorithm `busy`: when the master starts, uWSGI logs \"unable "
-        "to find requested cheaper algorithm, falling back to spare\" and uses `spare`; did "
-        "you mean `busyness`?",
+        "uWSGI has no cheaper algorithm `busy`: uWSGI uses `spare`; did you mean `busyness`?",
     )]
+    assert details(tmp_path, "a.ini", text, "UW406") == [
+        "When the master starts, uWSGI logs \"unable to find requested cheaper algorithm, "
+        "falling back to spare\" and uses `spare`."]
 
 
 def test_plugin_and_version_algos(tmp_path: Path) -> None:
     text = "[uwsgi]\nprocesses = 8\ncheaper = 2\ncheaper-algo = backlog2\n"
     found = findings(tmp_path, "a.ini", text, "UW406")
     assert where(found) == [("UW406", 4, 16)]
-    assert found[0][3].startswith(
-        "`backlog2` comes from the cheaper_backlog2 plugin, which the default uWSGI build "
-        "does not include and this config does not load:")
-    assert "add `plugins = cheaper_backlog2`" in found[0][3]
+    assert found[0][3] == (
+        "`backlog2` needs the cheaper_backlog2 plugin, not loaded here: uWSGI uses `spare`; "
+        "add `plugins = cheaper_backlog2`")
+    assert details(tmp_path, "a.ini", text, "UW406")[0].startswith(
+        "The cheaper_backlog2 plugin is not in the default uWSGI build and this config does "
+        "not load it. Or use one of backlog, busyness, manual, spare. ")
     loaded = ("[uwsgi]\nplugins = cheaper_backlog2\ncheaper = 1\nprocesses = 2\n"
               "cheaper-algo = backlog2\n")
     assert findings(tmp_path, "b.ini", loaded, "UW406") == []

@@ -12,18 +12,14 @@ from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.rules.emperor_timing import penalties
+from uwsgi_lint.settings import Selection
 
-from .helpers import Finding, positions, write
+from .helpers import Finding, details, positions, write
 from .helpers import findings as rule_findings
 
 CODES = tuple(f"UW2{n:02d}" for n in range(1, 15))
 VASSAL = "[uwsgi]\nsocket = /run/uwsgi/app.sock\nuid = www-data\ngid = www-data\n"
-TRAP = (
-    "uWSGI 2.0 treats SIGTERM to the master as a brutal reload, not a stop: it buries the "
-    "Emperor (stopping every vassal), re-executes itself and starts them all again, so "
-    "`systemctl stop` or `docker stop` only restart everything until their timeout kills "
-    "the process; add `die-on-term = true`"
-)
+RELOADS = "SIGTERM reloads the Emperor and every vassal instead of stopping them (uWSGI 2.0)"
 HOW = (
     "(the first penalty is `emperor-throttle` microseconds, each further death adds "
     "`emperor-throttle` milliseconds, and at or above `emperor-max-throttle` the penalty "
@@ -37,7 +33,8 @@ def single(tmp_path: Path, name: str, text: str, *codes: str, **assume: object
 
 
 def run(paths: list[Path], *codes: str, **assume: object) -> list[Diagnostic]:
-    report = lint([str(p) for p in paths], Assumptions(**assume))  # type: ignore[arg-type]
+    report = lint([str(p) for p in paths], Assumptions(**assume),  # type: ignore[arg-type]
+                  selection=Selection(extend_select=codes or CODES))
     assert report.errors == []
     return [d for d in report.diagnostics if d.code in (codes or CODES)]
 
@@ -62,11 +59,13 @@ def test_master_with_die_on_term_but_nothing_needing_it(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\ndie-on-term = true\n"
     assert single(tmp_path, "e.ini", text) == [(
         "UW201", 3, 1,
-        "`master` makes uWSGI fork the Emperor as a child of a master process that runs no "
-        "workers, and nothing here needs the master (no master-only option such as "
-        "`log-master`, `logger`, `stats` or `touch-reload`); remove it and the uWSGI "
-        "process is the Emperor itself, the setup the uWSGI docs recommend",
+        "`master` forks the Emperor under a master that runs no workers, and nothing here "
+        "needs the master; remove it",
     )]
+    assert details(tmp_path, "e.ini", text, *CODES) == [
+        "No master-only option such as `log-master`, `logger`, `stats` or `touch-reload` is "
+        "set. Without the master the uWSGI process is the Emperor itself, the setup the "
+        "uWSGI docs recommend."]
     # on 2.1 SIGTERM always stops: the advice alone, without die-on-term
     text21 = "[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\n"
     assert positions(single(tmp_path, "f.ini", text21, version="2.1")) == [("UW201", 3, 1)]
@@ -76,9 +75,7 @@ def test_master_without_die_on_term_says_both(tmp_path: Path) -> None:
     text = "[uwsgi]\nmaster = true\nemperor = /etc/uwsgi/vassals\n"
     assert single(tmp_path, "e.ini", text) == [(
         "UW202", 2, 1,
-        f"with `master` on, {TRAP}, or better remove `master`: nothing here needs it (the "
-        "master runs no workers), and a master-less Emperor stops its vassals and exits on "
-        "SIGTERM",
+        f"`master` runs no workers here, and {RELOADS}; remove it, or add `die-on-term = true`",
     )]
 
 
@@ -86,13 +83,13 @@ def test_master_turned_on_by_a_master_option(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = /etc/uwsgi/vassals\nstats = /run/uwsgi/stats.sock\n"
     assert single(tmp_path, "e.ini", text) == [(
         "UW202", 3, 1,
-        f"`stats` turns the master on (every option flagged MASTER does), and with a master "
-        f"{TRAP}",
+        f"`stats` turns the master on, and {RELOADS}; add `die-on-term = true`",
     )]
     text = ("[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = 1\n"
             "logger = file:/var/log/e.log\n")
     assert single(tmp_path, "f.ini", text) == [(
-        "UW202", 3, 1, f"with `master` on (`logger` needs the master), {TRAP}")]
+        "UW202", 3, 1,
+        f"with `master` on (`logger` needs the master), {RELOADS}; add `die-on-term = true`")]
 
 
 def test_master_rules_silent_cases(tmp_path: Path) -> None:
@@ -124,21 +121,24 @@ def test_missing_directory_governs_nothing(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = %dvassals\n"
     assert single(tmp_path, "e.ini", text) == [(
         "UW203", 2, 11,
-        f"the directory `{tmp_path}/vassals` does not exist: uWSGI falls back to globbing "
-        "it as a file name, finds nothing and governs nothing, without an error; this "
-        "Emperor has no other monitor, so it starts no vassal at all",
+        f"the directory `{tmp_path}/vassals` does not exist: the Emperor governs nothing "
+        "here, without an error; create it or fix the path",
     )]
+    assert details(tmp_path, "e.ini", text, *CODES) == [
+        "uWSGI falls back to globbing it as a file name and finds nothing. This Emperor has "
+        "no other monitor, so it starts no vassal at all."]
     (tmp_path / "apps").mkdir()
     text = "[uwsgi]\nemperor = %dapps\nemperor = vassals/\n"
     [(code, line, col, message)] = single(tmp_path, "f.ini", text)
     assert (code, line, col) == ("UW203", 3, 11)
     assert message == (
-        f"the directory `vassals/` does not exist (a relative path: uWSGI resolves it "
-        f"against its working directory, here {tmp_path}): uWSGI falls back to globbing "
-        "it as a file name, finds nothing and governs nothing, without an error (the "
+        "the directory `vassals/` does not exist: the Emperor governs nothing here, without "
+        "an error; create it or fix the path")
+    assert details(tmp_path, "f.ini", text, *CODES) == [
+        f"It is a relative path: uWSGI resolves it against its working directory, here "
+        f"{tmp_path}. uWSGI falls back to globbing it as a file name and finds nothing. The "
         "trailing `/` does not change that: glibc's glob() drops it for a path that does "
-        "not exist, so uWSGI still takes the glob monitor; only `dir://` would make it exit)"
-    )
+        "not exist, so uWSGI still takes the glob monitor; only `dir://` would make it exit."]
 
 
 def test_plugin_monitor_unknown_scheme_and_flag(tmp_path: Path) -> None:
@@ -146,18 +146,22 @@ def test_plugin_monitor_unknown_scheme_and_flag(tmp_path: Path) -> None:
             "emperor = true\n")
     assert single(tmp_path, "e.ini", text) == [
         ("UW203", 2, 11,
-         "the `pg://` monitor comes from the emperor_pg plugin, which the default uWSGI "
-         "build does not include and this Emperor does not load (`plugins = emperor_pg`): "
-         "uWSGI then globs the value as a file name, finds nothing and governs nothing, "
-         "without an error"),
+         "the `pg://` monitor needs the emperor_pg plugin, not loaded here: it governs "
+         "nothing, without an error; add `plugins = emperor_pg`"),
         ("UW203", 3, 11,
-         "uWSGI has no `redis://` monitor (it knows `dir://`, `glob://` and the plugin "
-         "monitors `pg://`, `zmq://`, `mongodb://`, `amqp://`): it globs the value as a "
-         "file name, finds nothing and governs nothing, without an error"),
+         "uWSGI has no `redis://` monitor: it governs nothing, without an error; use "
+         "`dir://`, `glob://` or a plugin monitor"),
         ("UW203", 4, 11,
-         "`emperor` takes a directory or a glob pattern, not a flag: uWSGI looks for "
-         "vassal files named like `true` in its working directory, finds none and governs "
-         "nothing, without an error"),
+         "`emperor` takes a directory or a glob pattern, not a flag: it governs nothing, "
+         "without an error; write the vassals directory"),
+    ]
+    assert details(tmp_path, "e.ini", text, *CODES) == [
+        "The emperor_pg plugin is not in the default uWSGI build and this Emperor does not "
+        "load it: uWSGI then globs the value as a file name and finds nothing.",
+        "uWSGI knows `dir://`, `glob://` and the plugin monitors `pg://`, `zmq://`, "
+        "`mongodb://`, `amqp://`; it globs any other value as a file name and finds nothing.",
+        "uWSGI looks for vassal files named like `true` in its working directory and finds "
+        "none.",
     ]
     loaded = "[uwsgi]\nplugins = emperor_pg\nemperor = pg://host=db;SELECT 1\n"
     assert single(tmp_path, "f.ini", loaded) == []
@@ -185,18 +189,23 @@ def test_dir_scheme_on_a_missing_directory_exits(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = dir://%dgone\n"
     assert single(tmp_path, "e.ini", text) == [(
         "UW204", 2, 11,
-        f"the directory `{tmp_path}/gone` does not exist: the `dir://` monitor chdir()s "
-        "into it at start-up, logs \"chdir(): No such file or directory "
-        "[core/emperor.c line 1522]\" and exits, and, as this process is the Emperor, uWSGI "
-        "exits with status 1",
+        f"the directory `{tmp_path}/gone` does not exist: uWSGI exits at start-up; create it "
+        "or fix the path",
     )]
+    assert details(tmp_path, "e.ini", text, *CODES) == [
+        "The `dir://` monitor chdir()s into it at start-up, logs \"chdir(): No such file or "
+        "directory [core/emperor.c line 1522]\" and exits, and, as this process is the "
+        "Emperor, uWSGI exits with status 1."]
     text = "[uwsgi]\nmaster = true\ndie-on-term = true\nemperor = dir://gone\n"
     [(code, line, col, message)] = single(tmp_path, "f.ini", text, "UW204")
     assert (code, line, col) == ("UW204", 4, 11)
-    assert message.endswith(
+    assert "the Emperor exits at start-up and is respawned in a loop;" in message
+    [detail] = details(tmp_path, "f.ini", text, "UW204")
+    assert detail.endswith(
         "and exits, and the master respawns the Emperor at once, again and again (hundreds "
-        "of times a second), governing nothing")
-    assert "(a relative path: uWSGI resolves it against its working directory" in message
+        "of times a second), governing nothing.")
+    assert detail.startswith("It is a relative path: uWSGI resolves it against its working "
+                             "directory")
     (tmp_path / "here").mkdir()
     for i, text in enumerate(["[uwsgi]\nemperor = dir://%dhere\n",
                               "[uwsgi]\nemperor = dir:///nonexistent-root/vassals\n"]):
@@ -246,9 +255,11 @@ def test_files_the_directory_monitor_never_starts(tmp_path: Path) -> None:
         "skips it at every scan (and stops its vassal if one was running); fix the link or "
         "remove it")
     assert messages["app.ini~"] == (
-        "`app.ini~` looks like a backup or editor leftover: the Emperor never starts it (it "
-        f"starts only files ending in {accepted}), so whatever it holds is not running; "
+        "`app.ini~` looks like a backup or editor leftover: the Emperor never starts it; "
         "move it out of the vassals directory")
+    assert {Path(d.span.file).name: d.detail for d in found}["app.ini~"] == (
+        f"The Emperor starts only files ending in {accepted}, so whatever this file holds is "
+        "not running.")
     for d in found:
         [rel] = d.related
         assert (rel.message, Path(rel.span.file).name, rel.span.start.line) == (
@@ -276,19 +287,25 @@ def test_emperor_freq(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = /e\nemperor-freq = 0\n"
     assert single(tmp_path, "a.ini", text) == [(
         "UW207", 3, 16,
-        "`emperor-freq = 0` is the Emperor's poll timeout in seconds: with 0 it never waits "
-        "and rescans its monitors in a busy loop, keeping a CPU core at 100 %; remove it "
-        "(default 3 s) or use 1 or more",
+        "`emperor-freq = 0`: the Emperor never waits and rescans its monitors in a busy "
+        "loop; remove it (default 3 s) or use 1 or more",
     )]
+    assert details(tmp_path, "a.ini", text, *CODES) == [
+        "`emperor-freq` is the Emperor's poll timeout in seconds: with 0 the loop keeps a CPU "
+        "core at 100 %."]
     [(_, _, _, message)] = single(tmp_path, "b.ini", "[uwsgi]\nemperor = /e\n"
                                   "emperor-freq = 0.5\n", "UW207")
-    assert message.startswith("`emperor-freq = 0.5` (read as 0) is the Emperor's poll")
+    assert message.startswith("`emperor-freq = 0.5` (read as 0): the Emperor never waits")
     assert single(tmp_path, "c.yaml", "uwsgi:\n  emperor: /e\n  emperor-freq: 300\n") == [(
         "UW207", 3, 17,
-        "`emperor-freq = 300`: the Emperor scans its monitors only every 5 minutes, so a "
-        "new vassal file, a touched one (reload) or a removed one (stop) waits that long to "
-        "be noticed, and a throttled vassal is retried only at that pace; the default is 3 s",
+        "`emperor-freq = 300`: the Emperor notices a new, touched or removed vassal file only "
+        "every 5 minutes; the default is 3 s",
     )]
+    assert details(tmp_path, "c.yaml", "uwsgi:\n  emperor: /e\n  emperor-freq: 300\n",
+                   *CODES) == [
+        "The Emperor scans its monitors every 5 minutes, so a new vassal file, a touched one "
+        "(reload) or a removed one (stop) waits that long to be noticed, and a throttled "
+        "vassal is retried only at that pace."]
     for i, text in enumerate(["[uwsgi]\nemperor = /e\nemperor-freq = 3\n",
                               "[uwsgi]\nemperor = /e\nemperor-freq = 59\n",
                               "[uwsgi]\nemperor = /e\nemperor-freq = -1\n",  # UW104's
@@ -314,19 +331,24 @@ def test_throttle_in_seconds(tmp_path: Path) -> None:
     assert single(tmp_path, "a.ini", text) == [(
         "UW208", 3, 20,
         "`emperor-throttle = 5` looks like seconds, but `emperor-throttle` is in "
-        "milliseconds: a vassal that keeps dying before it serves its first request waits "
-        "only 5 ms longer after each death; the waits after its first 6 deaths are "
-        "0.000005 s, 0.005005 s, 0.010005 s, 0.015005 s, 0.020005 s, 0.025005 s "
-        f"{HOW}; write 5000 for 5 s",
+        "milliseconds: 5 ms more per death; write 5000 for 5 s",
     )]
+    assert details(tmp_path, "a.ini", text, *CODES) == [
+        "A vassal that keeps dying before it serves its first request waits only 5 ms longer "
+        "after each death. For a vassal that keeps dying before it serves its first request, "
+        "the waits after its first 6 deaths are 0.000005 s, 0.005005 s, 0.010005 s, "
+        f"0.015005 s, 0.020005 s, 0.025005 s {HOW}."]
     text = "[uwsgi]\nemperor = /e\nemperor-max-throttle = 180\n"
     assert single(tmp_path, "b.ini", text) == [(
         "UW208", 3, 24,
         "`emperor-max-throttle = 180` looks like seconds, but `emperor-max-throttle` is in "
-        "milliseconds (180 ms, below `emperor-throttle` (1000 ms, the default)): the waits "
-        "after its first 6 deaths are 0.001 s, 1.001 s, 0.5005 s, 0.25025 s, 0.125125 s, "
-        f"1.125 s {HOW}; write 180000 for 180 s",
+        "milliseconds (180 ms, below `emperor-throttle` (1000 ms, the default)); write "
+        "180000 for 180 s",
     )]
+    assert details(tmp_path, "b.ini", text, *CODES) == [
+        "For a vassal that keeps dying before it serves its first request, the waits after "
+        "its first 6 deaths are 0.001 s, 1.001 s, 0.5005 s, 0.25025 s, 0.125125 s, 1.125 s "
+        f"{HOW}."]
 
 
 def test_throttle_zero_inverted_and_overflowing(tmp_path: Path) -> None:
@@ -334,26 +356,30 @@ def test_throttle_zero_inverted_and_overflowing(tmp_path: Path) -> None:
     found = single(tmp_path, "a.ini", text)
     assert positions(found) == [("UW208", 3, 20), ("UW208", 4, 24)]
     assert found[0][3] == (
-        "`emperor-throttle = 0`: a vassal that keeps dying before it serves its first "
-        "request gets no penalty at all and is respawned at every scan; remove it (default "
-        "1000 ms)")
+        "`emperor-throttle = 0`: a vassal that keeps dying is respawned at every scan, with no "
+        "penalty; remove it (default 1000 ms)")
     assert found[1][3].startswith(
-        "`emperor-max-throttle = 0`: the penalty is at the maximum from the start and is "
-        "halved at every death")
+        "`emperor-max-throttle = 0`: a vassal that keeps dying is hardly throttled; remove it")
+    assert details(tmp_path, "a.ini", text, *CODES)[1].startswith(
+        "The penalty is at the maximum from the start and is halved at every death.")
     text = "[uwsgi]\nemperor = /e\nemperor-throttle = 5000\nemperor-max-throttle = 3000\n"
     [(code, line, col, message)] = single(tmp_path, "b.ini", text)
     assert (code, line, col) == ("UW208", 3, 20)
     assert message == (
-        "`emperor-throttle` (5000 ms) is above `emperor-max-throttle` (3000 ms): after the "
-        "second death the penalty is already past the maximum and then swings up and down; "
-        "the waits after its first 6 deaths are 0.005 s, 5.005 s, 2.502 s, 7.503 s, "
-        f"3.751 s, 1.876 s {HOW}; keep `emperor-throttle` well below `emperor-max-throttle`")
+        "`emperor-throttle` (5000 ms) is above `emperor-max-throttle` (3000 ms): the penalty "
+        "swings up and down; keep it well below `emperor-max-throttle`")
+    assert details(tmp_path, "b.ini", text, *CODES) == [
+        "After the second death the penalty is already past the maximum. For a vassal that "
+        "keeps dying before it serves its first request, the waits after its first 6 deaths "
+        f"are 0.005 s, 5.005 s, 2.502 s, 7.503 s, 3.751 s, 1.876 s {HOW}."]
     text = '{"uwsgi": {"emperor": "/e", "emperor-max-throttle": 3600000}}'
     [(code, line, col, message)] = single(tmp_path, "c.json", text)
     assert (code, line, col) == ("UW208", 1, 53)
     assert message.startswith(
         "`emperor-max-throttle` (3600000 ms) with `emperor-throttle` (1000 ms, the default) "
-        "overflows the 32-bit count of microseconds uWSGI keeps the penalty in")
+        "overflows the penalty")
+    assert details(tmp_path, "c.json", text, *CODES)[0].startswith(
+        "uWSGI keeps the penalty in a 32-bit count of microseconds")
 
 
 def test_throttle_silent_cases(tmp_path: Path) -> None:
@@ -376,8 +402,9 @@ def test_curse_tolerance(tmp_path: Path) -> None:
     assert single(tmp_path, "b.ini", text) == [(
         "UW209", 3, 27,
         "`emperor-curse-tolerance = 30000` is in seconds, not milliseconds: a stopped vassal "
-        "that hangs is SIGKILLed only after 500 minutes; write 30 for 30 s (default 30 s)",
+        "that hangs is SIGKILLed only after 500 minutes; write 30 for 30 s",
     )]
+    assert details(tmp_path, "b.ini", text, *CODES) == ["The default is 30 s."]
     for i, text in enumerate(["[uwsgi]\nemperor = /e\nemperor-curse-tolerance = 60\n",
                               "[uwsgi]\nemperor-curse-tolerance = 0\n"]):
         assert single(tmp_path, f"s{i}.ini", text, "UW209") == []
@@ -391,12 +418,13 @@ def test_heartbeat_at_the_default_limit(tmp_path: Path) -> None:
                    {"app.ini": VASSAL + "heartbeat = 30\n", "ok.ini": VASSAL + "heartbeat = 10\n"})
     [d] = run([emperor], "UW210")
     assert brief([d]) == [("UW210", "app.ini", 5, 13)]
-    assert d.message == (
-        "`heartbeat = 30` is not below its Emperor's `emperor-required-heartbeat` (30 s, "
-        "the default): once the vassal has sent a heartbeat, the Emperor kills it with "
-        "SIGKILL whenever more than 30 s pass without one (\"sent no heartbeat in last 30 "
-        "seconds, brutally respawning it\"), and a heartbeat comes at best every 30 s; use a "
-        "`heartbeat` well below 30 (e.g. 10)")
+    assert (d.message, d.detail) == (
+        "`heartbeat = 30` is not below the Emperor's `emperor-required-heartbeat` (30 s): it "
+        "SIGKILLs this vassal again and again; use e.g. `heartbeat = 10`",
+        "Once the vassal has sent a heartbeat, the Emperor kills it with SIGKILL whenever "
+        "more than 30 s pass without one (\"sent no heartbeat in last 30 seconds, brutally "
+        "respawning it\"), and a heartbeat comes at best every 30 s. The Emperor does not set "
+        "`emperor-required-heartbeat`: 30 s is the default.")
     [rel] = d.related
     assert (rel.message, Path(rel.span.file).name, rel.span.start.line) == (
         "the Emperor (emperor-required-heartbeat not set: 30 s)", "emperor.ini", 2)
@@ -410,7 +438,7 @@ def test_heartbeat_against_an_explicit_limit_and_injected(tmp_path: Path) -> Non
     # b.ini's own value wins; a.ini gets the Emperor's vassal-set, reported where written
     assert brief(found) == [("UW210", "emperor.ini", 4, 14)]
     [d] = found
-    assert d.message.startswith("`heartbeat = 25` is not below its Emperor's "
+    assert d.message.startswith("`heartbeat = 25` is not below the Emperor's "
                                 "`emperor-required-heartbeat` (20 s):")
     assert next((r.message, r.span.start.line) for r in d.related) == (
         "the Emperor requires a heartbeat this often here", 3)
@@ -430,11 +458,13 @@ def test_emperor_stats_on_every_interface(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = /e\nemperor-stats-server = :9191\n"
     assert single(tmp_path, "a.ini", text) == [(
         "UW211", 3, 24,
-        "`emperor-stats-server = :9191` listens on every network interface (port 9191), "
-        "with no authentication: anyone who reaches it reads the Emperor's JSON stats: "
-        "every vassal with its config file name, pid, uid/gid, monitor and respawns, and "
-        "the blacklist; bind it to 127.0.0.1 or a UNIX socket (e.g. `/run/uwsgi/stats.sock`)",
+        "`emperor-stats-server = :9191` serves the Emperor's JSON stats on every network "
+        "interface, with no authentication; bind it to 127.0.0.1 or a UNIX socket",
     )]
+    assert details(tmp_path, "a.ini", text, *CODES) == [
+        "It listens on every network interface (port 9191): anyone who reaches it reads the "
+        "Emperor's JSON stats: every vassal with its config file name, pid, uid/gid, monitor "
+        "and respawns, and the blacklist. A UNIX socket: e.g. `/run/uwsgi/stats.sock`."]
 
 
 def test_vassal_stats_and_silent_cases(tmp_path: Path) -> None:
@@ -443,7 +473,7 @@ def test_vassal_stats_and_silent_cases(tmp_path: Path) -> None:
         "c.ini": VASSAL + "stats = /run/uwsgi/c.stats\n"})
     found = run([emperor], "UW211")
     assert brief(found) == [("UW211", "a.ini", 5, 9)]
-    assert "reads this vassal's JSON stats: the workers" in found[0].message
+    assert "reads this vassal's JSON stats: the workers" in found[0].detail
     assert run([emperor], "UW211", container=True) == []  # the container's own network
     # a standalone instance's stats is UW503's
     assert single(tmp_path, "alone.ini", VASSAL + "stats = :1717\n", "UW211") == []
@@ -461,15 +491,20 @@ def test_emperor_pidfile(tmp_path: Path) -> None:
     [(code, line, col, message)] = single(tmp_path, "a.ini", text)
     assert (code, line, col) == ("UW212", 3, 19)
     assert message.startswith("`emperor-pidfile = /tmp/emperor.pid` is in a world-writable "
-                              "directory: any local user can create that name first")
+                              "directory; use a directory only root can write")
+    assert details(tmp_path, "a.ini", text, *CODES)[0].startswith(
+        "Any local user can create that name first")
     text = "[uwsgi]\nemperor = /e\nemperor-pidfile = run/emperor.pid\n"
     assert single(tmp_path, "b.ini", text) == [(
         "UW212", 3, 19,
-        "`emperor-pidfile = run/emperor.pid` is relative: the Emperor writes it in its "
-        "working directory when it starts (the directory uWSGI is started from), so scripts "
-        "and `PIDFile=` looking for it by that name may not find it; use an absolute path "
-        "such as `/run/uwsgi/emperor.pid`",
+        "`emperor-pidfile = run/emperor.pid` is relative: the Emperor writes it in the "
+        "directory uWSGI is started from; use an absolute path such as "
+        "`/run/uwsgi/emperor.pid`",
     )]
+    assert details(tmp_path, "b.ini", text, *CODES) == [
+        "The Emperor writes it in its working directory when it starts (the directory uWSGI "
+        "is started from), so scripts and `PIDFile=` looking for it by that name may not "
+        "find it."]
     text = ("[uwsgi]\nemperor = /e\nmaster = true\ndie-on-term = true\n"
             "pidfile = /run/uwsgi/u.pid\nemperor-pidfile = /run/uwsgi/u.pid\n")
     found = run([write(tmp_path, "c.ini", text)], "UW212")
@@ -496,15 +531,19 @@ def test_emperor_wrapper(tmp_path: Path) -> None:
     found = single(tmp_path, "a.ini", text)
     assert found == [
         ("UW213", 3, 19,
-         "`emperor-wrapper` is not an absolute path: execvp() looks `uwsgi3` up in the PATH "
-         "the Emperor was started with (systemd's default PATH has no virtualenv), and may "
-         "run another binary of that name; when no binary is found the vassal exits with "
-         "code 26 and the Emperor never respawns it; write the full path"),
+         "`emperor-wrapper` is not an absolute path: execvp() looks `uwsgi3` up in the "
+         "Emperor's PATH; write the full path"),
         ("UW213", 4, 28,
          "`emperor-wrapper-override` is not an absolute path: execvp() resolves "
-         "`venv/bin/uwsgi` against the vassal's working directory (the vassals directory "
-         "the Emperor watches), not against this file; when it is not found the Emperor "
-         "silently falls back to the next binary; write the full path"),
+         "`venv/bin/uwsgi` against the vassal's working directory; write the full path"),
+    ]
+    assert details(tmp_path, "a.ini", text, *CODES) == [
+        "execvp() looks `uwsgi3` up in the PATH the Emperor was started with (systemd's "
+        "default PATH has no virtualenv), and may run another binary of that name. When no "
+        "binary is found the vassal exits with code 26 and the Emperor never respawns it.",
+        "execvp() resolves `venv/bin/uwsgi` against the vassal's working directory (the "
+        "vassals directory the Emperor watches), not against this file. When it is not "
+        "found the Emperor silently falls back to the next binary.",
     ]
 
 
@@ -516,13 +555,17 @@ def test_wait_for_command_without_socket(tmp_path: Path) -> None:
             "emperor-wait-for-command-ignore = admin.ini\n")
     assert single(tmp_path, "a.ini", text, version="2.1") == [
         ("UW214", 3, 1,
-         "`emperor-wait-for-command` is only read when `emperor-command-socket` is set: "
-         "without it the Emperor starts every vassal at once, without waiting for a spawn "
-         "command; add `emperor-command-socket`"),
+         "`emperor-wait-for-command` is ignored without `emperor-command-socket`: the "
+         "Emperor starts every vassal at once; add `emperor-command-socket`"),
         ("UW214", 4, 1,
          "`emperor-wait-for-command-ignore = admin.ini` does nothing: "
-         "`emperor-command-socket` is not set, so no vassal waits for a command; remove it "
-         "or enable `emperor-wait-for-command` with an `emperor-command-socket`"),
+         "`emperor-command-socket` is not set; remove it"),
+    ]
+    assert details(tmp_path, "a.ini", text, *CODES, version="2.1") == [
+        "It is only read when `emperor-command-socket` is set: without it the Emperor starts "
+        "every vassal at once, without waiting for a spawn command.",
+        "No vassal waits for a command. For this option to matter, enable "
+        "`emperor-wait-for-command` with an `emperor-command-socket`.",
     ]
     text = ("[uwsgi]\nemperor = /e\nemperor-command-socket = /run/e.cmd\n"
             "emperor-wait-for-command-ignore = admin.ini\n")
@@ -583,8 +626,8 @@ def test_master_with_only_a_subscription_server_or_zerg_runs_nothing(
     text = "[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\ndie-on-term = true\n" + router
     found = single(tmp_path, "e.ini", text, "UW201")
     assert positions(found) == [("UW201", 3, 1)]
-    assert found[0][3].startswith("`master` makes uWSGI fork the Emperor as a child of a "
-                                  "master process that runs no workers")
+    assert found[0][3].startswith("`master` forks the Emperor under a master that runs no "
+                                  "workers")
     # a router with its own socket runs its gateway under the master
     text = ("[uwsgi]\nemperor = /etc/uwsgi/vassals\nmaster = true\ndie-on-term = true\n"
             "fastrouter = /run/uwsgi/fastrouter.sock\n")

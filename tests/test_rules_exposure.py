@@ -13,7 +13,7 @@ from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.values import literal_secret, mask_text, masked, secret_name
 
-from .helpers import findings, write
+from .helpers import details, findings, write
 from .helpers import positions as where
 
 USER = "uid = app\ngid = app\n"  # keeps UW504 quiet in the examples that are not about it
@@ -37,9 +37,12 @@ def test_uwsgi_socket_on_every_interface(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nsocket = :3031\n" + USER, "UW501")
     assert found == [(
         "UW501", 2, 10,
-        f"`socket = :3031` serves the uwsgi protocol on every network interface (port 3031): "
-        f"the uwsgi protocol {RUN_CODE}; bind `127.0.0.1:3031` or a UNIX socket for the web "
-        "server in front (or use `http-socket` for clients that connect directly)")]
+        "`socket = :3031` serves the uwsgi protocol on every network interface: anyone who "
+        "reaches it can run code; bind `127.0.0.1:3031` or a UNIX socket")]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nsocket = :3031\n" + USER, "UW501") == [
+        f"It serves the uwsgi protocol on every network interface (port 3031): the uwsgi "
+        f"protocol {RUN_CODE}. Bind `127.0.0.1:3031` or a UNIX socket for the web server in "
+        "front (or use `http-socket` for clients that connect directly)."]
 
 
 def test_uwsgi_socket_address_kinds(tmp_path: Path) -> None:
@@ -50,25 +53,27 @@ def test_uwsgi_socket_address_kinds(tmp_path: Path) -> None:
     assert where(found) == [("UW501", 2, 10), ("UW501", 3, 16), ("UW501", 4, 18),
                             ("UW501", 5, 10), ("UW501", 6, 10), ("UW501", 7, 10),
                             ("UW501", 8, 17), ("UW501", 9, 15)]
-    places = [m.split(": ", 1)[0] for _, _, _, m in found]
+    places = [d.split(": ", 1)[0] for d in details(tmp_path, "a.ini", text, "UW501")]
     assert places == [
-        "`socket = 0.0.0.0:3031` serves the uwsgi protocol on every network interface "
+        "It serves the uwsgi protocol on every network interface "
         "(port 3031)",
-        "`uwsgi-socket = [::]:3032` serves the uwsgi protocol on every IPv6 interface, and "
+        "It serves the uwsgi protocol on every IPv6 interface, and "
         "every IPv4 one on a dual-stack host (port 3032)",
-        "`fastcgi-socket = 192.168.1.5:9000` serves FastCGI on 192.168.1.5 (port 9000), a "
+        "It serves FastCGI on 192.168.1.5 (port 9000), a "
         "private-network address every host of that network reaches",
-        "`socket = 8.8.8.8:3033` serves the uwsgi protocol on the public address 8.8.8.8 "
+        "It serves the uwsgi protocol on the public address 8.8.8.8 "
         "(port 3033)",
-        "`socket = app:3034` serves the uwsgi protocol on the address that `app` resolves to "
+        "It serves the uwsgi protocol on the address that `app` resolves to "
         "(port 3034), a network interface",
-        "`socket = 10.*:3035` serves the uwsgi protocol on the first network interface whose "
+        "It serves the uwsgi protocol on the first network interface whose "
         "address starts with `10.` (port 3035)",
-        "`puwsgi-socket = :0` serves the uwsgi protocol on every network interface (a port "
+        "It serves the uwsgi protocol on every network interface (a port "
         "the kernel picks, port 0)",
-        "`scgi-socket = 0:4000` serves SCGI on every network interface (port 4000)",
+        "It serves SCGI on every network interface (port 4000)",
     ]
     assert "bind `[::1]:3032` or a UNIX socket" in found[1][3]
+    assert found[1][3].startswith("`uwsgi-socket = [::]:3032` serves the uwsgi protocol on "
+                                  "every interface:")
 
 
 def test_uwsgi_socket_tls_shared_and_fastrouter(tmp_path: Path) -> None:
@@ -78,18 +83,20 @@ def test_uwsgi_socket_tls_shared_and_fastrouter(tmp_path: Path) -> None:
     found = [d for d in lint([str(path)]).diagnostics if d.code == "UW501"]
     assert [(d.span.start.line, d.span.start.column) for d in found] == [(2, 14), (4, 10),
                                                                          (5, 14)]
-    assert found[0].message.startswith(
-        "`ssl-socket = :3031,a.crt,a.key` serves the uwsgi protocol on every network "
-        "interface (port 3031): TLS without a required client certificate (a `!` before the "
-        "client CA) authenticates no one, and the uwsgi protocol has no authentication")
-    assert found[1].message.startswith(
-        "`socket = =0` serves the uwsgi protocol on every network interface (port 3032)")
+    assert found[0].detail.startswith(
+        "It serves the uwsgi protocol on every network interface (port 3031): TLS without a "
+        "required client certificate (a `!` before the client CA) authenticates no one, and "
+        "the uwsgi protocol has no authentication")
+    assert found[1].detail.startswith(
+        "It serves the uwsgi protocol on every network interface (port 3032)")
     assert [(r.message, r.span.start.line) for r in found[1].related] == [
         ("shared socket 0 is bound here", 3)]
-    assert found[2].message == (
-        "`fastrouter = :3017` accepts uwsgi requests on every network interface (port 3017) "
-        f"and passes them, variables and all, to its backends: the uwsgi protocol {RUN_CODE}; "
-        "bind `127.0.0.1:3017` or a UNIX socket for the web server in front")
+    assert (found[2].message, found[2].detail) == (
+        "`fastrouter = :3017` passes uwsgi requests from every network interface to its "
+        "backends, with no authentication; bind `127.0.0.1:3017` or a UNIX socket",
+        "It accepts uwsgi requests on every network interface (port 3017) and passes them, "
+        f"variables and all, to its backends: the uwsgi protocol {RUN_CODE}. Bind "
+        "`127.0.0.1:3017` or a UNIX socket for the web server in front.")
 
 
 def test_uwsgi_socket_in_every_format(tmp_path: Path) -> None:
@@ -145,9 +152,9 @@ def test_uwsgi_socket_in_a_container(tmp_path: Path) -> None:
 
 # -- UW502 socket-world-writable -----------------------------------------------------------
 
-LOCAL = ("any local account can connect and talk to the app past the web server (and over "
+LOCAL = ("Any local account can connect and talk to the app past the web server (and over "
          "the uwsgi protocol make it load a file or module of its choosing with "
-         "UWSGI_FILE/UWSGI_MODULE)")
+         "UWSGI_FILE/UWSGI_MODULE).")
 CHOWN = "`chmod-socket = 660` with `chown-socket = <app user>:<web server group>`"
 
 
@@ -156,9 +163,8 @@ def test_chmod_socket_666(tmp_path: Path) -> None:
     path = write(tmp_path, "a.ini", text)
     (d,) = [d for d in lint([str(path)]).diagnostics if d.code == "UW502"]
     assert (d.span.start.line, d.span.start.column) == (3, 16)
-    assert d.message == (
-        f"`chmod-socket = 666` makes `/run/app.sock` writable by every local user: {LOCAL}; "
-        f"use {CHOWN}")
+    assert (d.message, d.detail) == (
+        f"`chmod-socket = 666` makes `/run/app.sock` world-writable; use {CHOWN}", LOCAL)
     assert [(r.message, r.span.start.line) for r in d.related] == [
         ("UNIX socket bound here", 2)]
 
@@ -167,7 +173,7 @@ def test_chmod_socket_other_modes(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini",
                      "[uwsgi]\nsocket = /run/app.sock\nchmod = 1\n" + USER, "UW502")
     assert where(found) == [("UW502", 3, 9)]
-    assert found[0][3].startswith("`chmod = 1` means mode 666 and makes `/run/app.sock`")
+    assert found[0][3].startswith("`chmod = 1` (mode 666) makes `/run/app.sock`")
     found = findings(tmp_path, "b.ini",
                      "[uwsgi]\nsocket = /run/app.sock\nchmod-socket = 000\n" + USER, "UW502")
     assert found[0][3].startswith(
@@ -178,8 +184,7 @@ def test_chmod_socket_other_modes(tmp_path: Path) -> None:
     assert found == [(
         "UW502", 6, 16,
         "the 2 `chmod-socket` lines leave mode 4666, which makes `/run/a.sock`, "
-        "`/run/b.sock` and 1 more writable by every local user: any local account can "
-        f"connect and talk to the app past the web server; use {CHOWN}")]
+        f"`/run/b.sock` and 1 more world-writable; use {CHOWN}")]
     found = findings(tmp_path, "d.yaml", (
         "uwsgi:\n  socket: /run/app.sock\n  chmod-socket: 777\n  uid: app\n  gid: app\n"),
         "UW502")
@@ -192,20 +197,23 @@ def test_umask_and_daemonize(tmp_path: Path) -> None:
     assert found == [(
         "UW502", 3, 9,
         "`umask = 000` makes uWSGI create `/run/app.sock` with mode 777, writable by every "
-        f"local user: {LOCAL}; set `umask = 022` (or 027) and {CHOWN}")]
+        "local user; set `umask = 022` (or 027)")]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nsocket = /run/app.sock\numask = 000\n" + USER,
+                   "UW502") == [f"{LOCAL} Along with the umask, {CHOWN}."]
     found = findings(tmp_path, "b.ini",
                      "[uwsgi]\nsocket = /run/app.sock\numask = 22\n" + USER, "UW502")
     assert found[0][3].startswith(
-        "`umask = 22` (uWSGI reads `22` as 000, after logging \"invalid umask\") makes uWSGI "
-        "create `/run/app.sock` with mode 777")
+        "`umask = 22` makes uWSGI create `/run/app.sock` with mode 777")
+    assert details(tmp_path, "b.ini", "[uwsgi]\nsocket = /run/app.sock\numask = 22\n" + USER,
+                   "UW502")[0].startswith(
+        "uWSGI reads `22` as 000, after logging \"invalid umask\". ")
     found = findings(tmp_path, "c.ini",
                      "[uwsgi]\nsocket = /run/app.sock\ndaemonize = /var/log/a.log\n" + USER,
                      "UW502")
     assert found == [(
         "UW502", 3, 1,
-        "`daemonize` sets the umask to 0 when no `umask` is given (started on its own; under "
-        "an Emperor it only opens the log), so uWSGI creates `/run/app.sock` with mode 777, "
-        f"writable by every local user: {LOCAL}; add `umask = 022`, or {CHOWN}")]
+        "`daemonize` sets the umask to 0: uWSGI creates `/run/app.sock` with mode 777, "
+        "writable by every local user; add `umask = 022`")]
 
 
 def test_world_writable_silent(tmp_path: Path) -> None:
@@ -236,10 +244,11 @@ def test_vassal_daemonize_and_inherited_umask(tmp_path: Path) -> None:
           "[uwsgi]\nemperor = %dvassals\ndaemonize = /var/log/emperor.log\n")
     (d,) = [d for d in lint([str(emperor)]).diagnostics if d.code == "UW502"]
     assert (Path(d.span.file).name, d.span.start.line, d.span.start.column) == ("a.ini", 2, 10)
-    assert d.message == (
-        "the Emperor's `daemonize` set its umask to 0 (it gives no `umask`) and vassals "
-        "inherit it, so uWSGI creates `/run/app.sock` with mode 777, writable by every local "
-        f"user: {LOCAL}; add `umask = 022` to the Emperor, or {CHOWN} here")
+    assert (d.message, d.detail) == (
+        "the Emperor's `daemonize` set the umask its vassals inherit to 0: uWSGI creates "
+        "`/run/app.sock` with mode 777; add `umask = 022` to the Emperor",
+        "The Emperor gives no `umask`. Mode 777 makes the socket writable by every local "
+        f"user. {LOCAL} Or, here, {CHOWN}.")
     assert [(Path(r.span.file).name, r.span.start.line) for r in d.related] == [
         ("emperor.ini", 3)]
     write(tmp_path, "emperor.ini",
@@ -255,11 +264,13 @@ def test_subscription_server(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text + USER, "UW503")
     assert found == [(
         "UW503", 3, 34,
-        "`fastrouter-subscription-server = :2626` listens on every network interface (port "
-        "2626), with no authentication: anyone who reaches it can subscribe a node of theirs "
-        "for any domain key and receive its traffic, or unsubscribe the real nodes; bind it "
-        "to 127.0.0.1 or a UNIX datagram socket, or accept only signed subscriptions "
-        "(`subscriptions-sign-check`)")]
+        "`fastrouter-subscription-server = :2626` listens on every network interface, with "
+        "no authentication; bind it to 127.0.0.1 or a UNIX datagram socket")]
+    assert details(tmp_path, "a.ini", text + USER, "UW503") == [
+        "It listens on every network interface (port 2626): anyone who reaches it can "
+        "subscribe a node of theirs for any domain key and receive its traffic, or "
+        "unsubscribe the real nodes. Or accept only signed subscriptions "
+        "(`subscriptions-sign-check`)."]
     signed = text + "subscriptions-sign-check = SHA1:/etc/uwsgi/keys\n" + USER
     assert findings(tmp_path, "b.ini", signed, "UW503") == []
 
@@ -271,14 +282,18 @@ def test_control_sockets(tmp_path: Path) -> None:
     assert where(found) == [("UW503", 3, 9), ("UW503", 4, 14), ("UW503", 5, 20),
                             ("UW503", 6, 7), ("UW503", 7, 8)]
     assert found[0][3] == (
-        "`stats = :9191` listens on every network interface (port 9191), with no "
-        "authentication: anyone who reaches it can read the master's JSON stats: the "
-        "workers, the commands of attached daemons and crons, and the variables of requests "
-        "in progress (cookies and Authorization headers included, unless `stats-no-cores`); "
-        "bind it to 127.0.0.1 or a UNIX socket")
-    assert found[2][3].endswith(
-        "anyone who reaches it can write any item of the caches it keeps in sync; bind it to "
-        "127.0.0.1, or to an interface only its peers reach, behind a firewall")
+        "`stats = :9191` listens on every network interface, with no authentication; bind it "
+        "to 127.0.0.1 or a UNIX socket")
+    said = details(tmp_path, "a.ini", text, "UW503")
+    assert said[0] == (
+        "It listens on every network interface (port 9191): anyone who reaches it can read "
+        "the master's JSON stats: the workers, the commands of attached daemons and crons, "
+        "and the variables of requests in progress (cookies and Authorization headers "
+        "included, unless `stats-no-cores`).")
+    assert found[2][3].endswith("; bind it to 127.0.0.1")
+    assert said[2].endswith(
+        "anyone who reaches it can write any item of the caches it keeps in sync. Or bind it "
+        "to an interface only its peers reach, behind a firewall.")
 
 
 def test_stats_of_emperors_and_vassals_left_to_uw211(tmp_path: Path) -> None:
@@ -312,18 +327,20 @@ def test_control_sockets_silent(tmp_path: Path) -> None:
 
 # -- UW504 runs-as-root --------------------------------------------------------------------
 
-ROOT_FIX = ("set `uid` and `gid` to an unprivileged user, or run it as a vassal of a "
-            "Tyrant-mode Emperor (`emperor-tyrant`), which starts it as its file's owner")
+ROOT_FIX = "set `uid`/`gid` to an unprivileged user"
+# with nothing in the tree that starts them (tests/test_context.py), UW504 judges configs
+# as `context = "host"` assumes them: started as root
+HOST = {"context": "host"}
 
 
 def test_no_uid(tmp_path: Path) -> None:
-    found = findings(tmp_path, "a.ini", "[uwsgi]\nmaster = true\nsocket = /run/app.sock\n",
-                     "UW504")
+    text = "[uwsgi]\nmaster = true\nsocket = /run/app.sock\n"
+    found = findings(tmp_path, "a.ini", text, "UW504", **HOST)
     assert found == [(
         "UW504", 3, 1,
-        "no `uid`: this instance serves requests (`socket = /run/app.sock`); started as root "
-        "(an init script, systemd without `User=`, sudo), it stays root, so any flaw in the "
-        f"app runs code as root; {ROOT_FIX}")]
+        "no `uid`: started as root (`context = host`), it serves requests as root; "
+        f"{ROOT_FIX}")]
+    assert findings(tmp_path, "b.ini", text, "UW504") == []  # nothing shows who starts it
 
 
 def test_uid_root(tmp_path: Path) -> None:
@@ -332,8 +349,8 @@ def test_uid_root(tmp_path: Path) -> None:
     (d,) = [d for d in lint([str(path)]).diagnostics if d.code == "UW504"]
     assert (d.span.start.line, d.span.start.column) == (3, 8)
     assert d.message == (
-        "`uid = root` keeps root: the app serves requests as root, so any flaw in it runs "
-        f"code as root; {ROOT_FIX}")
+        "`uid = root` keeps root: started as root, it serves requests as root; "
+        f"{ROOT_FIX}")
     assert [(r.message, r.span.start.line) for r in d.related] == [
         ("the instance serves requests here (`http-socket`)", 2)]
 
@@ -351,24 +368,26 @@ def test_root_silent(tmp_path: Path) -> None:
     ])
     silent(tmp_path, "UW504", ["socket = /run/app.sock\n", "http = :8080\nuid = root\n"],
            container=True)
+    silent(tmp_path, "UW504", ["socket = /run/app.sock\n", "http = :8080\nuid = root\n"],
+           context="container")
 
 
 def test_vassal_of_a_root_emperor(tmp_path: Path) -> None:
     (tmp_path / "vassals").mkdir()
     vassal = write(tmp_path, "vassals/app.ini", "[uwsgi]\nsocket = 127.0.0.1:3031\n")
     emperor = write(tmp_path, "emperor.ini", "[uwsgi]\nemperor = %dvassals\n")
-    (d,) = [d for d in lint([str(emperor)]).diagnostics if d.code == "UW504"]
+    host = Assumptions(context="host")
+    (d,) = [d for d in lint([str(emperor)], host).diagnostics if d.code == "UW504"]
     assert (Path(d.span.file).name, d.span.start.line, d.span.start.column) == ("app.ini", 2, 1)
     owner = ""
     if os.getuid() == 0:
         os.chown(vassal, 1000, 1000)
-        (d,) = [d for d in lint([str(emperor)]).diagnostics if d.code == "UW504"]
+        (d,) = [d for d in lint([str(emperor)], host).diagnostics if d.code == "UW504"]
         owner = " (uid 1000 for this file)"
     assert d.message == (
-        "no `uid`: this vassal serves requests (`socket = 127.0.0.1:3031`) and its Emperor "
-        "runs as root and starts it as root, so any flaw in the app runs code as root; set "
-        "`uid` and `gid` here, or turn on `emperor-tyrant` in the Emperor to run each vassal "
-        f"as its file's owner{owner}")
+        "no `uid`: its Emperor, started as root (`context = host`), starts it as root; set "
+        "`uid`/`gid` here or use `emperor-tyrant`")
+    assert (f"each vassal runs as the owner of its file{owner})") in d.detail
     assert [(r.message, Path(r.span.file).name, r.span.start.line) for r in d.related] == [
         ("the Emperor starts this vassal as root", "emperor.ini", 2)]
 
@@ -385,7 +404,8 @@ def test_vassal_not_root(tmp_path: Path, emperor_text: str) -> None:
     if os.getuid() == 0:
         os.chown(vassal, 1000, 1000)  # tyrant mode refuses a root-owned file
     emperor = write(tmp_path, "emperor.ini", emperor_text)
-    assert [d for d in lint([str(emperor)]).diagnostics if d.code == "UW504"] == []
+    report = lint([str(emperor)], Assumptions(context="host"))
+    assert [d for d in report.diagnostics if d.code == "UW504"] == []
 
 
 # -- UW505 config-runs-commands / UW506 config-over-plain-http -----------------------------
@@ -400,18 +420,21 @@ def test_commands_listed(tmp_path: Path) -> None:
                             ("UW505", 6, 11), ("UW505", 7, 17)]
     assert found[0][3] == (
         "`exec-as-root` runs the shell command `chown app /run/app` as root, just before "
-        "privileges are dropped: review what it runs, and keep every file it names writable "
-        "only by root")
+        "privileges are dropped")
+    said = details(tmp_path, "a.ini", text, "UW505")
+    assert said[0] == (
+        "Review what it runs, and keep every file it names writable only by root.")
     assert found[1][3].startswith(
         "`hook-asap` runs the hook `exec:echo TOKEN=********` as soon as the config is read, "
         "as the user uWSGI starts as (normally root)")
     assert found[2][3].startswith(
         "`call-as-vassal3` calls the C function `setup_vassal` in the Emperor's child, as "
         "root, before it execs each vassal")
-    assert found[3][3] == (
-        "`plugins` loads the plugin file `/opt/uwsgi/x_plugin.so` at start-up, as the user "
-        "uWSGI starts as (normally root): whoever can write that file runs code there; keep "
-        "it and its directories writable only by root")
+    assert (found[3][3], said[3]) == (
+        "`plugins` loads the plugin file `/opt/uwsgi/x_plugin.so` at start-up: keep it and "
+        "its directories writable only by root",
+        "uWSGI loads it as the user it starts as (normally root): whoever can write that "
+        "file runs code there.")
     assert found[4][3].startswith("`mount-as-root` mounts `tmpfs none /tmp` as root")
 
 
@@ -430,15 +453,17 @@ def test_http_include(tmp_path: Path) -> None:
     text = ("[uwsgi]\nini = http://cfg.example/app.ini\nchdir = @(http://cfg.example/dir)\n"
             "ini = exec://cat /etc/app.ini\n")
     found = findings(tmp_path, "a.ini", text, "UW506", "UW022")
-    assert where(found) == [("UW022", 2, 1), ("UW506", 2, 1), ("UW022", 3, 1),
-                            ("UW506", 3, 1), ("UW022", 4, 1)]
+    assert where(found) == [("UW022", 2, 1), ("UW506", 2, 1), ("UW506", 3, 1),
+                            ("UW022", 4, 1)]
     assert found[1][3] == (
-        "uWSGI fetches `http://cfg.example/app.ini` over plain HTTP at every start: anyone on "
-        "the network path, or who can answer for `cfg.example`, can substitute the options "
-        "it includes, and uWSGI applies them with the rights it starts with (`exec-*` and "
-        "hooks included); ship the config as a file with the deployment, or fetch and verify "
-        "it before uWSGI starts")
-    assert "can choose the value of `chdir`" in found[3][3]
+        "uWSGI fetches `http://cfg.example/app.ini` over plain HTTP: anyone on the network "
+        "path can substitute the options it includes; ship it as a local file")
+    assert details(tmp_path, "a.ini", text, "UW506", "UW022")[1] == (
+        "uWSGI fetches it at every start: anyone on the network path, or who can answer for "
+        "`cfg.example`, can substitute the options it includes, and uWSGI applies them with "
+        "the rights it starts with (`exec-*` and hooks included). Ship the config as a file "
+        "with the deployment, or fetch and verify it before uWSGI starts.")
+    assert "can choose the value of `chdir`" in found[2][3]
 
 
 def test_http_include_from_the_emperor(tmp_path: Path) -> None:
@@ -474,10 +499,12 @@ def test_secrets_reported_masked(tmp_path: Path) -> None:
                             ("UW507", 9, 11), ("UW507", 10, 10), ("UW507", 11, 9),
                             ("UW507", 12, 19)]
     assert found[0][3] == (
-        "`env` writes the secret `DB_PASSWORD=********` into the config: whoever reads this "
-        "file (or its copies in version control and backups) has it; read it from the "
-        "environment (`DB_PASSWORD=$(DB_PASSWORD)`) or from a file only the app user can read "
-        "(`DB_PASSWORD=@(/etc/app/db_password)`)")
+        "`env` writes the secret `DB_PASSWORD=********` into the config; read it from the "
+        "environment: `DB_PASSWORD=$(DB_PASSWORD)`")
+    assert details(tmp_path, "a.ini", SECRET_CONFIG, "UW507")[0] == (
+        "Whoever reads this file (or its copies in version control and backups) has it. Read "
+        "it from the environment, or from a file only the app user can read "
+        "(`DB_PASSWORD=@(/etc/app/db_password)`).")
     assert found[1][3].startswith(
         "`env` writes a password into the config in a URL (`postgres://app:********@db/app`)")
     assert found[2][3].startswith(
@@ -487,9 +514,9 @@ def test_secrets_reported_masked(tmp_path: Path) -> None:
         "the placeholder `db_pass` holds a secret written into the config "
         "(`db_pass = ********`)")
     assert found[4][3].startswith("`legion` writes its shared secret (`bf-cbc:********`)")
-    assert found[5][3].startswith(
-        "`route` writes the password of `admin` into the config "
-        "(`basicauth:...,admin:********`)")
+    assert found[5][3].startswith("`route` writes the password of `admin` into the config; ")
+    assert details(tmp_path, "a.ini", SECRET_CONFIG, "UW507")[5].startswith(
+        "`basicauth:...,admin:********`")
     assert found[6][3].startswith("`set-placeholder` writes the secret `aws_secret=********`")
 
 
@@ -565,9 +592,11 @@ def test_port_without_host(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW508")
     assert where(found) == [("UW508", 2, 10), ("UW508", 3, 8), ("UW508", 4, 9)]
     assert found[0][3] == (
-        "`socket = 3031` has no `:`, so uWSGI binds a UNIX socket file named `3031` in its "
-        "working directory, not TCP port 3031: write `127.0.0.1:3031` for this host only (or "
-        "`:3031` for every interface)")
+        "`socket = 3031` binds a UNIX socket file named `3031`, not TCP port 3031; write "
+        "`127.0.0.1:3031` for this host only")
+    assert details(tmp_path, "a.ini", text, "UW508")[0] == (
+        "The value has no `:`, so uWSGI takes it as a file in its working directory. For "
+        "every interface, write `:3031`.")
     found = findings(tmp_path, "a.json", '{"uwsgi": {"http-socket": 8080}}\n', "UW508")
     assert where(found) == [("UW508", 1, 27)]
     silent(tmp_path, "UW508", ["socket = :3031\n", "socket = /run/3031\n", "processes = 3031\n",
@@ -579,11 +608,13 @@ def test_wildcard_host(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW509")
     assert where(found) == [("UW509", 2, 15), ("UW509", 3, 17)]
     assert found[0][3] == (
-        "`http-socket = *:8080`: uWSGI replaces `*` with the first interface address "
-        "(getifaddrs()) that starts with the text before it; with nothing before it, on Linux "
-        "that is the loopback's link-layer entry read as 1.0.0.0, so bind() fails with "
-        "\"Cannot assign requested address\" and uWSGI exits; write `127.0.0.1:8080` for this "
-        "host only (or `:8080` for every interface)")
+        "`http-socket = *:8080` is not every interface: on Linux uWSGI tries 1.0.0.0 and "
+        "exits; write `127.0.0.1:8080` (this host) or `:8080` (every interface)")
+    assert details(tmp_path, "a.ini", text, "UW509")[0] == (
+        "uWSGI replaces `*` with the first interface address (getifaddrs()) that starts with "
+        "the text before it; with nothing before it, on Linux that is the loopback's "
+        "link-layer entry read as 1.0.0.0, so bind() fails with \"Cannot assign requested "
+        "address\" and uWSGI exits.")
     silent(tmp_path, "UW509", ["socket = 192.168.*:3031\n", "socket = 127.*:3031\n",
                                "http = *:8080\n"])
 
@@ -601,7 +632,7 @@ def _vassal_uw504(tmp_path: Path, emperor_text: str) -> list[tuple[str, str, int
     if os.getuid() == 0:
         os.chown(vassal, 1000, 1000)  # tyrant mode refuses a root-owned file
     emperor = write(tmp_path, "emperor.ini", emperor_text)
-    report = lint([str(emperor)])
+    report = lint([str(emperor)], Assumptions(context="host"))
     assert report.errors == []
     return [(d.code, Path(d.span.file).name, d.span.start.line, d.message)
             for d in report.diagnostics if d.code == "UW504"]
@@ -622,7 +653,7 @@ def test_vassal_of_an_emperor_whose_tyrant_mode_is_turned_off(tmp_path: Path) ->
     text = "[uwsgi]\nemperor = %dvassals\nemperor-tyrant = true\nemperor-tyrant = false\n"
     [(code, name, line, message)] = _vassal_uw504(tmp_path, text)
     assert (code, name, line) == ("UW504", "app.ini", 2)
-    assert "its Emperor runs as root and starts it as root" in message
+    assert "its Emperor, started as root (`context = host`), starts it as root" in message
 
 
 def test_vassal_of_an_emperor_with_immediate_uid(tmp_path: Path) -> None:
@@ -641,7 +672,7 @@ def test_uid_name_that_is_uid_0_here(tmp_path: Path, monkeypatch: pytest.MonkeyP
     found = findings(tmp_path, "a.ini", "[uwsgi]\nsocket = /run/app.sock\nuid = toor\n",
                      "UW504")
     assert where(found) == [("UW504", 3, 7)]
-    assert found[0][3].startswith("`uid = toor` keeps root: the app serves requests as root")
+    assert found[0][3].startswith("`uid = toor` keeps root: started as root, it serves")
     [(code, name, line, _)] = _vassal_uw504(tmp_path, "[uwsgi]\nemperor = %dvassals\n"
                                             "uid = toor\n")
     assert (code, name, line) == ("UW504", "app.ini", 2)

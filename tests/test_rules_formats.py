@@ -22,7 +22,8 @@ def findings(
     tmp_path: Path, name: str, text: str | bytes, *codes: str, **assume: object
 ) -> list[Finding]:
     """``(code, line, column, end line, end column, message)`` of the given rules (all
-    format rules when none is given) for one file."""
+    format rules when none is given) for one file; the message is followed by its detail
+    paragraph, on a line of its own, when it has one (as the GitHub annotations show it)."""
     path = write(tmp_path, name, text)
     report = lint([str(path)], Assumptions(**assume))  # type: ignore[arg-type]
     assert report.errors == []
@@ -34,7 +35,7 @@ def findings(
             d.span.start.column,
             d.span.end.line,
             d.span.end.column,
-            d.message,
+            f"{d.message}\n{d.detail}" if d.detail else d.message,
         )
         for d in report.diagnostics
         if d.code in wanted
@@ -67,7 +68,8 @@ def test_ini_without_the_section(tmp_path: Path) -> None:
         (
             "UW002", 2, 1, 2, 6,
             "no `[uwsgi]` section in this file, which has sections `[app]`, `[prod]`: uWSGI "
-            "logs \"Can't find section\" and reads nothing from it",
+            "reads nothing from it\n"
+            "uWSGI logs \"Can't find section\" and goes on without this file's options.",
         )
     ]
 
@@ -75,14 +77,14 @@ def test_ini_without_the_section(tmp_path: Path) -> None:
 def test_ini_section_case_and_no_header(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uWSGI]\nsocket = :3031\n")
     assert found[0][:5] == ("UW002", 1, 1, 1, 8)
-    assert found[0][5].endswith("section names are case-sensitive: write `[uwsgi]`")
+    assert "; write `[uwsgi]` (section names are case-sensitive)\n" in found[0][5]
     found = findings(tmp_path, "b.ini", "socket = :3031\nmaster = true\n")
     assert found == [
         (
             "UW002", 1, 1, 1, 15,
             "no `[uwsgi]` section in this file, which has 2 keys but no section header: "
-            "uWSGI logs \"Can't find section\" and reads nothing from it; put `[uwsgi]` above "
-            "them",
+            "uWSGI reads nothing from it; put `[uwsgi]` above them\n"
+            "uWSGI logs \"Can't find section\" and goes on without this file's options.",
         )
     ]
 
@@ -102,14 +104,14 @@ def test_yaml_without_the_section(tmp_path: Path) -> None:
         assert found == [
             (
                 "UW002", 1, 1, 1, 7,
-                "no top-level `uwsgi:` key in this file (its top-level keys: `socket`, "
-                "`master`): uWSGI reads nothing from it, without a warning; put a `uwsgi:` line "
-                "first and indent the options under it",
+                "no `uwsgi:` key at the top of this file (it has `socket`, `master`): uWSGI "
+                "reads nothing from it; put a `uwsgi:` line first, the options indented under "
+                "it\nuWSGI reads nothing from this file, without a warning.",
             )
         ], reader
     found = findings(tmp_path, "b.yaml", "uWSGI:\n  socket: :3031\n")
     assert found[0][:5] == ("UW002", 1, 1, 1, 6)
-    assert "keys are case-sensitive" in found[0][5]
+    assert "Keys are case-sensitive" in found[0][5]
 
 
 def test_empty_files_and_comments_have_no_section_to_miss(tmp_path: Path) -> None:
@@ -126,9 +128,10 @@ def test_bom_hides_the_ini_header(tmp_path: Path) -> None:
     assert found == [
         (
             "UW003", 1, 1, 1, 9,
-            "the file starts with a UTF-8 byte order mark, so its first line is no section "
-            "header for uWSGI: it does not see `[uwsgi]` and finds no such section: it reads "
-            "nothing from this file; save the file without the BOM",
+            "uWSGI does not see `[uwsgi]` behind the UTF-8 byte order mark and reads nothing "
+            "from this file; save the file without the BOM\n"
+            "The file starts with a UTF-8 byte order mark, so its first line is no section "
+            "header for uWSGI: it finds no such section.",
         )
     ]
     # a later [uwsgi] is found, the keys under the hidden one are not
@@ -164,9 +167,10 @@ def test_headers_uwsgi_reads_otherwise(tmp_path: Path, header: str, read: str) -
     assert found == [
         (
             "UW004", 1, 1, 1, len(header) + 1,
-            f"uWSGI reads this header as section `{read}` (it takes everything after `[` but "
-            "the last character of the line): the 2 keys under it (`socket`, `master`) are "
-            "not in `[uwsgi]` and uWSGI ignores them; write `[uwsgi]` alone on the line",
+            f"uWSGI reads this header as section `{read}`: the 2 keys under it (`socket`, "
+            "`master`) are ignored; write `[uwsgi]` alone on the line\n"
+            "For the section name, uWSGI takes everything after `[` but the last character of "
+            "the line, so the keys under it are not in `[uwsgi]`.",
         )
     ]
 
@@ -204,19 +208,25 @@ def test_comments_before_the_first_header_are_fine(tmp_path: Path) -> None:
 # -- UW006 ini-backslash-continuation -----------------------------------------------------
 
 
+NO_CONTINUATION = (
+    "uWSGI's INI reader has no line continuation: a `\\` that ends a line stays in the value, "
+    "and the line after it is read on its own."
+)
+
+
 def test_trailing_backslash(tmp_path: Path) -> None:
     text = "[uwsgi]\nenv = A=1 \\\n  B=2\nlog-format = %(addr) \\\n\nmaster = true\n"
     found = findings(tmp_path, "a.ini", text)
     assert found == [
         (
             "UW006", 2, 11, 2, 12,
-            "uWSGI has no line continuation: `env` keeps the `\\` at the end of its value, and "
-            "the next line is an option of its own: `B`; write the whole value on one line",
+            "`env` keeps the `\\` at the end of its value, and the next line is an option of "
+            f"its own: `B`; write the whole value on one line\n{NO_CONTINUATION}",
         ),
         (
             "UW006", 4, 22, 4, 23,
-            "uWSGI has no line continuation: `log-format` keeps the `\\` at the end of its "
-            "value; write the whole value on one line",
+            "`log-format` keeps the `\\` at the end of its value; write the whole value on one "
+            f"line\n{NO_CONTINUATION}",
         ),
     ]
 
@@ -235,9 +245,10 @@ def test_embedded_reader_stops_at_a_list(tmp_path: Path) -> None:
     assert found == [
         (
             "UW007", 3, 3, 3, 7,
-            "uWSGI's embedded YAML reader stops at this line (nothing follows the colon: a "
-            "nested block, a list or an empty value): 2 keys (env, master) and 1 list item "
-            "from here to the end of the `uwsgi` section are ignored",
+            "uWSGI's embedded YAML reader stops here: 2 keys (env, master) and 1 list item "
+            "from here to the end of the `uwsgi` section are ignored\n"
+            "It stops at this line: nothing follows the colon: a nested block, a list or an "
+            "empty value.",
         )
     ]
     # libyaml reads the list; the embedded reader's stop is then UW013
@@ -258,10 +269,12 @@ def test_inline_section(tmp_path: Path) -> None:
     text = 'uwsgi: {socket: ":3031", master: true}\n'
     found = findings(tmp_path, "a.yaml", text)
     assert where(found) == [("UW008", 1, 8, 1, 39)]
-    assert "`{socket: \":3031\", master: true}` is never read" in found[0][5]
+    assert found[0][5].startswith("`{socket: \":3031\", master: true}` after `uwsgi:` is never "
+                                  "read; write `uwsgi:` alone")
     found = findings(tmp_path, "a.yaml", text, yaml_reader="libyaml")
     assert where(found) == [("UW008", 1, 8, 1, 9)]
-    assert found[0][5].startswith("uWSGI's libyaml reader reads the `uwsgi` section only")
+    assert found[0][5].startswith("uWSGI's libyaml reader skips this flow mapping `{...}`")
+    assert found[0][5].endswith("\nIt reads the `uwsgi` section only as a block mapping.")
 
 
 def test_anchor_on_the_section_line_is_no_inline_section(tmp_path: Path) -> None:
@@ -288,8 +301,8 @@ def test_quotes_kept(tmp_path: Path) -> None:
         (
             "UW009", 4, 15, 4, 23,
             "uWSGI's embedded YAML reader keeps quotes: `log-format` gets `\"%(uri)\"`, quotes "
-            "included; write the value without quotes (a libyaml build needs them here: no "
-            "spelling of this value reads the same in both)",
+            "included; write the value without quotes\nA libyaml build needs them here: no "
+            "spelling of this value reads the same in both.",
         ),
     ]
 
@@ -313,10 +326,12 @@ def test_crlf_values(tmp_path: Path) -> None:
     report = lint([str(path)])
     (d,) = [d for d in report.diagnostics if d.code == "UW009"]
     assert (d.span.start.line, d.span.start.column, d.span.end.column) == (3, 11, 23)
-    assert d.message == (
-        "this file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps the "
-        "carriage return at the end of each value: `socket` is `/tmp/a.sock\\r` (2 values "
-        "get a stray CR: `socket`, `chdir`); convert the file to LF line ends"
+    assert (d.message, d.detail) == (
+        "uWSGI keeps the carriage return of the CRLF line ends: `socket` is `/tmp/a.sock\\r`; "
+        "convert the file to LF line ends",
+        "This file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps the "
+        "carriage return at the end of each value. 2 values get a stray CR: `socket`, "
+        "`chdir`.",
     )
     assert [(r.span.start.line, r.message) for r in d.related] == [
         (4, "`chdir` ends with a CR too")
@@ -346,11 +361,13 @@ def test_hash_cuts_values(tmp_path: Path) -> None:
         ("UW010", 6, 11, 6, 14),
     ]
     assert found[1][5] == (
+        "`static-map` gets `/x=/srv/`, not `/x=/srv/#top`: the `#` starts a comment; set this "
+        "option in an INI file instead (`ini: file.ini`)\n"
         "uWSGI's embedded YAML reader starts a comment at every `#`, even with no blank "
-        "before it: `static-map` gets `/x=/srv/`, not `/x=/srv/#top`, and `#top` is "
-        "dropped; no quoting helps: set this option in an INI file instead (`ini: file.ini`)"
+        "before it, and `#top` is dropped. No quoting helps."
     )
-    assert "even inside quotes: `env` gets `'A=`, not `A=#1`" in found[2][5]
+    assert found[2][5].startswith("`env` gets `'A=`, not `A=#1`")
+    assert "every `#`, even inside quotes" in found[2][5]
     assert findings(tmp_path, "a.yaml", text, "UW010", yaml_reader="libyaml") == []
 
 
@@ -367,8 +384,9 @@ def test_last_key_without_value(tmp_path: Path) -> None:
     assert found == [
         (
             "UW011", 5, 3, 5, 9,
-            "`endif:` has no value: uWSGI's embedded YAML reader stops at this line and, as it "
-            "is the last one of the `uwsgi` section, loses only `endif`; write `endif: 1`",
+            "`endif:` has no value: uWSGI's embedded YAML reader stops here and loses `endif`; "
+            "write `endif: 1`\nIt stops at this line; as it is the last one of the `uwsgi` "
+            "section, only `endif` is lost.",
         )
     ]
 
@@ -399,14 +417,14 @@ def test_anchors_and_aliases_kept_as_text(tmp_path: Path) -> None:
     assert found == [
         (
             "UW012", 3, 10, 3, 23,
-            "uWSGI's embedded YAML reader does not know YAML anchors: `chdir` gets "
-            "`&app /srv/app`, anchor included, not `/srv/app`; remove the anchor (and write out "
-            "the values that refer to it)",
+            "`chdir` gets `&app /srv/app`, anchor included, not `/srv/app`; remove the anchor "
+            "(and write out the values that refer to it)\n"
+            "uWSGI's embedded YAML reader does not know YAML anchors.",
         ),
         (
             "UW012", 4, 17, 4, 21,
-            "uWSGI's embedded YAML reader does not know YAML aliases: `touch-reload` gets the "
-            "text `*app`, not the value of `&app`; write the value out",
+            "`touch-reload` gets the text `*app`, not the value of `&app`; write the value out\n"
+            "uWSGI's embedded YAML reader does not know YAML aliases.",
         ),
     ]
 
@@ -440,9 +458,9 @@ def test_a_file_libyaml_refuses(tmp_path: Path) -> None:
     assert found == [
         (
             "UW013", 3, 20, 3, 21,
-            "a libyaml build of uWSGI (as Debian and Ubuntu package it) reads this file "
-            "differently: uWSGI cannot parse this YAML and exits (error parsing YAML file): "
-            "mapping values are not allowed in this context",
+            "a libyaml build of uWSGI reads this file differently: uWSGI exits on this YAML "
+            "(error parsing YAML file): mapping values are not allowed in this context\n"
+            "The other build: a libyaml build of uWSGI (as Debian and Ubuntu package it).",
         )
     ]
     found = findings(tmp_path, "a.yaml", text, yaml_reader="libyaml")
@@ -455,7 +473,7 @@ def test_a_file_the_embedded_reader_stops_in(tmp_path: Path) -> None:
     assert where(found) == [("UW013", 3, 3, 3, 7)]
     assert found[0][5].startswith(
         "the embedded YAML reader of a pip-installed uWSGI reads this file differently: "
-        "uWSGI's embedded YAML reader stops at this line"
+        "uWSGI's embedded YAML reader stops here"
     )
 
 
@@ -476,9 +494,9 @@ def test_json_values_dropped(tmp_path: Path) -> None:
     assert found == [
         (
             "UW014", 2, 2, 2, 19,
-            "`socket` is repeated: jansson keeps only the last value (line 6), so uWSGI never "
-            'sees this value; to give an option several values, use one array: `"socket": '
-            "[..., ...]`",
+            "`socket` is repeated: uWSGI never sees this value, only the last one (line 6); to "
+            'give several values, use one array: `"socket": [..., ...]`\n'
+            "jansson, uWSGI's JSON parser, keeps only the last value of a repeated key.",
         ),
         (
             "UW014", 3, 2, 3, 14,
@@ -519,21 +537,22 @@ def test_json_other_sections_and_broken_files_are_not_checked(tmp_path: Path) ->
 # -- UW015 json-integer-cut -----------------------------------------------------------------
 
 
+CAST = "uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters."
+
+
 def test_json_integers_cut(tmp_path: Path) -> None:
     text = '{"uwsgi": {"env": 5000000000, "procname": -1000000000, "socket": ":3031"}}\n'
     found = findings(tmp_path, "a.json", text)
     assert found == [
         (
             "UW015", 1, 19, 1, 29,
-            "uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
             "`env` gets the text `705032704`, not `5000000000`; write it as a string, "
-            '`"5000000000"`',
+            f'`"5000000000"`\n{CAST}',
         ),
         (
             "UW015", 1, 43, 1, 54,
-            "uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
             "`procname` gets the text `-100000000`, not `-1000000000`; write it as a string, "
-            '`"-1000000000"`',
+            f'`"-1000000000"`\n{CAST}',
         ),
     ]
 
@@ -604,9 +623,9 @@ def test_xml_attributes(tmp_path: Path) -> None:
         ("UW017", 5, 23, 5, 30),
     ]
     assert found[0][5] == (
-        "uWSGI ignores XML attributes (only `id` selects): `value=\"30\"` never reaches "
-        "`harakiri`, which gets `1`, the value of an empty element; write "
-        "<harakiri>30</harakiri>"
+        "`value=\"30\"` never reaches `harakiri`, which gets `1`, the value of an empty "
+        "element; write <harakiri>30</harakiri>\n"
+        "uWSGI ignores XML attributes (only `id` selects a block)."
     )
     assert found[1][5] == (
         "uWSGI ignores XML attributes (only `id` selects): `name=\"main\"` has no effect on "
@@ -644,14 +663,16 @@ def test_xml_whitespace(tmp_path: Path) -> None:
         ("UW018", 7, 17, 7, 21),
     ]
     assert found[0][5] == (
+        "uWSGI keeps the blanks around the text: `socket` gets ` /tmp/a.sock `; write "
+        "<socket>/tmp/a.sock</socket>\n"
         "uWSGI keeps the whitespace around the text of an XML element: the value of `socket` "
-        "starts with a blank and ends with a blank (` /tmp/a.sock `); write "
-        "<socket>/tmp/a.sock</socket>"
+        "starts with a blank and ends with a blank."
     )
     assert found[1][5] == (
+        "uWSGI keeps the blanks around the text: `chdir` gets `\\n    /srv/app\\n  `; write "
+        "<chdir>/srv/app</chdir>\n"
         "uWSGI keeps the whitespace around the text of an XML element: the value of `chdir` "
-        "starts with a line break and 4 blanks and ends with a line break and 2 blanks "
-        "(`\\n    /srv/app\\n  `); write <chdir>/srv/app</chdir>"
+        "starts with a line break and 4 blanks and ends with a line break and 2 blanks."
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from uwsgi_lint.engine import lint
 
-from .helpers import findings, write
+from .helpers import details, findings, write
 from .helpers import positions as where
 
 # -- UW120 worker-lifetime-not-above-minimum ----------------------------------------------
@@ -17,9 +17,11 @@ def test_max_lifetime_at_default_minimum(tmp_path: Path) -> None:
     assert found == [(
         "UW120", 2, 23,
         "`max-worker-lifetime` (10 s) is not above `min-worker-lifetime` (10: not set, the "
-        "default): uWSGI exits at start-up with \"invalid min-worker-lifetime value (10), must "
-        "be lower than max-worker-lifetime (10)\"; use more than 10 seconds",
+        "default): uWSGI exits at start-up; use more than 10 seconds",
     )]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nmax-worker-lifetime = 10\n", "UW120") == [
+        "uWSGI exits with \"invalid min-worker-lifetime value (10), must be lower than "
+        "max-worker-lifetime (10)\"."]
 
 
 def test_max_lifetime_below_explicit_minimum(tmp_path: Path) -> None:
@@ -27,11 +29,11 @@ def test_max_lifetime_below_explicit_minimum(tmp_path: Path) -> None:
                  "uwsgi:\n  min-worker-lifetime: 60\n  max-worker-lifetime: 30\n")
     (d,) = [d for d in lint([str(path)]).diagnostics if d.code == "UW120"]
     assert (d.span.start.line, d.span.start.column) == (3, 24)
-    assert d.message == (
+    assert (d.message, d.detail) == (
         "`max-worker-lifetime` (30 s) is not above `min-worker-lifetime` (60): uWSGI exits at "
-        "start-up with \"invalid min-worker-lifetime value (60), must be lower than "
-        "max-worker-lifetime (30)\"; raise `max-worker-lifetime` above 60 seconds or lower "
-        "`min-worker-lifetime`")
+        "start-up; raise it above 60 s or lower `min-worker-lifetime`",
+        "uWSGI exits with \"invalid min-worker-lifetime value (60), must be lower than "
+        "max-worker-lifetime (30)\".")
     assert [r.span.start.line for r in d.related] == [2]
 
 
@@ -57,22 +59,22 @@ def test_chmod_values(tmp_path: Path) -> None:
     assert where(found) == [("UW121", 2, 16), ("UW121", 3, 9), ("UW121", 4, 1),
                             ("UW121", 5, 16), ("UW121", 6, 16)]
     assert found[0][3] == (
-        "`chmod-socket` takes exactly three octal digits or `1`: with `0660` uWSGI exits at "
-        "start-up with \"invalid chmod value: 0660\"; write it with three digits, without the "
-        "leading 0: `660`")
+        "`chmod-socket` takes three octal digits or `1`: uWSGI exits on `0660`; write it with "
+        "three digits, without the leading 0: `660`")
     assert found[2][3] == (
-        "`chmod-socket` takes exactly three octal digits or `1`: with an empty value uWSGI "
-        "exits at start-up with \"invalid chmod value: \"; write exactly three octal digits "
-        "(`660`, `666`), or `1` for 666")
-    assert found[3][3].endswith(
-        "uWSGI has no inline comments, so the comment is part of the value: keep only `664` "
-        "on the line")
+        "`chmod-socket` takes three octal digits or `1`: uWSGI exits on an empty value; write "
+        "exactly three octal digits (`660`, `666`), or `1` for 666")
+    assert found[3][3].endswith("; keep only `664` on the line")
+    said = details(tmp_path, "a.ini", text, "UW121")
+    assert said[0] == "uWSGI exits at start-up with \"invalid chmod value: 0660\"."
+    assert said[3] == ("uWSGI exits at start-up with \"invalid chmod value: 664 # g\". uWSGI "
+                       "has no inline comments, so the comment is part of the value.")
 
 
 def test_chmod_json_false_and_xml_blanks(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.json", '{"uwsgi": {"chmod-socket": false}}\n', "UW121")
     assert where(found) == [("UW121", 1, 28)]
-    assert "with `0` (JSON false becomes 0)" in found[0][3]
+    assert "uWSGI exits on `0` (JSON false becomes 0)" in found[0][3]
     found = findings(tmp_path, "a.xml", "<uwsgi>\n<chmod> 660 </chmod>\n</uwsgi>\n", "UW121")
     assert where(found) == [("UW121", 2, 8)]
     assert found[0][3].endswith("remove the blanks around `660`")
@@ -97,23 +99,29 @@ def test_uid_and_gid_zero(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 0\ngid = 00\n", "UW122")
     assert found == [
         ("UW122", 2, 7,
-         "uWSGI reads `uid = 0` as the user *name* \"0\" (a numeric id of 0 counts as unset): "
-         "started as root it exits with \"user 0 not found.\"; to stay root, remove the line "
-         "or write `uid = root`"),
+         "uWSGI reads `uid = 0` as the user *name* \"0\": started as root it exits; to stay "
+         "root, remove the line or write `uid = root`"),
         ("UW122", 3, 7,
-         "uWSGI reads `gid = 00` as the group *name* \"00\" (a numeric id of 0 counts as "
-         "unset): started as root it exits with \"group 00 not found.\"; to stay root, remove "
-         "the line or write `gid = root`"),
+         "uWSGI reads `gid = 00` as the group *name* \"00\": started as root it exits; to stay "
+         "root, remove the line or write `gid = root`"),
+    ]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nuid = 0\ngid = 00\n", "UW122") == [
+        "A numeric id of 0 counts as unset, so uWSGI looks the name up and exits with \"user "
+        "0 not found.\"",
+        "A numeric id of 0 counts as unset, so uWSGI looks the name up and exits with \"group "
+        "00 not found.\"",
     ]
 
 
 def test_uid_zero_name_sticks(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 0\nuid = 33\ngid = 33\n", "UW122")
     assert where(found) == [("UW122", 2, 7)]
-    assert "and the later numeric `uid` does not clear that name)" in found[0][3]
+    assert "and the later numeric `uid` does not clear that name," in details(
+        tmp_path, "a.ini", "[uwsgi]\nuid = 0\nuid = 33\ngid = 33\n", "UW122")[0]
     found = findings(tmp_path, "b.ini", "[uwsgi]\nuid =\ngid = 1\n", "UW122")
     assert where(found) == [("UW122", 2, 1)]
-    assert 'exits with "user  not found."' in found[0][3]
+    assert 'exits with "user  not found."' in details(tmp_path, "b.ini",
+                                                      "[uwsgi]\nuid =\ngid = 1\n", "UW122")[0]
 
 
 def test_uid_zero_silent(tmp_path: Path) -> None:
@@ -135,11 +143,13 @@ def test_uid_without_gid(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = www-data\n", "UW123")
     assert found == [(
         "UW123", 2, 1,
-        "`uid = www-data` without `gid`: started as root, uWSGI switches the user but never "
-        "calls setgid(), so the processes keep group root (gid 0) and the supplementary groups "
-        "they started with, and the files they create belong to group root; add `gid` (the "
-        "user's group)",
+        "`uid = www-data` without `gid`: started as root, the processes keep group root (gid "
+        "0); add `gid` (the user's group)",
     )]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nuid = www-data\n", "UW123") == [
+        "uWSGI switches the user but never calls setgid(), so the processes keep group root "
+        "and the supplementary groups they started with, and the files they create belong to "
+        "group root."]
     found = findings(tmp_path, "a.xml", "<uwsgi>\n  <uid>33</uid>\n</uwsgi>\n", "UW123")
     assert where(found) == [("UW123", 2, 4)]
 
@@ -164,24 +174,28 @@ def test_listen_above_new_default(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nlisten = 65535\n", "UW124", "UW125")
     assert found == [(
         "UW124", 2, 10,
-        "`listen` (65535) is above net.core.somaxconn on a default Linux (4096 since 5.4, 128 "
-        "before): uWSGI refuses to bind every socket with \"Listen queue size is greater than "
-        "the system max net.core.somaxconn\" and exits, unless the host sets `sysctl "
-        "net.core.somaxconn` to at least 65535; lower `listen` or raise the sysctl wherever "
-        "this config runs",
+        "`listen` (65535) is above net.core.somaxconn on a default Linux (4096): uWSGI exits; "
+        "lower `listen` or raise the sysctl wherever this config runs",
     )]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nlisten = 65535\n", "UW124") == [
+        "The default net.core.somaxconn is 4096 since Linux 5.4, 128 before: uWSGI refuses to "
+        "bind every socket with \"Listen queue size is greater than the system max "
+        "net.core.somaxconn\" and exits, unless the host sets `sysctl net.core.somaxconn` to "
+        "at least 65535."]
 
 
 def test_listen_above_old_default(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nlisten = 1024\n", "UW124", "UW125")
     assert found == [(
         "UW125", 2, 10,
-        "`listen` (1024) is above 128, the default net.core.somaxconn before Linux 5.4 "
-        "(RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; 4096 since): there uWSGI refuses to "
-        "bind every socket with \"Listen queue size is greater than the system max "
-        "net.core.somaxconn\" and exits; raise `sysctl net.core.somaxconn` to at least 1024 on "
-        "such hosts, or keep `listen` at 128 or below",
+        "`listen` (1024) is above 128, the net.core.somaxconn of Linux before 5.4: uWSGI exits "
+        "there; keep `listen` at most 128 or raise the sysctl",
     )]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nlisten = 1024\n", "UW125") == [
+        "Hosts with a kernel before 5.4 (RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; 4096 "
+        "since): there uWSGI refuses to bind every socket with \"Listen queue size is greater "
+        "than the system max net.core.somaxconn\" and exits, unless `sysctl "
+        "net.core.somaxconn` is at least 1024."]
     found = findings(tmp_path, "b.ini", "[uwsgi]\nlisten = 4096\n", "UW124", "UW125")
     assert where(found) == [("UW125", 2, 10)]
     found = findings(tmp_path, "a.json", '{"uwsgi": {"listen": 4097}}\n', "UW124", "UW125")
@@ -242,7 +256,8 @@ def test_uid_zero_name_sticks_past_an_undecided_number(tmp_path: Path) -> None:
     text = "[uwsgi]\nuid = 0\nif-env = X\nuid = 33\nendif =\ngid = 33\n"
     found = findings(tmp_path, "a.ini", text, "UW122")
     assert where(found) == [("UW122", 2, 7)]
-    assert 'started as root it exits with "user 0 not found."' in found[0][3]
+    assert "started as root it exits;" in found[0][3]
+    assert 'exits with "user 0 not found."' in details(tmp_path, "a.ini", text, "UW122")[0]
 
 
 def test_uid_without_gid_after_root_is_ignored(tmp_path: Path) -> None:
@@ -250,7 +265,8 @@ def test_uid_without_gid_after_root_is_ignored(tmp_path: Path) -> None:
     # "setuid() to 33" and never calls setgid()
     found = findings(tmp_path, "a.ini", "[uwsgi]\nuid = 33\nuid = root\n", "UW123")
     assert where(found) == [("UW123", 2, 1)]
-    assert found[0][3].startswith("`uid = 33` without `gid`: started as root, uWSGI switches")
+    assert found[0][3].startswith("`uid = 33` without `gid`: started as root, the processes "
+                                  "keep group root")
 
 
 def test_uid_minus_one_exits_instead(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ import pytest
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.settings import Selection
 
-from .helpers import Finding, write
+from .helpers import Finding, details, write
 from .helpers import findings as rule_findings
 
 CODES = ("UW301", "UW302", "UW303", "UW304", "UW305", "UW306", "UW307", "UW308")
@@ -40,7 +41,8 @@ needs_free_ids = pytest.mark.skipif(
 
 
 def run(paths: list[Path], *codes: str) -> list[Diagnostic]:
-    report = lint([str(p) for p in paths], Assumptions())
+    report = lint([str(p) for p in paths], Assumptions(),
+                  selection=Selection(extend_select=codes or CODES))
     assert report.errors == []
     return [d for d in report.diagnostics if d.code in (codes or CODES)]
 
@@ -51,7 +53,16 @@ def brief(found: list[Diagnostic]) -> list[tuple[str, str, int, int]]:
 
 
 def single(tmp_path: Path, name: str, text: str, *codes: str) -> list[Finding]:
-    return rule_findings(tmp_path, name, text, *(codes or CODES))
+    """The findings of one file, each message followed by its detail paragraph."""
+    found = rule_findings(tmp_path, name, text, *(codes or CODES))
+    said = details(tmp_path, name, text, *(codes or CODES))
+    return [(c, line, col, f"{m}\n{d}" if d else m)
+            for (c, line, col, m), d in zip(found, said, strict=True)]
+
+
+def said(d: Diagnostic) -> str:
+    """A finding as a user reads it: the message, then its detail paragraph."""
+    return f"{d.message}\n{d.detail}" if d.detail else d.message
 
 
 def emperor_tree(tmp_path: Path, emperor: str, vassals: dict[str, tuple[str, tuple[int, int]]],
@@ -72,8 +83,8 @@ def test_tyrant_without_emperor(tmp_path: Path) -> None:
     assert found == [(
         "UW301", 3, 1,
         "`emperor-tyrant` is read only by an Emperor, and this config sets no `emperor`: uWSGI "
-        "ignores it silently and nothing runs as the owner of its file; add the `emperor` "
-        "monitor (a vassals directory) or remove the line",
+        "ignores it; add `emperor = <vassals directory>` or remove the line\n"
+        "uWSGI ignores it silently and nothing runs as the owner of its file.",
     )]
 
 
@@ -82,9 +93,8 @@ def test_tyrant_in_a_vassal(tmp_path: Path) -> None:
     write(tmp_path, "vassals/app.yaml", "uwsgi:\n  socket: /run/a.sock\n  emperor-tyrant: 1\n")
     [d] = run([emperor], "UW301")
     assert brief([d]) == [("UW301", "app.yaml", 3, 3)]
-    assert d.message.endswith(
-        "a vassal cannot put itself in Tyrant mode: set it in the config of the Emperor that "
-        "starts it")
+    assert d.message.endswith("; set it in the config of the Emperor that starts this vassal")
+    assert d.detail.endswith(" A vassal cannot put itself in Tyrant mode.")
 
 
 def test_tyrant_with_emperor_or_off_is_silent(tmp_path: Path) -> None:
@@ -105,16 +115,17 @@ def test_nofollow_without_tyrant(tmp_path: Path) -> None:
     found = single(tmp_path, "a.ini", text, "UW302")
     assert found == [(
         "UW302", 4, 1,
+        "`emperor-tyrant-nofollow` is ignored: `emperor-tyrant = off` leaves Tyrant mode off; "
+        "add `emperor-tyrant = true` or remove the line\n"
         "`emperor-tyrant-nofollow` only chooses whose owner Tyrant mode uses for a symlinked "
-        "vassal (the link's instead of the target's), and `emperor-tyrant = off` leaves "
-        "Tyrant mode off: uWSGI ignores it (`core/emperor.c` tests both) and starts every "
-        "vassal with the Emperor's own privileges, not as the owner of its file; add "
-        "`emperor-tyrant = true` or remove the line",
+        "vassal (the link's instead of the target's): without Tyrant mode uWSGI ignores it "
+        "(`core/emperor.c` tests both) and starts every vassal with the Emperor's own "
+        "privileges, not as the owner of its file.",
     )]
     found = single(tmp_path, "b.ini", "[uwsgi]\nemperor = /e\nemperor-tyrant-nofollow = 1\n",
                    "UW302")
     [(_, _, _, message)] = found
-    assert "and `emperor-tyrant` is not set: uWSGI ignores it" in message
+    assert "is ignored: `emperor-tyrant` is not set;" in message
 
 
 def test_nofollow_with_tyrant_is_silent(tmp_path: Path) -> None:
@@ -136,20 +147,21 @@ def test_vassal_owned_by_root(tmp_path: Path) -> None:
     found = run([emperor], "UW303")
     assert brief(found) == [("UW303", "api.ini", 1, 1), ("UW303", "app.ini", 1, 1)]
     api, app = found
-    assert app.message == (
-        "the Emperor runs in Tyrant mode and this file belongs to uid 0 (root), gid 0 (root): "
-        "it refuses any vassal owned by uid 0 (root), logs \"[emperor-tyrant] invalid "
-        "permissions for vassal app.ini\" every 5 s and never starts it; chown the file to "
-        "the user and group the vassal should run as")
+    assert said(app) == (
+        "the Tyrant-mode Emperor never starts this vassal, as its file belongs to uid 0; "
+        "chown the file to the user and group the vassal should run as\n"
+        "This file belongs to uid 0 (root), gid 0 (root): the Emperor in Tyrant mode refuses "
+        "any vassal owned by uid 0 (root) and logs \"[emperor-tyrant] invalid permissions for "
+        "vassal app.ini\" every 5 s.")
     assert [(r.message, r.span.start.line) for r in app.related] == [
         ("the Emperor runs in Tyrant mode here", 3)]
     if unnamed(FREE, FREE + 1):
-        assert api.message.startswith(
-            "the Emperor runs in Tyrant mode and this file belongs to uid 4242, gid 0 (root): "
-            "it refuses any vassal owned by gid 0 (group root is enough), logs ")
+        assert api.detail.startswith(
+            "This file belongs to uid 4242, gid 0 (root): the Emperor in Tyrant mode refuses "
+            "any vassal owned by gid 0 (group root is enough) and logs ")
     assert api.message.endswith(
-        "chown the file to 4242:4243, the ids it sets (`chown 4242:4243 api.ini`), and drop "
-        "its `uid`/`gid` lines")
+        "as its file belongs to gid 0; run `chown 4242:4243 api.ini` (the ids it sets) and "
+        "drop its `uid`/`gid` lines")
 
 
 @root_only
@@ -158,11 +170,11 @@ def test_glob_vassal_is_named_by_its_path(tmp_path: Path) -> None:
     emperor = write(tmp_path, "emperor.ini",
                     "[uwsgi]\nemperor = %dapps/*/*.ini\nemperor-tyrant = 1\n")
     [d] = run([emperor], "UW303")
-    assert f"invalid permissions for vassal {tmp_path}/apps/a/app.ini\" every 3 s" in d.message
+    assert f"invalid permissions for vassal {tmp_path}/apps/a/app.ini\" every 3 s" in d.detail
     relative = write(tmp_path, "relative.ini",
                      "[uwsgi]\nemperor = apps/*/*.ini\nemperor-tyrant = 1\n")
     [d] = run([relative], "UW303")
-    assert "invalid permissions for vassal apps/a/app.ini\" every 3 s" in d.message
+    assert "invalid permissions for vassal apps/a/app.ini\" every 3 s" in d.detail
 
 
 @root_only
@@ -199,13 +211,15 @@ def test_numeric_uid_gid_other_than_the_owner(tmp_path: Path) -> None:
     found = run([emperor])
     assert brief(found) == [("UW304", "app.ini", 3, 7), ("UW304", "app.ini", 4, 7)]
     uid, gid = found
-    assert uid.message == (
-        "Tyrant mode starts this vassal as the owner of its file (uid 4242, gid 4242), so it "
-        "is no longer root: `uid = 4243` asks for another user and uWSGI exits with \"cannot "
-        "setuid() as non-root user\"; the Emperor respawns it over and over; remove the line "
-        "(the vassal runs as uid 4242), or chown the file to uid 4243")
-    assert "uWSGI exits with \"cannot setgid() as non-root user\"" in gid.message
-    assert gid.message.endswith("(the vassal runs as gid 4242), or chown the file to gid 4243")
+    assert said(uid) == (
+        "Tyrant mode starts this vassal as its file's owner, not root: `uid = 4243` makes it "
+        "exit; remove the line, or chown the file to uid 4243\n"
+        "The file belongs to uid 4242, gid 4242: `uid = 4243` asks for another user and uWSGI "
+        "exits with \"cannot setuid() as non-root user\"; the Emperor respawns it over and "
+        "over. Without the line, the vassal runs as uid 4242.")
+    assert "uWSGI exits with \"cannot setgid() as non-root user\"" in gid.detail
+    assert gid.message.endswith("; remove the line, or chown the file to gid 4243")
+    assert gid.detail.endswith("Without the line, the vassal runs as gid 4242.")
     assert [r.message for r in uid.related] == ["the Emperor runs in Tyrant mode here"]
 
 
@@ -227,13 +241,13 @@ def test_uid_names_are_ignored(tmp_path: Path) -> None:
     found = run([emperor])
     assert brief(found) == [("UW305", "app.ini", 2, 7), ("UW305", "app.ini", 3, 7)]
     uid, gid = found
-    assert uid.message == (
+    assert said(uid) == (
+        "`uid = nosuchuser` is ignored: this Tyrant vassal runs as uid 4242, the owner of its "
+        "file; remove the line and chown the file to choose the user\n"
         "Tyrant mode starts this vassal without root, and uWSGI looks user names up only as "
-        "root: `uid = nosuchuser` (the user name \"nosuchuser\") is silently ignored and the "
-        "vassal runs as uid 4242, the owner of its file; remove the line and chown the file "
-        "to choose the user")
+        "root: `uid = nosuchuser` (the user name \"nosuchuser\") is silently ignored.")
     assert "`gid = 0` (the name \"0\" (an id of 0 counts as unset)) is silently ignored" in (
-        gid.message)
+        gid.detail)
 
 
 @root_only
@@ -247,8 +261,8 @@ def test_uid_name_of_another_user_here(tmp_path: Path) -> None:
         "app.ini": (f"[uwsgi]\nuid = {root_name}\n", (FREE, FREE))})
     [d] = run([emperor])
     assert d.code == "UW305"
-    assert f"the vassal runs as uid 4242, the owner of its file (here `{root_name}` is uid 0)" \
-        in d.message
+    assert "this Tyrant vassal runs as uid 4242, the owner of its file;" in d.message
+    assert d.detail.endswith(f"is silently ignored (here `{root_name}` is uid 0).")
 
 
 @root_only
@@ -274,8 +288,9 @@ def test_uid_name_that_is_the_owner_here(tmp_path: Path) -> None:
     [d] = run([emperor])
     assert (d.code, d.span.start.line) == ("UW306", 2)
     assert d.message.startswith(
-        "`uid = nobody` is redundant (a name, which uWSGI ignores without root, and the same "
-        f"id here): Tyrant mode already starts this vassal as uid {entry.pw_uid} (nobody)")
+        "`uid = nobody` is redundant: Tyrant mode already starts this vassal as uid "
+        f"{entry.pw_uid} (nobody)")
+    assert d.detail == "It is a name, which uWSGI ignores without root, and the same id here."
 
 
 @root_only
@@ -302,8 +317,7 @@ def test_names_are_ignored_even_in_a_checkout(tmp_path: Path) -> None:
     emperor = emperor_tree(tmp_path, TYRANT, {"app.ini": ("[uwsgi]\nuid = app\n", (0, 0))})
     [d] = run([emperor])
     assert d.code == "UW305"
-    assert "is silently ignored and the vassal runs as the uid of its file's owner;" in (
-        d.message)
+    assert "this Tyrant vassal runs as the uid of its file's owner;" in d.message
 
 
 # -- UW307 tyrant-emperor-drops-root ---------------------------------------------------------
@@ -313,13 +327,15 @@ def test_emperor_drops_root(tmp_path: Path) -> None:
     found = single(tmp_path, "e.ini", TYRANT + "uid = www-data\ngid = www-data\n", "UW307")
     assert found == [(
         "UW307", 4, 1,
-        "the Emperor runs in Tyrant mode and drops its own privileges to `uid = www-data` "
+        "this Tyrant-mode Emperor drops root (`uid = www-data`) before starting vassals: each "
+        "fails to start; remove `uid`/`gid` here or add `early-emperor = true`\n"
+        "The Emperor runs in Tyrant mode and drops its own privileges to `uid = www-data` "
         "before it starts the vassals, but Tyrant mode needs root to switch each vassal to "
         "the owner of its file: every vassal exits at once with \"setgid(): Operation not "
-        "permitted\" and is respawned over and over; remove `uid`/`gid` from the Emperor "
+        "permitted\" and is respawned over and over. Remove `uid`/`gid` from the Emperor "
         "(each vassal runs as the owner of its file anyway), add `early-emperor = true` so "
         "the Emperor starts before the privilege drop, or keep the capabilities it needs "
-        "with `cap = setgid,setuid`",
+        "with `cap = setgid,setuid`.",
     )]
     yaml = "uwsgi:\n  emperor: /e\n  emperor-tyrant: true\n  uid: 33\n"
     assert [p[:3] for p in single(tmp_path, "e.yaml", yaml, "UW307")] == [("UW307", 4, 3)]
@@ -330,8 +346,10 @@ def test_immediate_uid_drops_root_even_early(tmp_path: Path) -> None:
     [found] = single(tmp_path, "e.ini", text, "UW307")
     assert found[:3] == ("UW307", 5, 1)
     assert found[3].startswith(
-        "`immediate-uid` drops root while the config is still being read, before even "
-        "`early-emperor` could start the Emperor, but Tyrant mode needs root ")
+        "`immediate-uid` drops root before the Tyrant-mode Emperor starts: every vassal fails "
+        "to start; remove it\n`immediate-uid` drops root while the config is still being "
+        "read, before even `early-emperor` could start the Emperor, but Tyrant mode needs "
+        "root ")
 
 
 @pytest.mark.parametrize("extra", [
@@ -355,11 +373,12 @@ def test_emperor_keeping_only_one_capability(tmp_path: Path) -> None:
     text = TYRANT + "uid = 33\ngid = 33\ncap = setgid,chown\n"
     [found] = single(tmp_path, "e.ini", text, "UW307")
     assert found[:3] == ("UW307", 4, 1)
+    assert "before starting vassals: each fails to start; add setuid to `cap`\n" in found[3]
     assert found[3].endswith(
         "before it starts the vassals, and `cap = setgid,chown` keeps capabilities across the "
         "drop, but not CAP_SETUID, which Tyrant mode needs to switch each vassal to the owner "
         "of its file: every vassal exits at once with \"setuid(): Operation not permitted\" "
-        "and is respawned over and over; add setuid to `cap`")
+        "and is respawned over and over.")
 
 
 def test_emperor_uid_without_tyrant_is_silent(tmp_path: Path) -> None:
@@ -391,11 +410,12 @@ def test_symlink_target_owner_counts(tmp_path: Path) -> None:
     [d] = run([emperor])
     assert brief([d]) == [("UW308", "app.ini", 1, 1)]
     assert d.span.file == str(tmp_path / "vassals" / "app.ini")
-    assert d.message == (
-        "this vassal is a symlink owned by uid 4243, gid 4243 to ../apps/app.ini, "
+    assert said(d) == (
+        "Tyrant mode runs this symlinked vassal as the owner of its target, not of the link; "
+        "add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner\n"
+        "This vassal is a symlink owned by uid 4243, gid 4243 to ../apps/app.ini, "
         "owned by uid 4242, gid 4242: of the two owners Tyrant mode uses the target's "
-        "(stat() follows the link), so it runs as uid 4242, gid 4242; add "
-        "`emperor-tyrant-nofollow = true` to the Emperor to use the link's owner instead")
+        "(stat() follows the link), so it runs as uid 4242, gid 4242.")
 
 
 @root_only
@@ -406,10 +426,10 @@ def test_symlink_link_owner_counts_under_nofollow(tmp_path: Path, option: str) -
                           (FREE + 1, FREE + 1))
     [d] = run([emperor])
     assert d.code == "UW308"
-    assert d.message.endswith(
+    assert d.message.endswith(f"; remove `{option}` to use the target's owner instead")
+    assert d.detail.endswith(
         f"of the two owners Tyrant mode uses the link's own (`{option}` makes the Emperor "
-        "lstat() it), so it runs as uid 4243, gid 4243; remove "
-        f"`{option}` to use the target's owner instead")
+        "lstat() it), so it runs as uid 4243, gid 4243.")
     assert [r.message for r in d.related] == [
         "the Emperor runs in Tyrant mode here", f"`{option}` is set here"]
 
@@ -445,7 +465,7 @@ def test_undecided_uid_overridden_by_a_later_number(tmp_path: Path) -> None:
         "app.ini": ("[uwsgi]\nif-env = X\nuid = 4244\nendif =\nuid = 4243\n", (FREE, FREE))})
     [d] = run([emperor])
     assert brief([d]) == [("UW304", "app.ini", 5, 7)]
-    assert "`uid = 4243` asks for another user and uWSGI exits" in d.message
+    assert "`uid = 4243` asks for another user and uWSGI exits" in d.detail
 
 
 def test_emperor_uid_name_wins_over_a_later_number(tmp_path: Path) -> None:
@@ -454,5 +474,4 @@ def test_emperor_uid_name_wins_over_a_later_number(tmp_path: Path) -> None:
     text = TYRANT + "uid = www-data\nuid = 1000\ngid = 33\n"
     [found] = single(tmp_path, "e.ini", text, "UW307")
     assert found[:3] == ("UW307", 4, 1)
-    assert "drops its own privileges to `uid = www-data` before it starts the vassals" in (
-        found[3])
+    assert "drops root (`uid = www-data`) before starting vassals" in found[3]

@@ -8,7 +8,7 @@ import pytest
 
 from uwsgi_lint.engine import lint
 
-from .helpers import findings, write
+from .helpers import details, findings, write
 from .helpers import positions as lines
 
 # -- UW102 flag-value-reads-as-on ---------------------------------------------------------
@@ -22,9 +22,9 @@ def test_flag_values_that_look_off_but_read_on(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW102")
     assert lines(found) == [("UW102", n, col) for n, col in
                             [(2, 10), (3, 10), (4, 20), (5, 13), (6, 19), (7, 16)]]
-    assert found[0][3] == (
-        "uWSGI reads `n` as on: only `false`, `off`, `no` (any case) or exactly `0` turn "
-        "`master` off; write `master = false`")
+    assert found[0][3] == "uWSGI reads `n` as on; write `master = false`"
+    assert details(tmp_path, "a.ini", text, "UW102")[0] == (
+        "Only `false`, `off`, `no` (any case) or exactly `0` turn `master` off.")
     assert "(the quotes are part of the value)" in found[-1][3]
 
 
@@ -44,17 +44,19 @@ def test_flag_blanks_kept_by_xml(tmp_path: Path) -> None:
 def test_flag_odd_value_reads_on(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nvacuum = /tmp/app.sock\n", "UW102")
     assert found == [("UW102", 2, 10,
-                      "`vacuum` is a flag: uWSGI reads every value except `false`, `off`, "
-                      "`no` or `0` as on, so `/tmp/app.sock` turns it on; write "
-                      "`vacuum = true`")]
+                      "`vacuum` is a flag: `/tmp/app.sock` turns it on; write `vacuum = true`")]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nvacuum = /tmp/app.sock\n", "UW102") == [
+        "uWSGI reads every value of `vacuum` except `false`, `off`, `no` or `0` as on."]
 
 
 def test_log_date_is_not_a_flag(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", "[uwsgi]\nlog-date = false\n", "UW102")
     assert found == [("UW102", 2, 12,
-                      "`log-date` is not a flag: `false` turns the log prefix on and becomes "
-                      "its strftime format, so every log line starts with `false - `; remove "
-                      "the line to turn it off")]
+                      "`false` turns the log prefix on: every log line starts with `false - `; "
+                      "remove the line to turn it off")]
+    assert details(tmp_path, "a.ini", "[uwsgi]\nlog-date = false\n", "UW102") == [
+        "`log-date` is not a flag: any value other than true, 1, on or yes is the strftime "
+        "format of the prefix."]
 
 
 @pytest.mark.parametrize("value", ["true", "True", "YES", "on", "1", "", "false", "OFF",
@@ -181,13 +183,16 @@ def test_percent_at_line_end_swallows_the_next_line(tmp_path: Path) -> None:
     )
     found = findings(tmp_path, "a.ini", text, "UW106", "UW107")
     assert found == [
-        ("UW106", 2, 19, "the `%` at the end of line 2 is a magic variable that eats the line "
-                         "break: line 3 (`processes = 2`) becomes part of the `procname-prefix` "
-                         "value (`50processes = 2`); uWSGI never sees `processes`; write `%%` "
-                         "for a literal percent sign"),
-        ("UW106", 4, 1, "this comment ends in `%`, a magic variable that eats the line break: "
-                        "line 5 (`master = true`) becomes part of the comment and uWSGI never "
-                        "sees `master`; write `%%` for a literal percent sign"),
+        ("UW106", 2, 19, "the `%` ending line 2 eats the line break: uWSGI never sees "
+                         "`processes`; write `%%` for a literal percent sign"),
+        ("UW106", 4, 1, "this comment ends in `%`, which eats the line break: uWSGI never sees "
+                        "`master`; write `%%` for a literal percent sign"),
+    ]
+    assert details(tmp_path, "a.ini", text, "UW106") == [
+        "A `%` before a line break is a magic variable that eats it: line 3 (`processes = 2`) "
+        "becomes part of the `procname-prefix` value (`50processes = 2`).",
+        "A `%` before a line break is a magic variable that eats it: line 5 (`master = true`) "
+        "becomes part of the comment.",
     ]
 
 
@@ -202,31 +207,38 @@ def test_percent_before_crlf_only_vanishes(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", b"[uwsgi]\r\nprocname-prefix = 50%\r\nmaster = 1\r\n",
                      "UW106", "UW107")
     assert lines(found) == [("UW107", 2, 19)]
-    assert "`%\\r` vanishes, so the value is `50`" in found[0][3]
+    assert "the value is `50`;" in found[0][3]
+    assert details(tmp_path, "a.ini", b"[uwsgi]\r\nprocname-prefix = 50%\r\nmaster = 1\r\n",
+                   "UW107") == ["uWSGI substitutes magic `%` variables in the raw text: `%\\r` "
+                                "vanishes."]
 
 
 def test_percent_vanishes_in_every_format(tmp_path: Path) -> None:
     ini = "[uwsgi]\nlogto = /var/log/app-%Y.log\nlog-date = %Y-%m-%d\n"
     found = findings(tmp_path, "a.ini", ini, "UW107")
     assert found[0] == ("UW107", 2, 9,
-                        "uWSGI substitutes magic `%` variables in the raw text: `%Y` vanishes, "
-                        "so the value is `/var/log/app-.log`; write `/var/log/app-%%Y.log`")
+                        "uWSGI substitutes magic `%` variables here: the value is "
+                        "`/var/log/app-.log`; write `/var/log/app-%%Y.log`")
+    assert details(tmp_path, "a.ini", ini, "UW107")[0] == (
+        "uWSGI substitutes magic `%` variables in the raw text: `%Y` vanishes.")
     assert found[1][1:3] == (3, 12)
     assert found[1][3].startswith(
-        "uWSGI substitutes magic `%` variables in the raw text: `%Y`, `%m` vanish; `%d` "
-        "becomes the config file's directory (before strftime sees the format), so the value "
-        "is `--")
+        "uWSGI substitutes magic `%` variables here: the value is `--")
     assert found[1][3].endswith("`; write `%%Y-%%m-%%d`")
+    assert details(tmp_path, "a.ini", ini, "UW107")[1] == (
+        "uWSGI substitutes magic `%` variables in the raw text: `%Y`, `%m` vanish; `%d` "
+        "becomes the config file's directory (before strftime sees the format).")
     json = '{"uwsgi": {"procname-prefix": "50% off"}}'
     assert findings(tmp_path, "a.json", json, "UW107") == [
-        ("UW107", 1, 31, "uWSGI substitutes magic `%` variables in the raw text: `% ` "
-                         "vanishes, so the value is `50off`; write `50%% off`")]
+        ("UW107", 1, 31, "uWSGI substitutes magic `%` variables here: the value is `50off`; "
+                         "write `50%% off`")]
     yaml = "uwsgi:\n  procname-prefix: 50% off\n"
     assert lines(findings(tmp_path, "a.yaml", yaml, "UW107")) == [("UW107", 2, 20)]
     xml = "<uwsgi>\n<procname-prefix>a%20b</procname-prefix>\n</uwsgi>\n"
     found = findings(tmp_path, "a.xml", xml, "UW107")
     assert lines(found) == [("UW107", 2, 18)]
-    assert "`%2` becomes component 3 of the config file's directory" in found[0][3]
+    assert "`%2` becomes component 3 of the config file's directory" in (
+        details(tmp_path, "a.xml", xml, "UW107")[0])
 
 
 def test_magic_variables_used_on_purpose_are_fine(tmp_path: Path) -> None:
@@ -247,19 +259,23 @@ def test_undefined_placeholder(tmp_path: Path) -> None:
         "log-format = %(addr) %(uri)\npidfile = %(base)/pid\nenv = X=%(_)\n"
     )
     found = findings(tmp_path, "a.ini", text, "UW108")
-    unless = ("is not defined in this config: unless a config that includes this one, the "
-              "Emperor (`vassal-set`) or the command line (`--set`) defines it")
+    unless = "is not defined in this config:"
     assert found == [
-        ("UW108", 2, 9, f"`%(base)` {unless}, uWSGI leaves the text `%(base)` in the `chdir` "
+        ("UW108", 2, 9, f"`%(base)` {unless} uWSGI leaves the text `%(base)` in the `chdir` "
                         "value (and in 1 more)"),
-        ("UW108", 4, 11, f"`%(workers)` {unless}, uWSGI leaves the text `%(workers)` in the "
+        ("UW108", 4, 11, f"`%(workers)` {unless} uWSGI leaves the text `%(workers)` in the "
                          "`threads` value; placeholders do not follow aliases: write "
                          "`%(processes)`, the name the config uses"),
-        ("UW108", 5, 9, f"`%(logdri)` {unless}, uWSGI leaves the text `%(logdri)` in the "
+        ("UW108", 5, 9, f"`%(logdri)` {unless} uWSGI leaves the text `%(logdri)` in the "
                         "`logto` value; did you mean `%(logdir)`?"),
         ("UW108", 9, 9, "`%(_)` is only defined inside a `for` or `if-*` block, uWSGI leaves "
                         "the text `%(_)` in the `env` value"),
     ]
+    said = details(tmp_path, "a.ini", text, "UW108")
+    assert said[0] == ("Unless a config that includes this one, the Emperor (`vassal-set`) or "
+                       "the command line (`--set`) defines it, uWSGI keeps the reference as "
+                       "text.")
+    assert said[3] == ""
 
 
 def test_placeholders_defined_elsewhere_are_not_reported(tmp_path: Path) -> None:
@@ -278,9 +294,11 @@ def test_endless_expansion(tmp_path: Path) -> None:
     found = findings(tmp_path, "a.ini", text, "UW109")
     assert lines(found) == [("UW109", 2, 8), ("UW109", 4, 5), ("UW109", 5, 5)]
     assert found[0][3] == (
-        "expanding `%()` in `base` never ends: the value refers back to itself (directly or "
-        "through other keys), so every expansion brings the reference back and uWSGI hangs at "
-        "start-up, growing its memory; break the cycle")
+        "expanding `%()` in `base` never ends: uWSGI hangs at start-up, growing its memory; "
+        "break the cycle")
+    assert details(tmp_path, "a.ini", text, "UW109")[0] == (
+        "The value refers back to itself (directly or through other keys), so every expansion "
+        "brings the reference back.")
 
 
 def test_placeholder_takes_the_first_value(tmp_path: Path) -> None:
@@ -315,15 +333,15 @@ def test_expansion_in_immediate_options(tmp_path: Path) -> None:
     )
     found = findings(tmp_path, "a.ini", text, "UW111")
     assert found == [
-        ("UW111", 3, 10, "`listen` is applied while the file is read, before `$()`, `@()` and "
-                         "`%()` are expanded: uWSGI uses the literal `%(backlog)` (read as the "
-                         "number 0); use magic variables (`%d`, `%n` ...), which are "
-                         "substituted when the file is read, or write the value out"),
-        ("UW111", 4, 13, "`if-exists` is applied while the file is read, before `$()`, `@()` "
-                         "and `%()` are expanded: uWSGI uses the literal `$(HOME)/x` as the "
-                         "condition; use magic variables (`%d`, `%n` ...), which are "
-                         "substituted when the file is read, or write the value out"),
+        ("UW111", 3, 10, "uWSGI uses the literal `%(backlog)` (read as the number 0): `listen` "
+                         "is applied before expansion; write the value out"),
+        ("UW111", 4, 13, "uWSGI uses the literal `$(HOME)/x` as the condition: `if-exists` is "
+                         "applied before expansion; write the value out"),
     ]
+    assert details(tmp_path, "a.ini", text, "UW111")[1] == (
+        "`if-exists` is applied while the file is read, before `$()`, `@()` and `%()` are "
+        "expanded. Magic variables (`%d`, `%n` ...) are substituted when the file is read: "
+        "they work here.")
 
 
 # -- UW112 scalar-option-repeated -----------------------------------------------------------
@@ -333,18 +351,19 @@ def test_scalar_set_twice(tmp_path: Path) -> None:
     text = "[uwsgi]\nprocesses = 2\nmaster = true\nworkers = 4\nprocesses = 6\n"
     found = findings(tmp_path, "a.ini", text, "UW112")
     assert found == [
-        ("UW112", 5, 1, "`processes` is set more than once and only the last value takes "
-                        "effect: this `6` replaces `2` from line 2, `workers = 4` from line 4 "
-                        "(`workers` and `processes` are the same option)"),
+        ("UW112", 5, 1, "`processes` is set more than once: this `6` replaces `2` from line 2, "
+                        "`workers = 4` from line 4; keep one line"),
     ]
+    assert details(tmp_path, "a.ini", text, "UW112") == [
+        "Only the last value of `processes` takes effect. `workers` and `processes` are the "
+        "same option."]
 
 
 def test_scalar_set_in_include_then_in_file(tmp_path: Path) -> None:
     base = write(tmp_path, "base.ini", "[uwsgi]\nharakiri = 30\n")
     found = findings(tmp_path, "a.ini", f"[uwsgi]\ninclude = {base}\nharakiri = 60\n", "UW112")
-    assert found == [("UW112", 3, 1, "`harakiri` is set more than once and only the last "
-                                     "value takes effect: this `60` replaces `30` from "
-                                     "base.ini line 2")]
+    assert found == [("UW112", 3, 1, "`harakiri` is set more than once: this `60` replaces "
+                                     "`30` from base.ini line 2; keep one line")]
 
 
 def test_inherit_always_wins(tmp_path: Path) -> None:
@@ -392,24 +411,27 @@ def test_nested_block_outer_false(tmp_path: Path) -> None:
     )
     found = findings(tmp_path, "a.ini", text, "UW114")
     assert found == [
-        ("UW114", 3, 1, "uWSGI has no nested blocks: when `if-exists = /nonexistent` (line 2) "
-                        "holds, this `for` makes uWSGI exit with 'recursive logic in options is "
-                        "not supported'; when it does not, this line is dropped and its closer "
-                        "(line 5) ends the OUTER block, so lines 6-7 are applied whatever the "
-                        "outer condition; combine the conditions or split them into separate "
+        ("UW114", 3, 1, "`for` inside the `if-exists = /nonexistent` block (line 2): uWSGI has "
+                        "no nested blocks; combine the conditions or split them into separate "
                         "blocks"),
     ]
+    assert details(tmp_path, "a.ini", text, "UW114") == [
+        "When `if-exists = /nonexistent` holds, this `for` makes uWSGI exit with 'recursive "
+        "logic in options is not supported'; when it does not, this line is dropped and its "
+        "closer (line 5) ends the OUTER block, so lines 6-7 are applied whatever the outer "
+        "condition."]
 
 
 def test_nested_block_outer_true_is_fatal(tmp_path: Path) -> None:
     text = "[uwsgi]\nif-env = A\nif-env = B\nmaster = true\nendif =\nendif =\n"
     found = findings(tmp_path, "a.ini", text, "UW114", "UW113", env={"A": "1"})
     assert found == [
-        ("UW114", 3, 1, "`if-env` inside the `if-env = A` block (line 2): the outer condition "
-                        "holds, so uWSGI exits with 'recursive logic in options is not "
-                        "supported'; uWSGI has no nested blocks: combine the conditions or "
-                        "split them"),
+        ("UW114", 3, 1, "`if-env` inside the `if-env = A` block (line 2) makes uWSGI exit: it "
+                        "has no nested blocks; combine the conditions or split them"),
     ]
+    assert details(tmp_path, "a.ini", text, "UW114", env={"A": "1"}) == [
+        "The outer condition holds, so uWSGI exits with 'recursive logic in options is not "
+        "supported'."]
 
 
 def test_sequential_blocks_are_fine(tmp_path: Path) -> None:
@@ -427,15 +449,19 @@ def test_else_of_uwsgi_21_is_no_nesting(tmp_path: Path) -> None:
 
 def test_obsolete_options(tmp_path: Path) -> None:
     text = "[uwsgi]\nenable-threads = true\ndie-on-term = true\n"
-    found = findings(tmp_path, "a.ini", text, "UW115")
-    assert found == [("UW115", 2, 1, "`enable-threads` does nothing since uWSGI 2.0.27: thread "
-                                     "support is always on (even with a false value); remove "
-                                     "the line (keep it only for uWSGI older than 2.0.27)")]
+    assert findings(tmp_path, "a.ini", text, "UW115") == []  # "2.0": 2.0.18-2.0.26 need it
+    found = findings(tmp_path, "a.ini", text, "UW115", version="2.0.27")
+    assert found == [("UW115", 2, 1, "`enable-threads` does nothing from uWSGI 2.0.27 on "
+                                     "(target-version 2.0.27): thread support is always on, "
+                                     "even with a false value; remove the line")]
     found = findings(tmp_path, "b.ini", text, "UW115", version="2.1")
     assert lines(found) == [("UW115", 2, 1), ("UW115", 3, 1)]
     assert found[1][3] == (
-        "`die-on-term` is deprecated in uWSGI 2.1-dev: in uWSGI 2.1 SIGTERM always shuts the "
-        "instance down, and `die-on-term` only prints a deprecation warning; remove the line")
+        "`die-on-term` is deprecated in uWSGI 2.1-dev: uWSGI logs a warning and ignores it; "
+        "remove the line")
+    assert details(tmp_path, "b.ini", text, "UW115", version="2.1")[1] == (
+        "In uWSGI 2.1 SIGTERM always shuts the instance down, and `die-on-term` only prints a "
+        "deprecation warning.")
 
 
 def test_emperor_defaults_and_forced_values(tmp_path: Path) -> None:
@@ -477,4 +503,4 @@ def test_log_format_after_logformat_strftime_is_turned_off(tmp_path: Path) -> No
     found = findings(tmp_path, "b.ini", text, "UW107")
     assert [f[:3] for f in found] == [("UW107", 3, 14)]
     assert "`%d` becomes the config file's directory (before strftime sees the format)" in (
-        found[0][3])
+        details(tmp_path, "b.ini", text, "UW107")[0])

@@ -235,7 +235,8 @@ def error(path: Path, text: str) -> str:
 def test_unknown_key_in_pyproject(tmp_path: Path) -> None:
     text = '[project]\nname = "x"\n\n[tool.uwsgi-lint]\nselect = ["UW1"]\n  selekt = []\n'
     assert error(tmp_path / "pyproject.toml", text).startswith(
-        "pyproject.toml:6:3: unknown setting `selekt` (known: allow-read, container, exclude,")
+        "pyproject.toml:6:3: unknown setting `selekt` (known: allow-read, container, context, "
+        "exclude,")
 
 
 def test_unknown_key_in_dotfile_and_dotted_key(tmp_path: Path) -> None:
@@ -252,18 +253,19 @@ def test_unknown_key_as_subtable_in_pyproject(tmp_path: Path) -> None:
 def test_bad_selector_in_a_multiline_list(tmp_path: Path) -> None:
     text = '[tool.uwsgi-lint]\nignore = [\n  "UW101",\n    "UW10x",\n]\n'
     assert error(tmp_path / "pyproject.toml", text) == (
-        "pyproject.toml:4:5: unknown rule code, prefix or name `UW10x` in `ignore`")
+        "pyproject.toml:4:5: unknown rule code, prefix, name or set `UW10x` in `ignore`")
 
 
 def test_bad_selector_names_no_rule(tmp_path: Path) -> None:
     assert error(tmp_path / ".uwsgi-lint.toml", 'select = ["UW101", "UW999"]\n') == (
-        ".uwsgi-lint.toml:1:20: unknown rule code, prefix or name `UW999` in `select`")
+        ".uwsgi-lint.toml:1:20: unknown rule code, prefix, name or set `UW999` in `select`")
 
 
 def test_bad_values(tmp_path: Path) -> None:
     f = tmp_path / ".uwsgi-lint.toml"
     assert error(f, '# c\ntarget-version = "2.2"\n') == (
-        '.uwsgi-lint.toml:2:18: `target-version` must be one of "2.0", "2.1", not "2.2"')
+        '.uwsgi-lint.toml:2:18: `target-version` must be "2.0" (any 2.0 release from 2.0.18 '
+        'on), a release "2.0.18" to "2.0.31", or "2.1", not "2.2"')
     assert error(f, 'yaml-reader =   "pyyaml"\n') == (
         '.uwsgi-lint.toml:1:17: `yaml-reader` must be one of "embedded", "libyaml", '
         'not "pyyaml"')
@@ -278,7 +280,7 @@ def test_bad_values(tmp_path: Path) -> None:
 def test_bad_severity_inline_and_table(tmp_path: Path) -> None:
     f = tmp_path / "pyproject.toml"
     assert error(f, '[tool.uwsgi-lint]\nseverity = { UW101 = "error", bogus = "info" }\n') == (
-        "pyproject.toml:2:31: unknown rule code, prefix or name `bogus` in `severity`")
+        "pyproject.toml:2:31: unknown rule code, prefix, name or set `bogus` in `severity`")
     assert error(f, '[tool.uwsgi-lint.severity]\nUW1 = "info"\n"UW101" = "fatal"\n') == (
         'pyproject.toml:3:11: severity of `UW101` must be one of "error", "warning", '
         '"info", not "fatal"')
@@ -288,7 +290,7 @@ def test_bad_per_file_ignores(tmp_path: Path) -> None:
     f = tmp_path / ".uwsgi-lint.toml"
     text = '[per-file-ignores]\n"a/*.ini" = ["UW101"]\n"b/*.ini" = ["nope"]\n'
     assert error(f, text) == (
-        ".uwsgi-lint.toml:3:14: unknown rule code, prefix or name `nope` in "
+        ".uwsgi-lint.toml:3:14: unknown rule code, prefix, name or set `nope` in "
         "`per-file-ignores.b/*.ini`")
 
 
@@ -316,4 +318,4 @@ def test_dotted_severity_key(tmp_path: Path) -> None:
     assert error(tmp_path / "pyproject.toml", text).startswith("pyproject.toml:3:18: severity")
     text = '[tool.uwsgi-lint]\nseverity.UW1 = "info"\nseverity.UWX = "info"\n'
     assert error(tmp_path / "pyproject.toml", text).startswith(
-        "pyproject.toml:3:10: unknown rule code, prefix or name `UWX`")
+        "pyproject.toml:3:10: unknown rule code, prefix, name or set `UWX`")

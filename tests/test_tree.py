@@ -187,7 +187,7 @@ def test_fifo_named_like_a_config_does_not_hang(tmp_path: Path) -> None:
                              str(tmp_path / "x.ini")], capture_output=True, text=True,
                             timeout=30)
     assert "Traceback" not in result.stderr
-    assert "x.ini:1:1: UW001 [unreadable-file] not a regular file" in result.stdout
+    assert "x.ini:1:1: UW001 [unreadable-file] error: not a regular file" in result.stdout
 
 
 def test_show_prints_each_option_with_its_source(tmp_path: Path) -> None:

@@ -72,6 +72,20 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--isolated", action="store_true", help="ignore all settings files")
     p.add_argument(
+        "--select", type=_selectors, metavar="RULES", default=None,
+        help="comma-separated codes, prefixes (UW5), names, sets (default, hardening, "
+        "pedantic) or ALL: the rules to run, instead of the settings' selection "
+        "(default: the `default` set)",
+    )
+    p.add_argument(
+        "--extend-select", type=_selectors, metavar="RULES", action="extend", default=[],
+        help="rules to run on top of the selection, e.g. --extend-select hardening,UW125",
+    )
+    p.add_argument(
+        "--ignore", type=_selectors, metavar="RULES", action="extend", default=[],
+        help="rules not to run (added to the settings' ignore)",
+    )
+    p.add_argument(
         "--stdin-filename",
         metavar="PATH",
         help="with `-` as PATH: lint standard input as if it were this file (its format, "
@@ -158,11 +172,18 @@ def _common(p: argparse.ArgumentParser) -> None:
         "are checked (default: .); `-` reads standard input (see --stdin-filename)",
     )
     p.add_argument(
+        "--context",
+        choices=("auto", "container", "host"),
+        help="where the configs run when the tree does not show it (a Dockerfile, compose "
+        "file, Kubernetes manifest, systemd unit, supervisor program or Procfile that names "
+        "them): auto (default: nothing assumed), container, or host (started as root)",
+    )
+    p.add_argument(
         "--container",
-        action="store_true",
-        default=None,
-        help="the configs run inside containers: running as root, and binding every "
-        "interface of the container, are not reported",
+        action="store_const",
+        const="container",
+        dest="context",
+        help="deprecated: --context container",
     )
     p.add_argument(
         "--jobs",
@@ -202,9 +223,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--target-version",
-        choices=("2.0", "2.1"),
+        type=_target_version,
         default=None,
-        help="uWSGI version the configs are for (default 2.0, i.e. 2.0.31)",
+        metavar="VERSION",
+        help="uWSGI version the configs are for: 2.0 (the default: any 2.0 release from "
+        "2.0.18 on; version-dependent rules say only what holds in all of them), one release "
+        "from 2.0.18 to 2.0.31 (e.g. 2.0.21, as Debian 12 ships), or 2.1",
     )
     p.add_argument(
         "--yaml-reader",
@@ -329,7 +353,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _assume(args: argparse.Namespace) -> Assumptions:
     """What the run assumes: the settings file of the first path (target-version,
-    yaml-reader, plugins, container), then the command-line options over it."""
+    yaml-reader, plugins, context), then the command-line options over it."""
     from dataclasses import replace
 
     from .instance import Assumptions
@@ -345,9 +369,37 @@ def _assume(args: argparse.Namespace) -> Assumptions:
     given = {
         "version": args.target_version,
         "yaml_reader": args.yaml_reader,
-        "container": args.container,
+        "context": args.context,
     }
+    if args.context is not None:  # the deprecated `container` of a settings file gives way
+        base = replace(base, container=False)
     return replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+def _selectors(text: str) -> tuple[str, ...]:
+    """``--select``/``--extend-select``/``--ignore``: comma-separated selectors."""
+    import argparse
+
+    from .settings import parse_selectors
+
+    try:
+        return parse_selectors(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _target_version(text: str) -> str:
+    """``--target-version``: one of :data:`uwsgi_lint.catalog.TARGET_VERSIONS`."""
+    import argparse
+
+    from .catalog import RELEASES, TARGET_VERSIONS
+
+    if text not in TARGET_VERSIONS:
+        raise argparse.ArgumentTypeError(
+            f"expected 2.0, a release from {RELEASES[0]} to {RELEASES[-1]}, or 2.1, "
+            f"not {text!r}"
+        )
+    return text
 
 
 def _jobs(text: str) -> int:
@@ -423,7 +475,7 @@ def exit_code(report: Report, exit_zero: bool = False, fail_on: str | None = Non
 def _run(args: argparse.Namespace) -> int:
     from .engine import lint
     from .render.source import forget
-    from .settings import SettingsError
+    from .settings import Selection, SettingsError
 
     paths, buffers = list(args.paths), {}
     if "-" in paths:
@@ -442,6 +494,7 @@ def _run(args: argparse.Namespace) -> int:
             buffers=buffers,
             allow_read=args.allow_read,
             jobs=args.jobs,
+            selection=Selection(args.select, tuple(args.extend_select), tuple(args.ignore)),
         )
     except SettingsError as exc:
         _error(str(exc))
@@ -500,7 +553,7 @@ def _rule(args: argparse.Namespace) -> int:
     if args.all:
         rows = [
             {"code": r.code, "name": r.name, "severity": r.severity.value,
-             "summary": r.summary, "fix": r.fix}
+             "set": r.group, "summary": r.summary, "fix": r.fix}
             for r in rules
         ]
         if args.format == "json":
@@ -508,8 +561,8 @@ def _rule(args: argparse.Namespace) -> int:
         else:
             nw = max((len(r.name) for r in rules), default=0)
             _write("".join(
-                f"{r['code']}  {r['name']:<{nw}}  {r['severity']:<7}  {r['fix']:<6}  "
-                f"{r['summary']}\n"
+                f"{r['code']}  {r['name']:<{nw}}  {r['severity']:<7}  {r['set']:<9}  "
+                f"{r['fix']:<6}  {r['summary']}\n"
                 for r in rows
             ))
         return EXIT_CLEAN
@@ -522,7 +575,7 @@ def _rule(args: argparse.Namespace) -> int:
     text = pages.page(r.code)
     if args.format == "json":
         doc = {"code": r.code, "name": r.name, "severity": r.severity.value,
-               "summary": r.summary, "fix": r.fix, "page": text}
+               "set": r.group, "summary": r.summary, "fix": r.fix, "page": text}
         _write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         _write(text if text is not None else f"# {r.code} `{r.name}`\n\n{r.summary}\n")

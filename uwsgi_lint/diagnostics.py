@@ -36,12 +36,15 @@ class Diagnostic:
     code: str
     name: str
     severity: Severity
-    message: str
+    message: str  # one line, under about 160 characters: what uWSGI does, what to write
     span: Span
     related: tuple[Related, ...] = ()
+    detail: str = ""  # the longer explanation (``--format full``, JSON, SARIF)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", clean(self.message))
+        if self.detail:
+            object.__setattr__(self, "detail", clean(self.detail))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.file, self.span.start.line, self.span.start.column, self.code)
@@ -57,3 +60,4 @@ class Finding:
     message: str
     related: tuple[Related, ...] = ()
     fix: None = None
+    detail: str = ""

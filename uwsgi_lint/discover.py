@@ -83,20 +83,35 @@ _XML_SKIP = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!", 
 # a string (an unterminated one runs to the end: linear on any input) or a structural byte
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[{}\[\]:]', re.DOTALL)
 _BOM = b"\xef\xbb\xbf"
+# keys only a build profile has (buildconf/*.ini, read by uwsgiconfig.py when uWSGI is
+# compiled: `main_plugin`, `embedded_plugins` ...): its `[uwsgi]` section is no runtime config
+_BUILD_PROFILE = re.compile(
+    rb"^[ \t]*(?:main_plugin|embedded_plugins|bin_name|plugin_build_dir|plugin_dir|"
+    rb"malloc_implementation|as_shared_library|embed_config|embed_files)[ \t]*=",
+    re.MULTILINE,
+)
 
 
 def looks_like_uwsgi(path: str, head: bytes) -> Format | None:
     """The format of ``head`` (a file's first bytes) if it looks like a uWSGI config.
 
-    A file with one of uWSGI's suffixes is checked only as that format (uWSGI would read
-    it so); any other file as whichever format its content suggests.
+    A file with one of uWSGI's suffixes is read as that format (uWSGI would read it so),
+    and kept when its content looks like a uWSGI config in any format: an INI file named
+    ``app.js`` is read as JSON, and its reader says uWSGI exits, as for a file named on
+    the command line.  Any other file is read as whichever format its content suggests.
+    A build profile (``buildconf/*.ini``: ``main_plugin``, ``embedded_plugins`` ... in its
+    ``[uwsgi]`` section) is no config.
     """
     if b"uwsgi" not in head:
         return None
     head = head.removeprefix(_BOM)
+    if _BUILD_PROFILE.search(head) and _is_ini(head):
+        return None  # a build profile (uwsgiconfig.py --build PROFILE), not read at run time
     fmt = format_for(path)
     if fmt is not None:
-        return fmt if _CHECKS[fmt](head) else None
+        if _CHECKS[fmt](head) or any(_is_other(head, other) for other in _CHECKS if other != fmt):
+            return fmt
+        return None
     start = head.lstrip()[:1]
     if start == b"<":
         order: tuple[Format, ...] = (Format.XML,)
@@ -110,13 +125,43 @@ def looks_like_uwsgi(path: str, head: bytes) -> Format | None:
     return None
 
 
+# the first line that is not blank, for content under another format's suffix: an INI or
+# YAML file starts as one (a `[uwsgi]` in a YAML block scalar or a JS string is no config)
+_FIRST_LINE = re.compile(rb"[ \t\r\n]*([^\r\n]*)")
+_STARTS_AS = {
+    Format.INI: re.compile(rb"[\[;#]"),
+    Format.YAML: re.compile(rb"---|#|[\w\"'.-]+[ \t]*:"),
+}
+_INI_TOP = re.compile(rb"^\[uwsgi\][ \t\r]*$", re.MULTILINE)
+
+
+def _is_other(head: bytes, fmt: Format) -> bool:
+    """Whether a file named for another format holds a uWSGI config in ``fmt``: it starts
+    as one, and an INI `[uwsgi]` header is not indented."""
+    starts = _STARTS_AS.get(fmt)
+    if starts is not None:
+        first = _FIRST_LINE.match(head)
+        if first is None or not starts.match(first.group(1)):
+            return False
+    if fmt is Format.INI:
+        return _INI_TOP.search(head) is not None
+    return _CHECKS[fmt](head)
+
+
 def _is_ini(head: bytes) -> bool:
     # ini.c: a line stripped of spaces, tabs and CRs that is `[uwsgi]`
     return _INI_HEADER.search(head) is not None
 
 
+# a `uwsgi:` key whose value is a YAML list (`- --master`): command-line arguments kept in
+# a Helm values file or a compose file, which uWSGI's YAML reader never reads as options
+_YAML_LIST_VALUE = re.compile(rb"[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*- ")
+
+
 def _is_yaml(head: bytes) -> bool:
-    return _YAML_KEY.search(head) is not None
+    return any(
+        _YAML_LIST_VALUE.match(head, m.end()) is None for m in _YAML_KEY.finditer(head)
+    )
 
 
 def _local(name: bytes) -> bytes:

@@ -19,6 +19,7 @@ from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
 from .report import Report
 from .rules import all_rules
+from .settings import Selection
 from .tree import assemble, context_emperors, for_checked
 
 
@@ -59,6 +60,7 @@ def lint(
     allow_read: Sequence[str] = (),
     only: Collection[str] | None = None,
     jobs: int | None = None,
+    selection: Selection | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -74,7 +76,8 @@ def lint(
     that starts one of them is read too (see :func:`context_emperors`), and findings are
     reported only for the files checked and the files they include, never for a file that
     was read only for context.
-    ``only`` runs just the rules with those codes (a rule's own tests).  ``jobs``: how
+    ``only`` runs just the rules with those codes (a rule's own tests), whatever their
+    set; ``selection``: the command line's selectors, over each file's settings.  ``jobs``: how
     many processes read and check the files (``--jobs``; default: one per core, used
     for big runs only: :mod:`uwsgi_lint.parallel`); the output does not depend on it.
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
@@ -84,7 +87,7 @@ def lint(
     with session.run(roots, buffers):
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
                        list(buffers or {}), only,
-                       default_jobs() if jobs is None else jobs)
+                       default_jobs() if jobs is None else jobs, selection)
     report.warnings[:0] = warnings
     return report
 
@@ -139,13 +142,17 @@ def _lint(
     given: list[str],
     only: Collection[str] | None,
     jobs: int,
+    selection: Selection | None,
 ) -> Report:
     catalog = load_catalog(assume.version)
     dispatch = Dispatch([r for r in all_rules() if only is None or r.code in only], catalog)
     files, missing, explicit = targets(paths, walk) if paths else ([], [], frozenset())
     files += [b for b in given if b not in files]
     explicit |= frozenset(given)
-    lookup = SettingsLookup(config=config, isolated=isolated)
+    if only:  # the rules asked for run whatever their set
+        selection = replace(selection or Selection(),
+                            extend_select=(selection or Selection()).extend_select + tuple(only))
+    lookup = SettingsLookup(config=config, isolated=isolated, selection=selection)
     files = [f for f in files if f in explicit or not lookup.excludes(f)]
     report = Report(diagnostics=missing)
     checked = {os.path.realpath(split_target(f)[0]) for f in files}

@@ -23,7 +23,9 @@ from typing import TypeVar
 
 from . import fs
 from .catalog import Catalog
+from .deploy import Deployments, Launch, Published, Runs, Start, judge
 from .instance import Assumptions
+from .instance.loader import LOADERS
 from .instance.logic import logic_openers
 from .model import (
     Block,
@@ -36,6 +38,7 @@ from .model import (
     Role,
     Section,
     Span,
+    Unread,
 )
 from .values import atoi, flag_is_on, is_a_number, read_number
 
@@ -105,6 +108,8 @@ class Views:
         self.disk: dict[tuple[str, str], object] = {}
         # facts about one file read, once per run: (question, id(file)) -> (file, answer)
         self.per_file: dict[tuple[str, int], tuple[ConfigFile, object]] = {}
+        # the deployment files of the tree (Dockerfiles, systemd units ...), once per run
+        self.deployments = Deployments()
 
     def of(self, inst: Instance) -> View:
         view = self._by_instance.get(id(inst))
@@ -267,6 +272,46 @@ class View:
             return by_code
 
         return self._cached("problems", None, answer).get(code, [])
+
+    # problems that say options written in the tree are missing from the option list: a
+    # file that cannot be read or parsed (UW001: uWSGI exits on it), a section not found or
+    # hidden (UW002, UW003, UW004), keys outside it (UW005), uWSGI's YAML reader stopping
+    # or skipping keys (UW007, UW008, UW011, UW012), JSON values dropped (UW014), an
+    # include missing or recursing (UW020, UW021: uWSGI exits there), a budget reached
+    # (UW025: the expansion stopped)
+    INCOMPLETE = ("UW001", "UW002", "UW003", "UW004", "UW005", "UW007", "UW008", "UW011",
+                  "UW012", "UW014", "UW020", "UW021", "UW025")
+    # options whose value names where more config comes from, besides the loaders (`ini`,
+    # `include`, `inherit` ...): the Emperor's monitors and what it adds to each vassal
+    SOURCE_OPTIONS = frozenset({"emperor", "vassals-include", "vassals-inherit",
+                                "vassals-include-before", "vassals-inherit-before"})
+
+    def names_config(self, key: str) -> bool:
+        """Whether the value of ``key`` names a config source (a loader such as `ini`,
+        `include`, `inherit`, or one of ``SOURCE_OPTIONS``), rather than a value: an
+        ``@(exec://...)`` there decides what is read, elsewhere only the value."""
+        opt = self.catalog.get(key)
+        return key in self.SOURCE_OPTIONS or (opt is not None and opt.handler in LOADERS)
+
+    def unread_sources(self) -> list[Unread]:
+        """The config sources this instance loads that were not read (``Instance.unread``:
+        a scheme, a file outside the tree, an ``@()`` in an `inherit`): what they add to its
+        options is unknown.  Not an ``@()`` in another value (it gives that value, no
+        options), a loop's items, an undecided condition, nor an Emperor's monitor."""
+        return self._cached("unread_sources", None, lambda: [
+            u for u in self.inst.unread
+            if (o := self.catalog.get(u.directive.key)) is not None and o.handler in LOADERS])
+
+    def read_whole(self) -> bool:
+        """Whether the option list holds everything the tree shows this instance is given:
+        no file stopped early or lost keys (a problem with a code of ``INCOMPLETE``,
+        ``ConfigFile.stopped``) and every config source it loads was read
+        (:meth:`unread_sources`).  A rule that reports the ABSENCE of an option ("no
+        `uid`", "without `memory-report`", a `%(name)` nothing defines) says nothing when
+        this is False: the option may be in what was not read (an XML file that sets
+        `<uid>` after a parse error)."""
+        return self._cached("read_whole", None, lambda: not self.unread_sources() and not any(
+            self.problems(code) for code in self.INCOMPLETE))
 
     # -- facts for the value and format rules (UW0xx, UW1xx) ------------------------
 
@@ -721,6 +766,63 @@ class View:
         emperor = self.emperor
         return (self.inst.role is Role.VASSAL and emperor is not None
                 and emperor.drops_root_for_vassals())
+
+    # -- how the tree shows the instance is deployed (:mod:`uwsgi_lint.deploy`) --------
+
+    def launches(self) -> list[Launch]:
+        """The deployment files that start or ship this instance's own file (a Dockerfile,
+        a compose service, a systemd unit ...: :class:`~uwsgi_lint.deploy.Deployments`)."""
+        return self._cached("launches", None,
+                            lambda: self.views.deployments.of(self.inst.root.path))
+
+    def start(self) -> Start:
+        """Who starts this instance, as the tree shows it (:func:`~uwsgi_lint.deploy.judge`,
+        the ``context`` setting filling in what it does not say).  A vassal is started by
+        its Emperor: without root when the Emperor drops it first
+        (:meth:`drops_root_for_vassals`; uWSGI 2.0.31 run as root with `uid = nobody` in
+        the Emperor, with or without `master`, runs the vassals and their workers as
+        nobody; with `master-as-root` they stay root), else as the Emperor is started --
+        or, when that is not known, in the container its own file is shipped into."""
+
+        def answer() -> Start:
+            emperor = self.emperor if self.inst.role is Role.VASSAL else None
+            if emperor is None:
+                return judge(self.launches(), self.assume.where)
+            if emperor.drops_root_for_vassals():
+                return Start(Runs.UNPRIVILEGED)
+            started = emperor.start()
+            if started.runs is Runs.UNKNOWN:
+                own = judge(self.launches(), "auto")
+                return own if own.runs is Runs.CONTAINER else started
+            return started
+
+        return self._cached("start", None, answer)
+
+    def _chain_launches(self) -> list[Launch]:
+        """The launches of this instance's file and of the Emperors that start it."""
+        out: list[Launch] = []
+        view: View | None = self
+        while view is not None:
+            out.extend(view.launches())
+            view = view.emperor if view.inst.role is Role.VASSAL else None
+        return out
+
+    def in_container(self) -> bool:
+        """Whether the instance runs in a container: the tree ships its file, or the file
+        of an Emperor that starts it, into one (a Dockerfile, a compose service, a
+        Kubernetes manifest, a Procfile); when it does not say, ``context = "container"``."""
+        return self._cached("in_container", None, lambda: any(
+            launch.container for launch in self._chain_launches())
+            or self.assume.where == "container")
+
+    def published(self, port: str) -> Published | None:
+        """The compose ``ports`` entry that publishes the container port ``port`` of this
+        instance (or of the Emperor that starts it) on every interface of the host."""
+        for launch in self._chain_launches():
+            for p in launch.ports:
+                if p.port == port and p.everywhere:
+                    return p
+        return None
 
     # -- facts for the Tyrant and exposure rules (UW30x, UW5xx) ----------------------
 

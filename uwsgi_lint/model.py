@@ -210,11 +210,13 @@ class ConfigFile:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something a reader or the expander noticed; the engine turns it into a diagnostic."""
+    """Something a reader or the expander noticed; the engine turns it into a diagnostic
+    (``message`` its one line, ``detail`` the longer explanation)."""
 
     code: str
     message: str
     span: Span
+    detail: str = ""
 
 
 class Role(str, Enum):

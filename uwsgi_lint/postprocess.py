@@ -21,16 +21,21 @@ from .model import ConfigFile, Format
 from .readers import buffer_for, read_file
 from .report import Report
 from .rules import Rule, all_rules
-from .settings import Settings, enabled_for, settings_for, severity_of
+from .settings import Selection, Settings, enabled_for, settings_for, severity_of
 from .settings import excluded as settings_excluded
 
 
 class SettingsLookup:
-    """``settings_for`` with the answer for each directory remembered for one run."""
+    """``settings_for`` with the answer for each directory remembered for one run, and
+    the run's own ``selection`` (command-line selectors) put over each answer."""
 
-    def __init__(self, *, config: str | None = None, isolated: bool = False) -> None:
+    def __init__(
+        self, *, config: str | None = None, isolated: bool = False,
+        selection: Selection | None = None,
+    ) -> None:
         self.config = config
         self.isolated = isolated
+        self.selection = selection
         self._by_dir: dict[str, Settings] = {}
 
     def __call__(self, file: str) -> Settings:
@@ -38,6 +43,8 @@ class SettingsLookup:
         found = self._by_dir.get(directory)
         if found is None:
             found = settings_for(file, config=self.config, isolated=self.isolated)
+            if self.selection is not None:
+                found = self.selection.over(found)
             self._by_dir[directory] = found
         return found
 

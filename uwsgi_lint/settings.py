@@ -11,9 +11,11 @@ directory ``.uwsgi-lint.toml`` (top-level keys) beats ``pyproject.toml``; a
 
 Selectors (``select``, ``extend-select``, ``ignore``, ``per-file-ignores``, the keys of
 ``severity``) are codes (``UW101``), code prefixes (``UW1``), rule names
-(``unknown-option``) or ``all``.  When both a selecting and an ignoring selector match a
-rule, the more specific one wins (a name or full code beats a longer prefix, which beats a
-shorter one, which beats ``all``); on a tie the rule is ignored.
+(``unknown-option``), rule sets (``default``, ``hardening``, ``pedantic``) or ``all``;
+without ``select`` the ``default`` set runs.  When both a selecting and an ignoring
+selector match a rule, the more specific one wins (a name or full code beats a longer
+prefix, which beats a shorter one, which beats a set or ``all``); on a tie the rule is
+ignored.
 
 Every problem in a settings file is a :class:`SettingsError` naming the file, the line and
 column of the offending key or value, and what is wrong; globs (``per-file-ignores``,
@@ -28,15 +30,20 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import fs
+from .catalog import RELEASES, TARGET_VERSIONS
 from .diagnostics import Severity
 from .globs import GlobError, compile_glob
 
 if TYPE_CHECKING:
     from .instance import Assumptions
+
+#: What runs when no ``select`` is set: the ``default`` rule set (see :data:`rules.GROUPS`).
+DEFAULT_SELECT = ("default",)
 
 PYPROJECT = "pyproject.toml"
 DOTFILE = ".uwsgi-lint.toml"
@@ -44,10 +51,12 @@ TABLE = ("tool", "uwsgi-lint")
 
 KEYS = frozenset({
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "target-version",
-    "yaml-reader", "plugins", "container", "exclude", "extend-exclude", "allow-read",
+    "yaml-reader", "plugins", "context", "container", "exclude", "extend-exclude",
+    "allow-read",
 })
-VERSIONS = ("2.0", "2.1")
+VERSIONS = TARGET_VERSIONS  # "2.0" (any 2.0 release from 2.0.18 on), "2.0.18" ... "2.0.31", "2.1"
 YAML_READERS = ("embedded", "libyaml")
+CONTEXTS = ("auto", "container", "host")  # see uwsgi_lint.deploy
 MAX_BYTES = 1024 * 1024  # a larger settings file is an error, not read
 
 
@@ -74,7 +83,8 @@ class Settings:
     target_version: str | None = None
     yaml_reader: str | None = None
     plugins: tuple[str, ...] | None = None
-    container: bool | None = None
+    context: str | None = None
+    container: bool | None = None  # deprecated: `context = "container"`
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     # paths (relative to the settings file) a run may read too: see engine.boundary_roots
@@ -88,7 +98,8 @@ class Settings:
 
     def assumptions(self, base: Assumptions) -> Assumptions:
         """``base`` with what these settings set (target-version, yaml-reader, plugins,
-        container) put in; command-line options should be applied after this."""
+        context; the deprecated container when context is not set) put in; command-line
+        options should be applied after this."""
         changes: dict[str, Any] = {}
         if self.target_version is not None:
             changes["version"] = self.target_version
@@ -96,9 +107,42 @@ class Settings:
             changes["yaml_reader"] = self.yaml_reader
         if self.plugins is not None:
             changes["plugins"] = frozenset(self.plugins)
-        if self.container is not None:
+        if self.context is not None:
+            changes["context"], changes["container"] = self.context, False
+        elif self.container is not None:
             changes["container"] = self.container
         return replace(base, **changes) if changes else base
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Rule selectors given for a whole run (``--select``, ``--extend-select``,
+    ``--ignore``), put over each file's settings: ``select`` starts the selection anew
+    (the settings' own ``select``, ``extend-select`` and ``ignore`` are dropped), the other
+    two add to the settings' own."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def over(self, settings: Settings) -> Settings:
+        base = settings
+        if self.select is not None:
+            base = replace(base, select=self.select, extend_select=(), ignore=())
+        if not (self.select is not None or self.extend_select or self.ignore):
+            return settings
+        return replace(base, extend_select=base.extend_select + self.extend_select,
+                       ignore=base.ignore + self.ignore)
+
+
+def parse_selectors(text: str) -> tuple[str, ...]:
+    """``--select UW1,unknown-option``: the comma-separated selectors of one option, each
+    a code, a code prefix, a rule name, a set name or ``all`` (``ValueError`` if not)."""
+    items = tuple(s.strip() for s in text.split(",") if s.strip())
+    for s in items:
+        if not _known_selector(s):
+            raise ValueError(f"unknown rule code, prefix, name or set {s!r}")
+    return items
 
 
 DEFAULT = Settings()
@@ -252,13 +296,25 @@ def settings_for(file: str, *, config: str | None = None, isolated: bool = False
 
 
 def _specificity(selector: str, code: str, name: str) -> int | None:
+    """How specifically ``selector`` names the rule: ``all`` and its set (``default``,
+    ``hardening``, ``pedantic``) 0, a code prefix its length, the code or name 100."""
     if selector.lower() == "all":
         return 0
     if selector == name or selector.upper() == code:
         return 100
+    if selector.lower() in _groups():
+        return 0 if code in _groups()[selector.lower()] else None
     if code.startswith(selector.upper()):
         return len(selector)
     return None
+
+
+@cache
+def _groups() -> dict[str, frozenset[str]]:
+    """The codes of each rule set."""
+    from .rules import GROUPS, all_rules
+
+    return {g: frozenset(r.code for r in all_rules() if r.group == g) for g in GROUPS}
 
 
 def _best(selectors: tuple[str, ...], code: str, name: str) -> int | None:
@@ -268,7 +324,7 @@ def _best(selectors: tuple[str, ...], code: str, name: str) -> int | None:
 
 def enabled(settings: Settings, code: str, name: str) -> bool:
     """Whether the rule ``code``/``name`` runs under ``settings`` (per-file ignores aside)."""
-    chosen = settings.select if settings.select is not None else ("all",)
+    chosen = settings.select if settings.select is not None else DEFAULT_SELECT
     sel = _best(chosen + settings.extend_select, code, name)
     if sel is None:
         return False
@@ -491,7 +547,7 @@ class _Checker:
 def _known_selector(selector: str) -> bool:
     from .rules import all_rules
 
-    if selector.lower() == "all":
+    if selector.lower() == "all" or selector.lower() in _groups():
         return True
     rules = all_rules()
     if any(r.name == selector for r in rules):
@@ -536,7 +592,7 @@ def _selectors(
     for s in items:
         if not _known_selector(s):
             raise chk.value_error(
-                keys, f"unknown rule code, prefix or name `{s}` in `{what}`", item=s
+                keys, f"unknown rule code, prefix, name or set `{s}` in `{what}`", item=s
             )
     return items
 
@@ -592,7 +648,7 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
             for sel, sev in value.items():
                 if not _known_selector(sel):
                     raise chk.key_error(
-                        (key, sel), f"unknown rule code, prefix or name `{sel}` in `severity`"
+                        (key, sel), f"unknown rule code, prefix, name or set `{sel}` in `severity`"
                     )
                 levels = tuple(s.value for s in Severity)
                 if not isinstance(sev, str) or sev not in levels:
@@ -603,9 +659,16 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
                 pairs.append((sel, Severity(sev)))
             values[field] = tuple(pairs)
         elif key == "target-version":
-            values[field] = _choice(chk, key, value, VERSIONS)
+            if not isinstance(value, str) or value not in VERSIONS:
+                raise chk.value_error((key,), (
+                    f'`target-version` must be "2.0" (any 2.0 release from {RELEASES[0]} on), a '
+                    f'release "{RELEASES[0]}" to "{RELEASES[-1]}", or "2.1", not {_show(value)}'
+                ))
+            values[field] = value
         elif key == "yaml-reader":
             values[field] = _choice(chk, key, value, YAML_READERS)
+        elif key == "context":
+            values[field] = _choice(chk, key, value, CONTEXTS)
         elif key == "container":
             if not isinstance(value, bool):
                 raise chk.value_error(

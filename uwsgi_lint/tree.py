@@ -74,15 +74,25 @@ def values(inst: Instance, catalog: Catalog, name: str) -> list[str]:
 
 def map_into_tree(path: str, tree_dirs: Sequence[str], near: str) -> str | None:
     """An absolute directory that does not exist here, found by its trailing components
-    among the directories being linted (``/etc/uwsgi/vassals`` -> ``repo/etc/uwsgi/vassals``).
-    """
+    among the directories being linted (``/etc/uwsgi/vassals`` -> ``repo/etc/uwsgi/vassals``),
+    only where that is not ambiguous: the one directory whose tail matches, or among
+    several the one nearest the Emperor's directory ``near`` (the longest path shared with
+    it, then the longest tail).  With two equally near (a monorepo whose projects each
+    have a `vassals` directory, the Emperor in neither), none: an unrelated project's
+    Emperor is never attached."""
     parts = [p for p in path.split("/") if p]
-    for k in range(len(parts), 0, -1):
-        suffix = "/" + "/".join(parts[-k:])
-        hits = [d for d in tree_dirs if d.endswith(suffix)]
-        if hits:
-            return max(hits, key=lambda d: len(os.path.commonpath([d, near])))
-    return None
+    ranked: list[tuple[tuple[int, int], str]] = []
+    for d in dict.fromkeys(tree_dirs):
+        names = d.split("/")
+        tail = 0
+        while tail < min(len(parts), len(names)) and names[-1 - tail] == parts[-1 - tail]:
+            tail += 1
+        if tail:
+            ranked.append(((len(os.path.commonpath([d, near]).split("/")), tail), d))
+    ranked.sort(reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
 
 
 def resolve_monitors(emperor: Instance, catalog: Catalog, tree_dirs: Sequence[str]) -> None:
@@ -410,11 +420,12 @@ def _start_vassals(
             if real in expanded:
                 continue
             if not budget.start():
-                emperor.problems.append(Problem(BUDGET_REACHED, (
-                    "uwsgi-lint stopped starting vassals here; the vassals of this monitor "
-                    "from here on, and of the Emperor's later monitors, were not checked: "
-                    f"{budget.reason('instances')}"),
-                    monitor.directive.span))
+                emperor.problems.append(Problem(
+                    BUDGET_REACHED,
+                    f"uwsgi-lint stopped starting vassals here: {budget.reason('instances')}",
+                    monitor.directive.span,
+                    "The vassals of this monitor from here on, and of the Emperor's later "
+                    "monitors, were not checked."))
                 return
             try:
                 v = vassal(path, monitor, emperor, assume)
@@ -466,7 +477,7 @@ def context_emperors(
             inst = build_instance(path, assume)
             if not is_emperor(inst):
                 continue
-            resolve_monitors(inst, catalog, tree_dirs([*files, path]))
+            resolve_monitors(inst, catalog, [*tree_dirs([*files, path]), *_nearby(path)])
         except Exception:  # a broken candidate is no context; it is not being checked
             continue
         # a monitor on a directory that exists only on the server (`/etc/uwsgi/vassals`)
@@ -483,6 +494,29 @@ def context_emperors(
         if starts & wanted:
             found.append(path)
     return found
+
+
+NEARBY_LEVELS = 3  # directory levels below the Emperor's parent listed for mapping
+NEARBY_MAX = 256  # directories listed for mapping, per candidate Emperor
+
+
+def _nearby(emperor: str) -> list[str]:
+    """The directories below the parent of a candidate Emperor's directory (its own
+    directory when that is the top of its git work tree), :data:`NEARBY_LEVELS` deep, at
+    most :data:`NEARBY_MAX`: where its own vassals directory would be, so that an absolute
+    monitor (``/etc/uwsgi/vassals``) is mapped to it rather than to the directory of the
+    file being checked, and not mapped at all when two are equally near
+    (:func:`map_into_tree`)."""
+    own = os.path.dirname(os.path.realpath(emperor))
+    top = os.path.dirname(own)
+    if os.path.exists(os.path.join(own, ".git")) or _shared(top) or not fs.inside(top):
+        top = own
+    out: list[str] = []
+    level = [top]
+    for _ in range(NEARBY_LEVELS):
+        level = [sub for d in level for sub in _subdirs(d)][: NEARBY_MAX - len(out)]
+        out.extend(level)
+    return out
 
 
 def _ancestors(directory: str) -> list[str]:

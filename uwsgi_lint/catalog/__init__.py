@@ -1,14 +1,22 @@
 """The uWSGI option catalog: every option of a uWSGI version, as extracted from its source.
 
 The data files next to this module are produced by ``scripts/gen_catalog.py`` (2.0.31, from
-the PyPI sdist) and reformatted from ``shared/reference/options`` (2.1-dev); see
-``scripts/README.md``.
+the PyPI sdist; ``releases-2.0.json``, what each 2.0 release from 2.0.18 on lacks or has
+otherwise, from the sdists of those releases) and reformatted from
+``shared/reference/options`` (2.1-dev); see ``scripts/README.md``.
+
+Target versions (:data:`TARGET_VERSIONS`): ``"2.0"``, the default, stands for *some* 2.0
+release from 2.0.18 on (the 2.0.31 table, which has every option of those releases;
+version-dependent rules then say only what holds in all of them); a release such as
+``"2.0.21"`` gets that release's own table; ``"2.1"`` the 2.1-dev table.
 
 >>> cat = load_catalog("2.0")
 >>> cat.get("processes").value_kind
 'int'
 >>> cat.suggest("max_requests")
 ['max-requests']
+>>> "max-requests-delta" in load_catalog("2.0.21"), first_release("max-requests-delta")
+(False, '2.0.29')
 """
 
 from __future__ import annotations
@@ -22,20 +30,29 @@ from typing import Any
 from .. import session
 
 __all__ = [
+    "RELEASES",
     "TARGET_VERSIONS",
     "Catalog",
     "Option",
     "close_matches",
+    "first_release",
     "load_catalog",
     "plugin_default_build",
+    "recent_options",
+    "release_rows",
 ]
 
-TARGET_VERSIONS = ("2.0", "2.1")
+#: The uWSGI 2.0 releases a target version may name, oldest first (``releases-2.0.json``
+#: says how each differs from the last one's table).
+RELEASES = tuple(f"2.0.{n}" for n in range(18, 32))
+#: What ``target-version`` accepts: "2.0" (any of :data:`RELEASES`), one release, "2.1".
+TARGET_VERSIONS = ("2.0", *RELEASES, "2.1")
 
 _DATA_FILES = {
     "2.0": "uwsgi-2.0.31.json",
     "2.1": "uwsgi-2.1-dev.json",
 }
+_RELEASES_FILE = "releases-2.0.json"
 
 _FLAG_PREFIX = "UWSGI_OPT_"
 _ARG_KINDS = frozenset({"required", "none", "optional"})
@@ -94,13 +111,16 @@ class Catalog:
         "_interned",
         "_keys",
         "_path",
+        "_release",
         "_rows",
         "_selected",
         "_uwsgi_version",
+        "target",
         "version",
     )
 
-    version: str
+    version: str  # the series: "2.0" or "2.1"
+    target: str  # the target version it stands for: "2.0", "2.0.21", "2.1"
 
     def __init__(
         self,
@@ -109,7 +129,8 @@ class Catalog:
         options: Iterable[Option],
         embedded_plugins: Iterable[str] = (),
     ) -> None:
-        self.version = version
+        self.version = self.target = version
+        self._release: str | None = None  # a 2.0 release whose rows are derived on load
         self._path: str | None = None  # the data file not read yet
         self._keys: dict[str, list[str]] | None = None
         self._selected: dict[tuple[str | None, ...], frozenset[str]] = {}  # select() answers
@@ -120,10 +141,13 @@ class Catalog:
         self._by_name = {name: built[i] for name, i in self._index.items()}
 
     @classmethod
-    def _from_file(cls, version: str, path: str) -> Catalog:
-        """A catalog that reads ``path`` when it is first used."""
+    def _from_file(cls, target: str, path: str, release: str | None = None) -> Catalog:
+        """A catalog that reads ``path`` when it is first used (the rows of ``release``,
+        derived from them with :func:`release_rows`, when it is given)."""
         self = cls.__new__(cls)
-        self.version = version
+        self.version = "2.1" if target == "2.1" else "2.0"
+        self.target = target
+        self._release = release
         self._path = path
         self._keys = None
         self._selected = {}
@@ -160,7 +184,10 @@ class Catalog:
 
             with open(path, "rb") as fh:
                 doc = json.loads(fh.read())
-            self._fill(doc["uwsgi_version"], doc["options"], doc.get("embedded_plugins"))
+            version, rows = doc["uwsgi_version"], doc["options"]
+            if self._release is not None and self._release != version:
+                version, rows = self._release, release_rows(self._release, rows)
+            self._fill(version, rows, doc.get("embedded_plugins"))
             self._path = None
 
     def _option(self, i: int) -> Option:
@@ -172,12 +199,25 @@ class Catalog:
     def __reduce__(self) -> tuple[Any, ...]:
         # a catalog sent to another process (a worker of a parallel run) is that
         # process's own cached one, or rebuilt from its options
-        if self.version in _DATA_FILES and _catalog(self.version) is self:
-            return (load_catalog, (self.version,))
+        if self.target in TARGET_VERSIONS and _catalog(self.target) is self:
+            return (load_catalog, (self.target,))
         return (Catalog, (self.version, self.uwsgi_version, self.options, self.embedded_plugins))
 
     def __repr__(self) -> str:
         return f"<Catalog uWSGI {self.uwsgi_version}: {len(self)} options>"
+
+    @property
+    def release(self) -> str | None:
+        """The one 2.0 release this catalog is for ("2.0.21"); None for the "2.0" range
+        and for 2.1."""
+        return self.target if self.target in RELEASES else None
+
+    def at_least(self, release: str) -> bool:
+        """Whether every uWSGI the target stands for is ``release`` (a 2.0 release) or
+        newer: always under 2.1; under "2.0" only when ``release`` is 2.0.18 or older."""
+        if self.version != "2.0":
+            return True
+        return _release_key(self.release or RELEASES[0]) >= _release_key(release)
 
     @property
     def uwsgi_version(self) -> str:
@@ -284,7 +324,7 @@ class Catalog:
             return exact[:limit]
         active = session.current()  # answers are remembered for the run, not beyond it
         suggested = active.suggested if active is not None else {}
-        memo = suggested.get((self.version, key, limit))
+        memo = suggested.get((self.target, key, limit))
         if memo is not None:
             return list(memo)
         out: list[str] = []
@@ -298,7 +338,7 @@ class Catalog:
                     out.append(real)
         if len(suggested) >= _MEMO_SIZE:
             suggested.clear()
-        suggested[(self.version, key, limit)] = out[:limit]
+        suggested[(self.target, key, limit)] = out[:limit]
         return out[:limit]
 
 
@@ -325,9 +365,61 @@ def close_matches(
     return difflib.get_close_matches(word, near, n=n, cutoff=cutoff)
 
 
-def _data_path(version: str) -> str:
+def _data_path(name: str) -> str:
     # a plain path next to this module (os.path: avoids importing pathlib at start-up)
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), _DATA_FILES[version])
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+
+
+def _release_key(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split("."))
+
+
+@functools.cache
+def _releases() -> dict[str, Any]:
+    """``releases-2.0.json``: ``since`` (option -> the first release that has it, when
+    2.0.18 does not) and ``changed`` (option -> [first, last, fields]: the row's fields
+    that differ from the 2.0.31 row in those releases)."""
+    import json
+
+    with open(_data_path(_RELEASES_FILE), "rb") as fh:
+        doc: dict[str, Any] = json.loads(fh.read())
+    return doc
+
+
+def first_release(name: str) -> str | None:
+    """The first 2.0 release that has option ``name`` ("2.0.29" for
+    ``max-requests-delta``); None when 2.0.18 has it already, or no 2.0 release does."""
+    since: str | None = _releases()["since"].get(name)
+    return since
+
+
+def recent_options() -> frozenset[str]:
+    """The options that some 2.0 release from 2.0.18 on lacks (it ignores them)."""
+    return frozenset(_releases()["since"])
+
+
+def release_rows(
+    release: str, rows: list[dict[str, Any]], doc: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The option table of 2.0 ``release``, from the 2.0.31 table's ``rows`` and ``doc``
+    (default: ``releases-2.0.json``): without the options it does not have yet, with the
+    fields it has otherwise (``conditions`` stay 2.0.31's: they differ only in how the
+    same guards are spelled)."""
+    if doc is None:
+        doc = _releases()
+    key = _release_key(release)
+    since, changed = doc["since"], doc["changed"]
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        name = row["name"]
+        first = since.get(name)
+        if first is not None and key < _release_key(first):
+            continue
+        for low, high, fields in changed.get(name, ()):
+            if _release_key(low) <= key <= _release_key(high):
+                row = {**row, **fields}
+        out.append(row)
+    return out
 
 
 _Interned = dict[tuple[str, ...], Any]
@@ -370,11 +462,12 @@ def _option_from_row(row: dict[str, Any], flag_sets: _Interned, tuples: _Interne
 
 @functools.cache
 def load_catalog(version: str = "2.0") -> Catalog:
-    """The catalog of a target version ("2.0" -> 2.0.31, "2.1" -> 2.1-dev); cached.
+    """The catalog of a target version ("2.0" -> the 2.0.31 table, standing for any 2.0
+    release from 2.0.18 on; "2.0.21" -> that release's table; "2.1" -> 2.1-dev); cached.
 
     ``load_catalog()`` and ``load_catalog("2.0")`` return the same object.
     """
-    if version not in _DATA_FILES:
+    if version not in TARGET_VERSIONS:
         raise ValueError(
             f"unknown uWSGI target version {version!r}; expected one of {TARGET_VERSIONS}"
         )
@@ -382,8 +475,10 @@ def load_catalog(version: str = "2.0") -> Catalog:
 
 
 @functools.cache
-def _catalog(version: str) -> Catalog:
-    return Catalog._from_file(version, _data_path(version))
+def _catalog(target: str) -> Catalog:
+    if target in RELEASES:
+        return Catalog._from_file(target, _data_path(_DATA_FILES["2.0"]), target)
+    return Catalog._from_file(target, _data_path(_DATA_FILES[target]))
 
 
 def plugin_default_build(plugin: str, version: str = "2.0") -> bool:

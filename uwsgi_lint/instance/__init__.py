@@ -35,4 +35,13 @@ class Assumptions:
     reloading: bool = False
     yaml_reader: str = "embedded"
     version: str = "2.0"
-    container: bool = False  # the instances run inside containers (root there is contained)
+    # where the instances run when the tree does not show it (:mod:`uwsgi_lint.deploy`):
+    # "auto" (nothing assumed), "container" or "host" (started as root, outside containers)
+    context: str = "auto"
+    container: bool = False  # deprecated spelling of context="container" (with "auto" only)
+
+    @property
+    def where(self) -> str:
+        """The deployment context asked for: ``context``, the deprecated ``container=True``
+        read as ``"container"`` when ``context`` is left at ``"auto"``."""
+        return "container" if self.container and self.context == "auto" else self.context

@@ -120,14 +120,18 @@ class Loader:
             hint = f"; it exists next to this file: write %d{name}" if beside else ""
             return lst.fatal(
                 by,
-                f"cannot open '{arg}': no such file (relative paths are resolved against "
-                f"uWSGI's working directory, {lst.cwd}){hint}",
+                f"cannot open '{arg}': no such file{hint}",
                 INCLUDE_MISSING,
+                "Relative paths are resolved against uWSGI's working directory, "
+                f"{lst.cwd}.",
             )
         if beside and by is not None:
-            lst.problems.append(Problem(INCLUDE_RELATIVE, (
-                f"uWSGI reads {path} (relative to its working directory {lst.cwd}), not "
-                f"{beside} next to this file; write %d{name} to mean that one"), by.span))
+            lst.problems.append(Problem(
+                INCLUDE_RELATIVE,
+                f"uWSGI reads `{name}` relative to its working directory, not next to this "
+                f"file; write %d{name} to mean the one next to it",
+                by.span,
+                f"uWSGI reads {path} (its working directory is {lst.cwd}), not {beside}."))
         if fmt is Format.INI:
             self.last_ini = path
         cfg = read_file(
@@ -179,6 +183,14 @@ class Loader:
             d = lst.options[i]
             if d.key == "inherit" and not lst.configured[i]:
                 lst.configured[i] = True
+                if any(r.startswith(("$(", "@(")) for r in d.unresolved):
+                    # its name comes from the environment or a command, file or URL not
+                    # read here (the @() pass recorded that one): uWSGI loads what it gives
+                    if not any(u.directive is d for u in lst.unread):
+                        lst.unread.append(Unread(d, d.effective, "its name depends on the "
+                                                 "environment uWSGI starts in"))
+                    i += 1
+                    continue
                 if not lst.budget.spend("includes"):
                     return lst.stop(d, "includes")
                 start = len(lst.options)

@@ -46,17 +46,19 @@ class OptionList:
             self.conditional.add(len(self.options) - 1)
         return True
 
-    def fatal(self, d: Directive, message: str, code: str = "uwsgi-fatal") -> None:
-        self.problems.append(Problem(code, message, d.span))
+    def fatal(
+        self, d: Directive, message: str, code: str = "uwsgi-fatal", detail: str = ""
+    ) -> None:
+        self.problems.append(Problem(code, message, d.span, detail))
 
     def stop(self, d: Directive, what: str) -> None:
         """A budget (see :mod:`uwsgi_lint.budget`) is reached at ``d``: say so there
         (UW025) and add or expand nothing more for this instance."""
         if not self.stopped:
             self.stopped = True
-            self.problems.append(Problem(BUDGET_REACHED, (
-                "uwsgi-lint stopped expanding here; the rest of this file was not checked: "
-                f"{self.budget.reason(what)}"), d.span))
+            self.problems.append(Problem(
+                BUDGET_REACHED, f"uwsgi-lint stopped expanding here: {self.budget.reason(what)}",
+                d.span, "The rest of this file was not checked."))
 
     def path(self, p: str) -> str:
         """``p`` as uWSGI opens it: relative to its working directory."""

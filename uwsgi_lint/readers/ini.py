@@ -136,8 +136,8 @@ class _Checks:
         # a byte order mark glued to the first header: its keys are no one's to move
         self.hidden = False
 
-    def add(self, code: str, message: str, span: Span) -> None:
-        self.cfg.problems.append(Problem(code, message, span))
+    def add(self, code: str, message: str, span: Span, detail: str = "") -> None:
+        self.cfg.problems.append(Problem(code, message, span, detail))
 
     def run(self) -> None:
         self.byte_order_mark()
@@ -160,36 +160,36 @@ class _Checks:
         self.explained = self.section not in self.headers
         lost = [d.key for d in self.found[""][1:]]
         what = f"the {_keys(len(lost))} under it ({_names(lost)})" if lost else "its keys"
-        tail = (
-            "and finds no such section: it reads nothing from this file"
-            if self.explained
-            else f"and ignores {what}"
-        )
+        tail = "reads nothing from this file" if self.explained else f"ignores {what}"
         self.add(
             BYTE_ORDER_MARK,
-            f"the file starts with a UTF-8 byte order mark, so its first line is no section "
-            f"header for uWSGI: it does not see `{header}` {tail}; save the file without the BOM",
+            f"uWSGI does not see `{header}` behind the UTF-8 byte order mark and {tail}; "
+            "save the file without the BOM",
             self.exp.span(0, e),
+            "The file starts with a UTF-8 byte order mark, so its first line is no section "
+            "header for uWSGI" + (": it finds no such section." if self.explained else "."),
         )
 
     def headers_misread(self) -> None:
         for s, e, name, meant, keys in self.misread:
-            why = "it takes everything after `[` but the last character of the line"
+            why = "takes everything after `[` but the last character of the line"
             if keys:
                 lost = f"the {_keys(len(keys))} under it ({_names(keys)})"
-                are, them = ("is", "it") if len(keys) == 1 else ("are", "them")
+                are = "is" if len(keys) == 1 else "are"
             else:
-                lost, are, them = "keys under it", "are", "them"
+                lost, are = "keys under it", "are"
             if meant == self.section:
                 self.explained = self.explained or self.section not in self.headers
-                tail = f"{are} not in `[{meant}]` and uWSGI ignores {them}"
+                tail = f"{are} ignored"
+                why += f", so the keys under it are not in `[{meant}]`"
             else:
                 tail = f"{are} in section `{name}`, not `{meant}`"
             self.add(
                 HEADER_MISREAD,
-                f"uWSGI reads this header as section `{name}` ({why}): {lost} {tail}; "
+                f"uWSGI reads this header as section `{name}`: {lost} {tail}; "
                 f"write `[{meant}]` alone on the line",
                 self.exp.span(s, e),
+                f"For the section name, uWSGI {why}.",
             )
 
     def missing_section(self) -> None:
@@ -210,15 +210,16 @@ class _Checks:
         hint = ""
         near = [n for n in others if n.lower().strip() == self.section.lower()]
         if near:
-            hint = f"; section names are case-sensitive: write `[{self.section}]`"
+            hint = f"; write `[{self.section}]` (section names are case-sensitive)"
         elif not others:
             hint = f"; put `[{self.section}]` above them"
         assert span is not None
         self.add(
             SECTION_NOT_FOUND,
-            f"no `[{self.section}]` section in this file, which has {has}: uWSGI logs "
-            f"\"Can't find section\" and reads nothing from it{hint}",
+            f"no `[{self.section}]` section in this file, which has {has}: uWSGI reads "
+            f"nothing from it{hint}",
             span,
+            "uWSGI logs \"Can't find section\" and goes on without this file's options.",
         )
 
     def keys_before_section(self) -> None:
@@ -243,10 +244,7 @@ class _Checks:
             vs, ve = d.loc.value
             if ve <= vs or self.text[ve - 1] != "\\":
                 continue
-            message = (
-                f"uWSGI has no line continuation: `{d.key}` keeps the `\\` at the end of its "
-                "value"
-            )
+            message = f"`{d.key}` keeps the `\\` at the end of its value"
             nl = self.text.find("\n", ve)
             if nl != -1:
                 nxt = self.text.find("\n", nl + 1)
@@ -255,7 +253,9 @@ class _Checks:
                     key = line.split("=", 1)[0].rstrip(_WS)
                     message += f", and the next line is an option of its own: `{_short(key)}`"
             message += "; write the whole value on one line"
-            self.add(NO_CONTINUATION, message, self.exp.span(ve - 1, ve))
+            self.add(NO_CONTINUATION, message, self.exp.span(ve - 1, ve),
+                     "uWSGI's INI reader has no line continuation: a `\\` that ends a line "
+                     "stays in the value, and the line after it is read on its own.")
 
 
 def _short(text: str, limit: int = 40) -> str:

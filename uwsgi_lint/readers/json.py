@@ -485,10 +485,11 @@ def _dropped(
         problems.append(
             Problem(
                 DROPPED,
-                f"`{member.key}` is repeated: jansson keeps only the last value (line "
-                f"{line_of(member.key_start)}), so uWSGI never sees {what}; to give an option "
-                f'several values, use one array: `"{member.key}": [..., ...]`',
+                f"`{member.key}` is repeated: uWSGI never sees {what}, only the last one (line "
+                f"{line_of(member.key_start)}); to give several values, use one array: "
+                f'`"{member.key}": [..., ...]`',
                 exp.span(old.key_start, old.value.end),
+                "jansson, uWSGI's JSON parser, keeps only the last value of a repeated key.",
             )
         )
     if value.kind in ("real", "object"):
@@ -591,10 +592,11 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
             cfg.problems.append(
                 Problem(
                     DROPPED,
-                    f"`{name}` is repeated: jansson keeps only the last object (line {line}), so "
-                    f"uWSGI never sees the {n} option{'' if n == 1 else 's'} of this one; merge "
-                    "them into one object",
+                    f"`{name}` is repeated: uWSGI never sees the {n} option"
+                    f"{'' if n == 1 else 's'} of this one, only the last object (line {line}); "
+                    "merge them into one object",
                     exp.span(old.key_start, old.value.start + 1),
+                    "jansson, uWSGI's JSON parser, keeps only the last value of a repeated key.",
                 )
             )
     for top in root.members:

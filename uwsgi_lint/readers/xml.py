@@ -54,6 +54,7 @@ _BAD_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _FATAL = "invalid XML, uWSGI exits (could not parse file): "
 ATTRIBUTE_IGNORED = "UW017"
 FIRST_CHILD_ONLY = "UW019"
+APP_DROPPED = "UW026"
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 _APP_ATTRIBUTES = frozenset({"mountpoint", "domain"})
 
@@ -447,9 +448,9 @@ class _Reader:
         self.first_child(node, first)
         return [self.directive(node, (first.vstart, first.vend), node.name, first.value, note)]
 
-    def report(self, code: str, message: str, start: int, end: int) -> None:
+    def report(self, code: str, message: str, start: int, end: int, detail: str = "") -> None:
         if self.problems is not None:
-            self.problems.append(Problem(code, message, self.exp.span(start, end)))
+            self.problems.append(Problem(code, message, self.exp.span(start, end), detail))
 
     def first_child(self, node: _Node, first: _Node) -> None:
         """A comment taken as the value, or content after the first child node, lost."""
@@ -500,6 +501,7 @@ class _Reader:
             if local in allowed:
                 continue
             written = m.group(0)
+            detail = ""
             if local == "mode":
                 message = (
                     f"uWSGI 2.0.31 never filters on `mode`: the `mode` option is not set yet "
@@ -507,18 +509,18 @@ class _Reader:
                 )
             elif not node.children and node.name != "app":
                 message = (
-                    f"uWSGI ignores XML attributes (only `id` selects): `{_shown(written)}` "
-                    f"never reaches `{node.name}`, which gets `1`, the value of an empty "
-                    f"element; write <{node.name}>{_shown(node.attrs.get(local, ''))}"
-                    f"</{node.name}>"
+                    f"`{_shown(written)}` never reaches `{node.name}`, which gets `1`, the "
+                    f"value of an empty element; write <{node.name}>"
+                    f"{_shown(node.attrs.get(local, ''))}</{node.name}>"
                 )
+                detail = "uWSGI ignores XML attributes (only `id` selects a block)."
             else:
                 message = (
                     f"uWSGI ignores XML attributes (only `id` selects): `{_shown(written)}` "
                     f"has no effect on <{node.name}>"
                 )
             start = node.start + m.start()
-            self.report(ATTRIBUTE_IGNORED, message, start, start + len(written))
+            self.report(ATTRIBUTE_IGNORED, message, start, start + len(written), detail)
 
     def app(self, node: _Node) -> list[Directive]:
         """``<app>``: ``mount`` from its only child, or from its second child's first child."""
@@ -533,6 +535,7 @@ class _Reader:
         elif len(kids) > 1 and kids[1].children and kids[1].children[0].value is not None:
             source = kids[1].children[0]
         if source is None or source.value is None:
+            self.app_dropped(node)
             return []
         prefix = ""
         if "mountpoint" in node.attrs:
@@ -542,6 +545,31 @@ class _Reader:
         value = prefix + source.value
         note = f"<app> becomes mount = {value}"
         return [self.directive(node, (source.vstart, source.vend), "mount", value, note), app]
+
+    def app_dropped(self, node: _Node) -> None:
+        """An ``<app>`` whose target uWSGI finds neither as its only child nor as the first
+        child of its second node (the one-line ``<app><script>f</script></app>``)."""
+        target = "FILE"
+        for child in node.children:
+            first = child.children[0] if child.kind == "element" and child.children else child
+            if first.kind in ("text", "cdata") and (first.value or "").strip():
+                target = _shown((first.value or "").strip())
+                break
+        if "mountpoint" in node.attrs:
+            fix = f"<mount>{_shown(node.attrs['mountpoint'])}={target}</mount>"
+        elif "domain" in node.attrs:
+            fix = f"<mount>{_shown(node.attrs['domain'])}|={target}</mount>"
+        else:
+            fix = f"<mount>/={target}</mount>"
+        self.report(
+            APP_DROPPED,
+            f"uWSGI drops this <app> whole and mounts nothing; write {fix}",
+            node.start,
+            node.end,
+            "uWSGI's XML reader takes the target of <app> from its text alone, or from an "
+            "element after blank text (the multi-line form, <script> on its own line), and "
+            "finds neither here.",
+        )
 
 
 def _content(node: _Node) -> bool:

@@ -320,11 +320,11 @@ class _Embedded:
         self.problems.append(
             Problem(
                 HASH,
-                f"uWSGI's embedded YAML reader starts a comment at every `#`, {why}: "
-                f"`{_short(d.key)}` gets `{_short(d.value)}`, not `{_short(meant)}`, and "
-                f"`{_short(lost)}` is dropped; no quoting helps: set this option in an INI "
-                "file instead (`ini: file.ini`)",
+                f"`{_short(d.key)}` gets `{_short(d.value)}`, not `{_short(meant)}`: the `#` "
+                "starts a comment; set this option in an INI file instead (`ini: file.ini`)",
                 self.exp.span(hash_at, eol),
+                f"uWSGI's embedded YAML reader starts a comment at every `#`, {why}, and "
+                f"`{_short(lost)}` is dropped. No quoting helps.",
             )
         )
 
@@ -346,21 +346,22 @@ class _Embedded:
         name = self.section
         if here and block.stop is not None:
             again = f" (a later `{name}:` block, line {lines}, is never read)" if lines else ""
+            why, _, fix = _explain(self.text, block).partition("; ")  # a closer: its fix
             return Problem(
                 STOP,
-                f"uWSGI's embedded YAML reader stops at this line "
-                f"({_explain(self.text, block)}): {summary} from here to the end of "
-                f"the `{name}` section {_are(count)} ignored{again}",
+                f"uWSGI's embedded YAML reader stops here: {summary} from here to the end of "
+                f"the `{name}` section {_are(count)} ignored" + (f"; {fix}" if fix else ""),
                 _line_span(self.exp, block.stop),
+                f"It stops at this line: {why}.{again}",
             )
         assert self.after_asked is not None
         return Problem(
             STOP,
-            f"uWSGI's embedded YAML reader stops at this line (it starts in column 1, which "
-            f"ends the `{name}` section) and reads only the first `{name}:` block: {summary} "
+            f"uWSGI's embedded YAML reader reads only the first `{name}:` block: {summary} "
             f"in the later one{'s' if len(self.later) > 1 else ''} (line {lines}) "
             f"{_are(count)} ignored",
             _header_span(self.exp, self.after_asked),
+            f"It stops at this line: it starts in column 1, which ends the `{name}` section.",
         )
 
 
@@ -384,15 +385,36 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
 # indented `key: value` whose value has nothing YAML would treat specially
 _PLAIN_LINE = re.compile(
     r"[ ]*(?:#.*)?|[A-Za-z0-9_.-]+:"
-    r"|[ ]+[A-Za-z0-9_.-]+:[ ]+[^\s'\"#&*!|>{}\[\]%@`,?:-](?:[^\t'\"#:]|:(?! ))*"
+    r"|[ ]+[A-Za-z0-9_.-]+:[ ]+[^\s'\"#&*!|>{}\[\]%@`,?:-](?:[^\t'\"#:]|:(?=[^ ]))*"
 )
 
 
+# what libyaml refuses (control characters) or reads as a line break (NEL, LS, PS)
+_NOT_PLAIN_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                             "\U00010000-\U0010ffff]")
+
+
 def _plain(text: str) -> bool:
-    """Whether every line is plain enough that libyaml cannot read it differently."""
-    if "\t" in text or "\r" in text or "\ufeff" in text:
+    """Whether every line is plain enough that libyaml cannot read it differently: no TAB,
+    CR, BOM or character libyaml refuses, and the indented lines of a block all at the
+    same depth (a deeper one continues the value above it)."""
+    if "\t" in text or "\r" in text or _NOT_PLAIN_CHAR.search(text):
         return False
-    return all(_PLAIN_LINE.fullmatch(line) for line in text.split("\n"))
+    depth = None
+    for line in text.split("\n"):
+        if not _PLAIN_LINE.fullmatch(line):
+            return False
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        if indent == 0:
+            depth = None
+        elif depth is None:
+            depth = indent
+        elif indent != depth:
+            return False
+    return True
 
 
 def _parse_embedded(exp: Expanded, openers: frozenset[str], section: str) -> ConfigFile:
@@ -433,11 +455,13 @@ def _check_last_bare_key(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
     key = text[line.body : end - 1].rstrip(" \t")
     hint = f"`{key}: 1`" if key in CLOSERS else f"`{_short(key)}: <value>`"
     msg = (
-        f"`{_short(key)}:` has no value: uWSGI's embedded YAML reader stops at this line and, "
-        f"as it is the last one of the `{block.name}` section, loses only `{_short(key)}`; "
-        f"write {hint}"
+        f"`{_short(key)}:` has no value: uWSGI's embedded YAML reader stops here and loses "
+        f"`{_short(key)}`; write {hint}"
     )
-    cfg.problems.append(Problem(EMPTY, msg, exp.span(line.body, end)))
+    cfg.problems.append(Problem(
+        EMPTY, msg, exp.span(line.body, end),
+        f"It stops at this line; as it is the last one of the `{block.name}` section, only "
+        f"`{_short(key)}` is lost."))
 
 
 # an anchor as YAML defines one: `&name` at the start of a value or list item
@@ -459,35 +483,39 @@ def _check_aliases(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
         if value.startswith("&") and (m := _ANCHOR_VALUE.match(value)):
             rest = value[m.end() :].lstrip(" \t")
             msg = (
-                f"uWSGI's embedded YAML reader does not know YAML anchors: `{_short(d.key)}` "
-                f"gets `{_short(value)}`, anchor included"
+                f"`{_short(d.key)}` gets `{_short(value)}`, anchor included"
                 + (f", not `{_short(rest)}`" if rest else "")
                 + "; remove the anchor (and write out the values that refer to it)"
             )
-            cfg.problems.append(Problem(ALIAS, msg, d.value_span))
+            cfg.problems.append(Problem(ALIAS, msg, d.value_span,
+                                        "uWSGI's embedded YAML reader does not know YAML "
+                                        "anchors."))
         elif (m := _ALIAS_VALUE.fullmatch(value)) and m.group(1) in anchors:
             merge = " (merge keys do not work either)" if d.key == "<<" else ""
             msg = (
-                f"uWSGI's embedded YAML reader does not know YAML aliases: `{_short(d.key)}` "
-                f"gets the text `{_short(value)}`, not the value of `&{_short(m.group(1))}`"
-                f"{merge}; write the value out"
+                f"`{_short(d.key)}` gets the text `{_short(value)}`, not the value of "
+                f"`&{_short(m.group(1))}`{merge}; write the value out"
             )
-            cfg.problems.append(Problem(ALIAS, msg, d.value_span))
+            cfg.problems.append(Problem(ALIAS, msg, d.value_span,
+                                        "uWSGI's embedded YAML reader does not know YAML "
+                                        "aliases."))
 
 
 def _not_found(section: str, names: list[str], scalars: bool, span: Span) -> Problem:
     """No top-level key names the section: uWSGI reads nothing, and says nothing."""
     shown = ", ".join(f"`{_short(n)}`" for n in list(dict.fromkeys(names))[:_SHOWN])
-    hint = ""
+    hint, why = "", ""
     if any(n.strip().lower() == section.lower() for n in names):
-        hint = f"; keys are case-sensitive and end at the colon: write `{section}:`"
+        hint = f"; write `{section}:`"
+        why = " Keys are case-sensitive and end at the colon."
     elif scalars:
-        hint = f"; put a `{section}:` line first and indent the options under it"
+        hint = f"; put a `{section}:` line first, the options indented under it"
     return Problem(
         SECTION_NOT_FOUND,
-        f"no top-level `{section}:` key in this file (its top-level keys: {shown}): uWSGI "
-        f"reads nothing from it, without a warning{hint}",
+        f"no `{section}:` key at the top of this file (it has {shown}): uWSGI reads nothing "
+        f"from it{hint}",
         span,
+        f"uWSGI reads nothing from this file, without a warning.{why}",
     )
 
 
@@ -501,13 +529,13 @@ def _check_header(exp: Expanded, block: _Block, cfg: ConfigFile) -> None:
     if start < end and not _ANCHOR_OR_TAG.fullmatch(text, start, end):
         inline = text[start] in "{["
         lost = "the section is written inline, and nothing of it" if inline else "it"
-        msg = (
-            f"uWSGI's embedded YAML reader ignores everything after `{block.name}:` on this "
-            f"line: `{_short(text[start:end])}` is never read ({lost} reaches uWSGI)"
-        )
+        msg = f"`{_short(text[start:end])}` after `{block.name}:` is never read"
         if inline:
             msg += f"; write `{block.name}:` alone and one `key: value` per line below it"
-        cfg.problems.append(Problem(INLINE, msg, exp.span(start, end)))
+        cfg.problems.append(Problem(
+            INLINE, msg, exp.span(start, end),
+            f"uWSGI's embedded YAML reader ignores everything after `{block.name}:` on its "
+            f"line ({lost} reaches uWSGI)."))
 
 
 _ANCHOR_OR_TAG = re.compile(r"(?:[&!][^\s]*\s*)+")
@@ -517,11 +545,14 @@ def _check_bom(exp: Expanded, first: _Line, section: str, cfg: ConfigFile) -> bo
     """A byte order mark glued to the first key hides the section from uWSGI."""
     if first.start == 0 and _head_name(exp.text, first) == "\ufeff" + section:
         msg = (
-            f"the file starts with a UTF-8 byte order mark: uWSGI's embedded YAML reader "
-            f"reads the first key as BOM + `{section}`, does not find the `{section}` section "
-            "and reads nothing from this file; save the file without the BOM"
+            f"uWSGI does not see `{section}:` behind the UTF-8 byte order mark and reads "
+            "nothing from this file; save the file without the BOM"
         )
-        cfg.problems.append(Problem(BOM, msg, _header_span(exp, first)))
+        cfg.problems.append(Problem(
+            BOM, msg, _header_span(exp, first),
+            f"The file starts with a UTF-8 byte order mark: uWSGI's embedded YAML reader "
+            f"reads the first key as BOM + `{section}` and does not find the `{section}` "
+            "section."))
         return True
     return False
 
@@ -568,8 +599,10 @@ def _compare(cfg: ConfigFile, other: ConfigFile, build: str) -> None:
     found.sort(key=lambda p: (p.span.start, p.span.end))
     first = found[0]
     more = f" ({len(found) - 1} more)" if len(found) > 1 else ""
-    msg = f"{build} reads this file differently{more}: {first.message}"
-    cfg.problems.append(Problem(OTHER_READER, msg, first.span))
+    short = build.split(" (")[0]
+    msg = f"{short} reads this file differently{more}: {first.message}"
+    detail = " ".join(filter(None, [first.detail, f"The other build: {build}."]))
+    cfg.problems.append(Problem(OTHER_READER, msg, first.span, detail))
 
 
 # ---------------------------------------------------------------------------------------
@@ -813,11 +846,12 @@ class _Machine:
         if self.halt is None:
             s, _ = self.offsets(tok)
             msg = (
-                f"uWSGI's libyaml reader reads the `{run.name}` section only as a block "
-                f"mapping: this flow mapping `{{...}}` is skipped with everything in it; write "
-                f"`{run.name}:` alone and one `key: value` per line below it"
+                "uWSGI's libyaml reader skips this flow mapping `{...}` with everything in it; "
+                f"write `{run.name}:` alone and one `key: value` per line below it"
             )
-            self.problems.append(Problem(INLINE, msg, self.exp.span(s, s + 1)))
+            self.problems.append(Problem(
+                INLINE, msg, self.exp.span(s, s + 1),
+                f"It reads the `{run.name}` section only as a block mapping."))
 
     def error(self, message: str, at: int) -> None:
         """uWSGI exits on a scanner error, unless it had stopped reading before it."""
@@ -825,7 +859,7 @@ class _Machine:
             return
         at = min(at, len(self.exp.text))
         end = min(at + 1, len(self.exp.text))
-        msg = f"uWSGI cannot parse this YAML and exits (error parsing YAML file): {message}"
+        msg = f"uWSGI exits on this YAML (error parsing YAML file): {message}"
         ch = self.exp.text[at] if at < len(self.exp.text) else ""
         if message == _NO_TOKEN and ch in _RESERVED:
             msg += f"; {_RESERVED_HINT.format(ch=ch)}: put the value in quotes"
@@ -845,11 +879,11 @@ class _Machine:
             return None
         summary, count = _summary(self.asked.lost, noun="option")
         msg = (
-            f"uWSGI's libyaml reader stops at {halt.reason} (it logs \"unsupported YAML token "
-            f'21 in {self.asked.name} block"): {summary} of the `{self.asked.name}` section '
-            f"from there on {_are(count)} ignored"
+            f"uWSGI's libyaml reader stops at {halt.reason}: {summary} of the "
+            f"`{self.asked.name}` section from there on {_are(count)} ignored"
         )
-        return Problem(STOP, msg, halt.span)
+        return Problem(STOP, msg, halt.span,
+                       f"It logs \"unsupported YAML token 21 in {self.asked.name} block\".")
 
 
 def _libyaml_text(exp: Expanded) -> tuple[str, int]:

@@ -3,6 +3,8 @@ span, then the places that explain it (the include chain)."""
 
 from __future__ import annotations
 
+from textwrap import wrap
+
 from ..diagnostics import Diagnostic
 from ..report import Report
 from ..untrusted import source_line
@@ -12,6 +14,7 @@ from .style import CARET, DIM, Style
 from .text import headline, summary
 
 TAB = 8
+WIDTH = 90  # the detail paragraph's wrapping width
 
 
 def snippet(d: Diagnostic, style: Style) -> list[str]:
@@ -39,6 +42,9 @@ def render(report: Report, color: bool = False) -> str:
         for r in d.related:
             pos = r.span.start
             lines.append(f"  = {display_path(r.span.file)}:{pos.line}:{pos.column}: {r.message}")
+        if d.detail:
+            lines.extend(f"  {row}".rstrip() for row in wrap(
+                d.detail, WIDTH, break_long_words=False, break_on_hyphens=False))
         lines.append("")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ def annotation(d: Diagnostic) -> str:
     if (e.line, e.column) > (s.line, s.column):
         props += [f"endLine={e.line}", f"endColumn={e.column}"]
     props.append(f"title={escape_property(f'{d.code} {d.name}')}")
-    message = d.message
+    message = f"{d.message}\n{d.detail}" if d.detail else d.message
     for r in d.related:
         p = r.span.start
         message += f"\n{display_path(r.span.file)}:{p.line}:{p.column}: {r.message}"

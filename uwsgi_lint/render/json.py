@@ -25,6 +25,7 @@ def document(report: Report) -> dict[str, Any]:
                 "name": d.name,
                 "severity": d.severity.value,
                 "message": d.message,
+                "detail": d.detail,
                 "filename": shown_path(d.span.file),
                 "location": {"line": d.span.start.line, "column": d.span.start.column},
                 "end_location": {"line": d.span.end.line, "column": d.span.end.column},

@@ -23,6 +23,8 @@ def _failure(d: Diagnostic) -> str:
     for r in d.related:
         p = r.span.start
         lines.append(f"    {display_path(r.span.file)}:{p.line}:{p.column}: {r.message}")
+    if d.detail:
+        lines.append(d.detail)
     return (
         f"      <failure message={quoteattr(_clean(f'{d.code} [{d.name}] {d.message}'))} "
         f"type={quoteattr(d.code)}>{escape(_clean(chr(10).join(lines)))}</failure>"

@@ -71,7 +71,7 @@ def document(report: Report) -> dict[str, Any]:
         result: dict[str, Any] = {
             "ruleId": d.code,
             "level": LEVEL[d.severity],
-            "message": {"text": d.message},
+            "message": {"text": f"{d.message}\n\n{d.detail}" if d.detail else d.message},
             "locations": [_location(d.span)],
             "partialFingerprints": {FINGERPRINT: fp},
         }

@@ -11,7 +11,9 @@ from .style import BOLD, DIM, SEVERITY, Style
 def headline(d: Diagnostic, style: Style) -> str:
     start = d.span.start
     where = style(f"{display_path(d.span.file)}:{start.line}:{start.column}:", BOLD)
-    return f"{where} {style(d.code, SEVERITY[d.severity])} {style(f'[{d.name}]', DIM)} {d.message}"
+    sev = SEVERITY[d.severity]
+    return (f"{where} {style(d.code, sev)} {style(f'[{d.name}]', DIM)} "
+            f"{style(d.severity.value, sev)}: {d.message}")
 
 
 def summary(report: Report) -> str:

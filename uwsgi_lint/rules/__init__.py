@@ -83,6 +83,13 @@ class Report:
 
 Scope = Entries | Files | Instances | Emperors | Reader | Report
 
+#: The rule sets.  ``default``: on without any settings; what uWSGI ignores, misreads,
+#: refuses, crashes on or exposes, in the deployment as the tree shows it.  The others are
+#: opt-in, selected by name like a code prefix (``extend-select = ["hardening"]``):
+#: ``hardening``, security advice whose truth depends on how the file is deployed when the
+#: tree does not say; ``pedantic``, style and portability advice.
+GROUPS = ("default", "hardening", "pedantic")
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -93,26 +100,30 @@ class Rule:
     fix: str  # "none", "safe" or "unsafe"
     scope: Scope
     check: Callable[..., Iterable[Finding]] | None = None
+    group: str = "default"  # one of GROUPS
 
-    def diagnostic(self, span: Span, message: str, related: tuple[Related, ...] = ()) -> Diagnostic:
-        return Diagnostic(self.code, self.name, self.severity, message, span, related)
+    def diagnostic(
+        self, span: Span, message: str, related: tuple[Related, ...] = (), detail: str = ""
+    ) -> Diagnostic:
+        return Diagnostic(self.code, self.name, self.severity, message, span, related, detail)
 
     def made(self, finding: Finding) -> Diagnostic:
         """The diagnostic of one of this rule's findings (through :meth:`diagnostic`, the
         one way a diagnostic is made)."""
-        return self.diagnostic(finding.span, finding.message, finding.related)
+        return self.diagnostic(finding.span, finding.message, finding.related, finding.detail)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, on: Scope, fix: str = "none"
+    code: str, name: str, severity: Severity, summary: str, *, on: Scope, fix: str = "none",
+    group: str = "default",
 ) -> Callable[[Callable[..., Iterator[Finding]]], Rule]:
     """Declare a rule: ``@rule("UW101", "unknown-option", ..., on=Entries()) def check(...)``."""
 
     def register(func: Callable[..., Iterator[Finding]]) -> Rule:
-        return declare(code, name, severity, summary, on=on, fix=fix, check=func)
+        return declare(code, name, severity, summary, on=on, fix=fix, check=func, group=group)
 
     return register
 
@@ -120,9 +131,11 @@ def rule(
 def declare(
     code: str, name: str, severity: Severity, summary: str, *, on: Scope,
     fix: str = "none", check: Callable[..., Iterable[Finding]] | None = None,
+    group: str = "default",
 ) -> Rule:
     """Declare a rule that has no check of its own (``Reader()`` or ``Report()``)."""
-    r = Rule(code, name, severity, summary, fix, on, check)
+    assert group in GROUPS, group
+    r = Rule(code, name, severity, summary, fix, on, check, group)
     _REGISTRY[code] = r
     return r
 

@@ -69,8 +69,8 @@ def check_no_broodlord(view: View) -> Iterator[Finding]:
     if emperor is None:
         return
     on, line = emperor.broodlord()
-    if on is not False:
-        return
+    if on is not False or (line is None and not emperor.read_whole()):
+        return  # (what was not read of the Emperor may set `emperor-broodlord`)
     related = _monitor_related(view.inst)
     why = "has no `emperor-broodlord`"
     if line is not None:
@@ -79,11 +79,12 @@ def check_no_broodlord(view: View) -> Iterator[Finding]:
     for d, n in view.sos():
         yield Finding(
             _where(view, d),
-            f"`{d.key} = {n}` asks the Emperor for reinforcements, but the Emperor that starts "
-            f"this vassal {why} (0: Broodlord mode off) and ignores every SOS, so no zerg is "
-            "ever started; set `emperor-broodlord` (the most zergs at once) in the Emperor, "
-            "or remove this line",
+            f"`{d.key} = {n}` is ignored: this vassal's Emperor {why}; set `emperor-broodlord` "
+            "in the Emperor, or remove this line",
             related,
+            detail=f"`{d.key}` asks the Emperor for reinforcements, but the Emperor that "
+            f"starts this vassal {why} (0: Broodlord mode off) and ignores every SOS, so no "
+            "zerg is ever started. `emperor-broodlord` is the most zergs at once.",
         )
 
 
@@ -92,7 +93,7 @@ def check_no_broodlord(view: View) -> Iterator[Finding]:
     "vassal-sos-without-emperor",
     Severity.INFO,
     "`vassal-sos`/`vassal-sos-backlog` in a config that no Emperor linted here starts.",
-    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
+    group="pedantic", on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_no_emperor(view: View) -> Iterator[Finding]:
     if view.inst.emperor is not None:
@@ -100,16 +101,16 @@ def check_no_emperor(view: View) -> Iterator[Finding]:
     for d, n in view.sos():
         if d.key == "vassal-sos":
             alone = (
-                "run on its own, uWSGI logs \"[broodlord] instance not governed by an "
-                "Emperor !!!\" at each overload"
+                "Run on its own, uWSGI logs \"[broodlord] instance not governed by an "
+                "Emperor !!!\" at each overload."
             )
         else:
-            alone = "run on its own, uWSGI does not even check the backlog"
+            alone = "Run on its own, uWSGI does not even check the backlog."
         yield Finding(
             d.key_span,
             f"`{d.key} = {n}` asks an Emperor for reinforcements, but no Emperor linted here "
-            f"starts this file: only an Emperor with `emperor-broodlord` answers ({alone}); "
-            "lint it together with its Emperor to check the pairing",
+            "starts this file; lint it with its Emperor to check the pairing",
+            detail=f"Only an Emperor with `emperor-broodlord` answers. {alone}",
         )
 
 
@@ -158,6 +159,9 @@ def check_zerg_missing(view: View) -> Iterator[Finding]:
     fmt = inst.root.format
     if brood is None or fmt not in _NO_SECTION or _zerg_sections(inst):
         return
+    root = inst.root
+    if root.stopped is not None or any(p.code in View.INCOMPLETE for p in root.problems):
+        return  # the file was not read to its end: the section may be there
     asks = view.sos()
     if not asks:
         return
@@ -165,22 +169,20 @@ def check_zerg_missing(view: View) -> Iterator[Finding]:
     name = os.path.basename(inst.root.path)
     server = view.last("zerg-server")
     if server is not None:
-        fix = (
-            f"add a {_SECTION[fmt]} with `zerg = {shown(server.effective)}` (this vassal's "
-            "`zerg-server`)"
-        )
+        fix = f"add one with `zerg = {shown(server.effective)}`"
+        attach = "(this vassal's `zerg-server`)"
     else:
-        fix = (
-            f"add `zerg-server = PATH` (a UNIX socket) here and a {_SECTION[fmt]} with "
-            "`zerg = PATH`"
-        )
+        fix = "add `zerg-server = PATH` here and one with `zerg = PATH`"
+        attach = "(`zerg-server` takes a UNIX socket)"
     yield Finding(
         _where(view, d),
-        f"`{d.key} = {n}` makes the Broodlord Emperor start `{name}:zerg`, the "
-        f"{_SECTION[fmt]} of this file, and there is none: each zerg {_NO_SECTION[fmt]}, "
-        f"and the Emperor respawns it over and over; {fix} and `idle`/`die-on-idle` so that "
-        "idle zergs go away",
+        f"the Broodlord Emperor starts `{name}:zerg`, and this file has no {_SECTION[fmt]}: "
+        f"every zerg exits; {fix}",
         (Related("the Emperor answers an SOS with zergs here", brood.span),),
+        detail=f"`{d.key} = {n}` makes the Broodlord Emperor start `{name}:zerg`, the "
+        f"{_SECTION[fmt]} of this file: each zerg {_NO_SECTION[fmt]}, and the Emperor "
+        f"respawns it over and over. The zerg section attaches to the vassal's socket {attach}; "
+        "give it `idle`/`die-on-idle` too, so that idle zergs go away.",
     )
 
 
@@ -210,21 +212,22 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
     server = view.last("zerg-server")
     lines = _zerg_lines(view, sections)
     header = sections[0].span
-    where = "this file's zerg section"
+    where, same = "this file's zerg section", ""
     if xml_same:
-        where = (
-            "the zerg (with no `<uwsgi id=\"zerg\">` block it reads this vassal's own "
-            "`<uwsgi>` again, a block without id answering any id)"
+        where = "the `<uwsgi>` block the zerg reads"
+        same = (
+            " With no `<uwsgi id=\"zerg\">` block, the zerg reads this vassal's own `<uwsgi>` "
+            "again, a block without id answering any id."
         )
     if server is None:
         d = asks[0][0]
         yield Finding(
             _where(view, d),
-            f"`{d.key}` asks for zergs, but this vassal sets no `zerg-server`, so the zergs "
-            "have no socket of it to attach to: each one serves on its own sockets, or exits; "
-            "add `zerg-server = PATH` (a UNIX socket) here and `zerg = PATH` to "
-            f"{where}",
+            f"`{d.key}` asks for zergs, but this vassal has no `zerg-server`; add "
+            f"`zerg-server = PATH` here and `zerg = PATH` to {where}",
             tuple(related),
+            detail="The zergs have no socket of this vassal to attach to: each one serves on "
+            f"its own sockets, or exits. `zerg-server` takes a UNIX socket.{same}",
         )
         return
     if server.unresolved or any(r in d.value for d in lines for r in _REFS):
@@ -237,20 +240,23 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
         span = header if header is not None and not xml_same else _where(view, asks[0][0])
         yield Finding(
             span,
-            f"{where[0].upper()}{where[1:]} has no `zerg` line: each zerg the Emperor starts "
-            "is an instance of its own instead of attaching to this vassal's sockets through "
-            f"`zerg-server = {path}` (it binds its own sockets, or exits when it has none); "
-            f"add `zerg = {path}`",
+            f"{where[0].upper()}{where[1:]} has no `zerg` line: each zerg runs on its own "
+            f"instead of attaching to this vassal; add `zerg = {path}`",
             tuple(related),
+            detail="Each zerg the Emperor starts is an instance of its own instead of "
+            f"attaching to this vassal's sockets through `zerg-server = {path}`: it binds its "
+            f"own sockets, or exits when it has none.{same}",
         )
         return
     for d in lines:
         yield Finding(
             d.value_span if not _injected(d) else view.file_start,
-            f"`{d.key} = {shown(d.effective)}` does not name this vassal's `zerg-server` "
-            f"({path}): the zerg attaches to whatever serves {shown(d.effective)}, or exits with "
-            f"code 1 when nothing does (unless `zerg-fallback`); write `zerg = {path}`",
+            f"`{d.key} = {shown(d.effective)}` is not this vassal's `zerg-server`: the zerg "
+            f"attaches to whatever serves it, or exits; write `zerg = {path}`",
             tuple(related),
+            detail=f"This vassal's `zerg-server` is {path}: the zerg attaches to whatever "
+            f"serves {shown(d.effective)}, or exits with code 1 when nothing does (unless "
+            "`zerg-fallback`).",
         )
 
 
@@ -263,7 +269,7 @@ def check_zerg_attach(view: View) -> Iterator[Finding]:
     Severity.INFO,
     "A vassal asks for zergs while it runs a fixed number of workers: Cheaper would grow "
     "them first.",
-    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
+    group="pedantic", on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
 )
 def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
     brood = view.governing_broodlord()
@@ -279,13 +285,14 @@ def check_instead_of_cheaper(view: View) -> Iterator[Finding]:
         yield Finding(
             _where(view, d),
             f"`{d.key}` asks for reinforcements while this vassal runs a fixed number of "
-            f"workers ({fixed}: `cheaper` is unset or 0): at every overload the Emperor "
-            "starts a whole new zerg instance, though this vassal's own workers could have "
-            "grown first. Broodlord spawns whole new instances on the same socket; Cheaper "
-            "adapts the workers of one instance: make `processes` the maximum and set "
-            "`cheaper` (the minimum), `cheaper-initial` and `cheaper-step`, keeping "
-            f"`{d.key}` for when even the maximum is busy",
+            f"workers ({fixed}); set `cheaper` so that its own workers grow first",
             (Related("the Emperor answers an SOS with zergs here", brood.span),),
+            detail="`cheaper` is unset or 0: at every overload the Emperor starts a whole new "
+            "zerg instance, though this vassal's own workers could have grown first. "
+            "Broodlord spawns whole new instances on the same socket; Cheaper adapts the "
+            "workers of one instance: make `processes` the maximum and set `cheaper` (the "
+            f"minimum), `cheaper-initial` and `cheaper-step`, keeping `{d.key}` for when "
+            "even the maximum is busy.",
         )
 
 
@@ -314,12 +321,12 @@ def check_cheaper_master(view: View) -> Iterator[Finding]:
     assert c is not None
     yield Finding(
         master.value_span if master.raw_value else master.key_span,
-        f"`{master.key} = {shown(master.effective)}` turns the master process off (it wins "
-        "over the master that every cheaper option turns on), and the master is what runs "
-        f"Cheaper: with `{c.key} = {cheapers[0][1]}` uWSGI starts a fixed set of workers "
-        "(the first `cheaper-initial`, plus the main process serving as a second worker 1) "
-        "and never adds, cheaps or respawns one; remove this line",
+        f"`{master.key} = {shown(master.effective)}` turns off the master, which runs "
+        "Cheaper: uWSGI never adds, cheaps or respawns a worker; remove this line",
         (Related("cheaper mode is asked for here", c.span),),
+        detail="It wins over the master that every cheaper option turns on. With "
+        f"`{c.key} = {cheapers[0][1]}` uWSGI starts a fixed set of workers (the first "
+        "`cheaper-initial`, plus the main process serving as a second worker 1).",
     )
 
 
@@ -344,10 +351,10 @@ def check_plugin_monitor(view: View) -> Iterator[Finding]:
         d = m.directive
         yield Finding(
             d.value_span,
-            f"Broodlord mode does not work with the `{m.kind}://` monitor: the Emperor answers "
-            "an SOS by starting `<vassal name>:zerg` as a config file (`--ini NAME:zerg` ...), "
-            f"but the vassals of this monitor get their config pushed from {m.kind} and no file "
-            "of that name exists, so every zerg fails to start; keep vassals that need zergs "
-            "in a directory or glob monitor, or let them scale with Cheaper",
+            f"Broodlord mode does not work with the `{m.kind}://` monitor: every zerg fails to "
+            "start; use a directory or glob monitor for vassals that need zergs, or Cheaper",
             (Related("Broodlord mode is on here", line.span),),
+            detail="The Emperor answers an SOS by starting `<vassal name>:zerg` as a config "
+            f"file (`--ini NAME:zerg` ...), but the vassals of this monitor get their config "
+            f"pushed from {m.kind} and no file of that name exists.",
         )

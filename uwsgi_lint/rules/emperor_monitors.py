@@ -80,7 +80,7 @@ def _cwd_known(d_value: str, emperor: View) -> bool:
     if os.path.isabs(d_value):
         return True
     if not emperor.sets("chdir"):
-        return True
+        return emperor.read_whole()  # what was not read may set `chdir`
     return emperor.flag("early-emperor") is True
 
 
@@ -88,8 +88,8 @@ def _relative_note(value: str, emperor: View) -> str:
     if os.path.isabs(value):
         return ""
     return (
-        " (a relative path: uWSGI resolves it against its working directory, here "
-        f"{emperor.inst.cwd})"
+        "It is a relative path: uWSGI resolves it against its working directory, here "
+        f"{emperor.inst.cwd}. "
     )
 
 
@@ -106,15 +106,19 @@ def check_governs_nothing(view: View) -> Iterator[Finding]:
     plugins = view.loaded_plugins() | set(view.catalog.embedded_plugins)
     only = len(monitors) == 1
     for m in monitors:
-        message = _governs_nothing(m, view, plugins)
-        if message is None:
+        said = _governs_nothing(m, view, plugins)
+        if said is None:
             continue
+        message, detail = said
         if only:
-            message += "; this Emperor has no other monitor, so it starts no vassal at all"
-        yield Finding(m.directive.value_span, message)
+            detail += " This Emperor has no other monitor, so it starts no vassal at all."
+        yield Finding(m.directive.value_span, message, detail=detail)
 
 
-def _governs_nothing(m: Monitor, emperor: View, plugins: frozenset[str]) -> str | None:
+def _governs_nothing(
+    m: Monitor, emperor: View, plugins: frozenset[str]
+) -> tuple[str, str] | None:
+    """The message and the detail when the monitor ``m`` governs nothing."""
     d = m.directive
     value = d.effective
     if d.unresolved or any(s in value for s in _EXPANSIONS) or not value.strip():
@@ -125,26 +129,29 @@ def _governs_nothing(m: Monitor, emperor: View, plugins: frozenset[str]) -> str 
         if plugin in plugins:
             return None
         return (
-            f"the `{scheme}://` monitor comes from the {plugin} plugin, which the default "
-            f"uWSGI build does not include and this Emperor does not load (`plugins = "
-            f"{plugin}`): uWSGI then globs the value as a file name, finds nothing and "
-            "governs nothing, without an error"
+            f"the `{scheme}://` monitor needs the {plugin} plugin, not loaded here: it governs "
+            f"nothing, without an error; add `plugins = {plugin}`",
+            f"The {plugin} plugin is not in the default uWSGI build and this Emperor does not "
+            "load it: uWSGI then globs the value as a file name and finds nothing.",
         )
     if scheme is not None and scheme not in CORE_SCHEMES and re.fullmatch(r"[a-z0-9+.-]+",
                                                                            scheme):
         return (
-            f"uWSGI has no `{scheme}://` monitor (it knows `dir://`, `glob://` and the "
-            "plugin monitors `pg://`, `zmq://`, `mongodb://`, `amqp://`): it globs the "
-            "value as a file name, finds nothing and governs nothing, without an error"
+            f"uWSGI has no `{scheme}://` monitor: it governs nothing, without an error; use "
+            "`dir://`, `glob://` or a plugin monitor",
+            "uWSGI knows `dir://`, `glob://` and the plugin monitors `pg://`, `zmq://`, "
+            "`mongodb://`, `amqp://`; it globs any other value as a file name and finds "
+            "nothing.",
         )
     if m.exists or m.outside or m.mapped_from is not None or scheme == "dir":
         return None  # dir:// on a missing directory exits instead: UW204
     raw = value.split("://", 1)[1] if scheme == "glob" else value
     if m.kind == "dir" and _FLAG_WORDS.fullmatch(raw.strip()):
         return (
-            f"`emperor` takes a directory or a glob pattern, not a flag: uWSGI looks for "
-            f"vassal files named like `{shown(raw, 200)}` in its working directory, finds none "
-            "and governs nothing, without an error"
+            "`emperor` takes a directory or a glob pattern, not a flag: it governs nothing, "
+            "without an error; write the vassals directory",
+            f"uWSGI looks for vassal files named like `{shown(raw, 200)}` in its working "
+            "directory and finds none.",
         )
     if not _cwd_known(raw, emperor):
         return None
@@ -159,14 +166,15 @@ def _governs_nothing(m: Monitor, emperor: View, plugins: frozenset[str]) -> str 
     slash = ""
     if raw.endswith("/"):
         slash = (
-            " (the trailing `/` does not change that: glibc's glob() drops it for a path "
+            " The trailing `/` does not change that: glibc's glob() drops it for a path "
             "that does not exist, so uWSGI still takes the glob monitor; only `dir://` "
-            "would make it exit)"
+            "would make it exit."
         )
     return (
-        f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, emperor)}: uWSGI "
-        f"falls back to globbing it as a file name, finds nothing and governs nothing, "
-        f"without an error{slash}"
+        f"the directory `{shown(raw, 200)}` does not exist: the Emperor governs nothing here, "
+        "without an error; create it or fix the path",
+        f"{_relative_note(raw, emperor)}uWSGI falls back to globbing it as a file name and "
+        f"finds nothing.{slash}",
     )
 
 
@@ -191,17 +199,21 @@ def check_dir_missing(view: View) -> Iterator[Finding]:
         if not raw or not _cwd_known(raw, view) or not _written_relative(d):
             continue
         if view.master_switch() is None:
+            what = "uWSGI exits at start-up"
             fate = "and, as this process is the Emperor, uWSGI exits with status 1"
         else:
+            what = "the Emperor exits at start-up and is respawned in a loop"
             fate = (
                 "and the master respawns the Emperor at once, again and again (hundreds of "
                 "times a second), governing nothing"
             )
         yield Finding(
             d.value_span,
-            f"the directory `{shown(raw, 200)}` does not exist{_relative_note(raw, view)}: the "
-            "`dir://` monitor chdir()s into it at start-up, logs \"chdir(): No such file or "
-            f"directory [core/emperor.c line 1522]\" and exits, {fate}",
+            f"the directory `{shown(raw, 200)}` does not exist: {what}; create it or fix the "
+            "path",
+            detail=f"{_relative_note(raw, view)}The `dir://` monitor chdir()s into it at "
+            "start-up, logs \"chdir(): No such file or directory [core/emperor.c line 1522]\" "
+            f"and exits, {fate}.",
         )
 
 
@@ -294,8 +306,9 @@ def check_backup(view: View) -> Iterator[Finding]:
             continue
         yield Finding(
             _at_start(path),
-            f"`{name}` looks like a backup or editor leftover: the Emperor never starts it "
-            f"(it starts only files ending in {SUFFIXES}), so whatever it holds is not "
-            "running; move it out of the vassals directory",
+            f"`{name}` looks like a backup or editor leftover: the Emperor never starts it; "
+            "move it out of the vassals directory",
             _watched_by(m),
+            detail=f"The Emperor starts only files ending in {SUFFIXES}, so whatever this file "
+            "holds is not running.",
         )

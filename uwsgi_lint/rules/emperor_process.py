@@ -19,12 +19,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from ..deploy import Launch
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Directive
 from ..values import flag_is_on, shown
 from . import Entries, Instances, rule
-from .exposure_sockets import CONTAINER_NETWORK, EXPOSED, address, where
+from .exposure_sockets import CONTAINER_NETWORK, EXPOSED, address, reach, where
 
 WORLD_WRITABLE = ("/tmp/", "/var/tmp/", "/dev/shm/")
 PIDFILES = ("pidfile", "pidfile2", "safe-pidfile", "safe-pidfile2")
@@ -47,68 +48,134 @@ def _features_note(features: list[Directive]) -> str:
     Severity.INFO,
     "`master` in an Emperor that serves nothing: the Emperor runs as a child of a master "
     "with no workers.",
-    on=Instances(needs=frozenset({"emperor"})),
+    group="pedantic", on=Instances(needs=frozenset({"emperor"})),
 )
 def check_under_master(view: View) -> Iterator[Finding]:
     if view.inst.emperor is not None or view.socket_or_gateway() is not None:
         return
+    if not view.read_whole():
+        return  # what was not read may serve something, or need the master
     switch = view.master_switch()
     if switch is None or switch.key not in view.names("master"):
         return
     if view.master_features():
         return  # a master-only feature wants it
-    if view.catalog.version == "2.0" and view.flag("die-on-term") is not True:
+    if (view.catalog.version == "2.0" and view.flag("die-on-term") is not True
+            and not _stopped_cleanly(view)[0]):
         return  # UW202 says it, with the SIGTERM trap
     yield Finding(
         switch.key_span,
-        f"`{switch.key}` makes uWSGI fork the Emperor as a child of a master process that "
-        "runs no workers, and nothing here needs the master (no master-only option such as "
-        "`log-master`, `logger`, `stats` or `touch-reload`); remove it and the uWSGI "
-        "process is the Emperor itself, the setup the uWSGI docs recommend",
+        f"`{switch.key}` forks the Emperor under a master that runs no workers, and nothing "
+        "here needs the master; remove it",
+        detail="No master-only option such as `log-master`, `logger`, `stats` or "
+        "`touch-reload` is set. Without the master the uWSGI process is the Emperor itself, "
+        "the setup the uWSGI docs recommend.",
     )
+
+
+_STOP_KEY = {"systemd unit": "KillSignal=", "Dockerfile": "STOPSIGNAL",
+             "compose file": "stop_signal:"}
+_TRAP = (
+    "uWSGI 2.0 treats SIGTERM to the master as a brutal reload, not a stop (core/master.c: "
+    "reap_them_all() unless `die-on-term`): it buries the Emperor (stopping every vassal), "
+    "re-executes itself and starts them all again, so `systemctl stop` or `docker stop` "
+    "only restart everything until their timeout kills the process (verified with uWSGI "
+    "2.0.31). SIGQUIT and SIGINT stop it, and so does SIGTERM with `die-on-term`; "
+    "uwsgi-lint reads `KillSignal=`, `STOPSIGNAL`, `stop_signal`, `stopsignal=` and "
+    "`--die-on-term` from the systemd unit, Dockerfile, compose file or supervisor program "
+    "in the tree that starts this file."
+)
+
+
+def _starters(view: View) -> list[Launch]:
+    """What starts this file in the tree, with the command line it gives uwsgi."""
+    return [launch for launch in view.launches() if launch.args is not None]
+
+
+def _stopped_cleanly(view: View) -> tuple[bool, list[Launch]]:
+    """Whether every starter of this file in the tree stops it with SIGQUIT or SIGINT, or
+    passes ``--die-on-term`` (none found: SIGTERM, what `systemctl stop` and `docker stop`
+    send, is assumed); and the starters that stop it with SIGTERM."""
+    starters = _starters(view)
+    bad = [launch for launch in starters if launch.die_on_term() is None
+           and launch.stop_signal() not in ("SIGQUIT", "SIGINT")]
+    return bool(starters) and not bad, bad
+
+
+def _stop_key(launch: Launch) -> str | None:
+    """The setting that chooses the stop signal of ``launch`` (a Procfile has none)."""
+    if launch.kind.startswith("supervisor"):
+        return "stopsignal="
+    return _STOP_KEY.get(launch.kind)
+
+
+def _stop_setting(launch: Launch) -> str:
+    """The stop signal of ``launch`` as its file sets it (``KillSignal=SIGQUIT``)."""
+    key = _stop_key(launch) or ""
+    sep = "" if key.endswith("=") or not key else " "
+    return f"`{key}{sep}{launch.stop_signal()}`"
+
+
+def _stopped_by(launch: Launch) -> Related:
+    """Where ``launch`` says the signal that stops it (or, not said, its command)."""
+    if launch.stop is not None:
+        return Related(f"the {launch.kind} stops it with {launch.stop.value}", launch.stop.span)
+    key = _stop_key(launch)
+    return Related(f"the {launch.kind} stops it with SIGTERM"
+                   + (f" (no `{key}`)" if key else ""), launch.span)
 
 
 @rule(
     "UW202",
     "emperor-master-sigterm-reloads",
     Severity.WARNING,
-    "An Emperor under a master without `die-on-term`: on uWSGI 2.0 SIGTERM restarts every "
-    "vassal instead of stopping.",
+    "An Emperor under a master that its stop signal reloads (uWSGI 2.0): SIGTERM without "
+    "`die-on-term`, or SIGQUIT with it.",
     on=Instances(needs=frozenset({"emperor"})),
 )
 def check_sigterm(view: View) -> Iterator[Finding]:
     if view.catalog.version != "2.0" or view.inst.emperor is not None:
         return
     switch = view.master_switch()
-    if switch is None or view.flag("die-on-term") is not False:
+    die = view.flag("die-on-term")
+    if switch is None or die is None:
+        return
+    clean, bad = _stopped_cleanly(view)
+    for launch in _starters(view):
+        if (die or launch.die_on_term()) and launch.stop_signal() == "SIGQUIT":
+            on = view.last("die-on-term") if die else None
+            yield Finding(
+                on.key_span if on is not None else switch.key_span,
+                f"with `die-on-term`, {_stop_setting(launch)} reloads the Emperor and every "
+                "vassal instead of stopping them; stop it with SIGTERM or SIGINT",
+                (_stopped_by(launch),),
+                detail="With `die-on-term` uWSGI 2.0 swaps the meaning of SIGTERM and "
+                "SIGQUIT (core/master.c): SIGTERM stops the master and SIGQUIT is a brutal "
+                "reload (verified with uWSGI 2.0.31: `--die-on-term` and SIGQUIT log "
+                "\"binary reloading uWSGI...\").",
+            )
+            return
+    if die or clean:
         return
     features = [d for _, d in view.master_features()]
-    trap = (
-        "uWSGI 2.0 treats SIGTERM to the master as a brutal reload, not a stop: it buries "
-        "the Emperor (stopping every vassal), re-executes itself and starts them all again, "
-        "so `systemctl stop` or `docker stop` only restart everything until their timeout "
-        "kills the process"
-    )
     explicit = switch.key in view.names("master")
+    reloads = "SIGTERM reloads the Emperor and every vassal instead of stopping them (uWSGI 2.0)"
     if not explicit:
-        message = (
-            f"`{switch.key}` turns the master on (every option flagged MASTER does), and "
-            f"with a master {trap}; add `die-on-term = true`"
-        )
+        message = f"`{switch.key}` turns the master on, and {reloads}; add `die-on-term = true`"
     elif features:
-        message = (
-            f"with `{switch.key}` on ({_features_note(features)}), {trap}; "
-            "add `die-on-term = true`"
-        )
+        message = (f"with `{switch.key}` on ({_features_note(features)}), {reloads}; add "
+                   "`die-on-term = true`")
     elif view.socket_or_gateway() is not None:
-        message = f"with `{switch.key}` on, {trap}; add `die-on-term = true`"
+        message = f"with `{switch.key}` on, {reloads}; add `die-on-term = true`"
     else:
-        message = (
-            f"with `{switch.key}` on, {trap}; add `die-on-term = true`, or better remove "
-            f"`{switch.key}`: nothing here needs it (the master runs no workers), and a "
-            "master-less Emperor stops its vassals and exits on SIGTERM"
-        )
-    yield Finding(switch.key_span, message)
+        message = (f"`{switch.key}` runs no workers here, and {reloads}; remove it, or add "
+                   "`die-on-term = true`")
+    detail = _TRAP
+    if explicit and not features and view.socket_or_gateway() is None:
+        detail += (" Nothing here needs the master: a master-less Emperor stops its "
+                   "vassals and exits on SIGTERM.")
+    yield Finding(switch.key_span, message, tuple(_stopped_by(b) for b in bad[:1]),
+                  detail=detail)
 
 
 # -- stats servers ----------------------------------------------------------------------
@@ -147,15 +214,16 @@ def check_stats(view: View, d: Directive) -> Iterator[Finding]:
     a = address(d.effective)
     if a.kind != "tcp" or a.scope not in EXPOSED:
         return
-    if view.assume.container and a.scope in CONTAINER_NETWORK:
+    if a.scope in CONTAINER_NETWORK and view.in_container() and view.published(a.port) is None:
         return  # a container's own network: the other containers, by design
     whose = "the Emperor's" if can is _EMPEROR_STATS else (
         "this vassal's" if vassal else "the Emperor's master's")
     yield Finding(
         d.value_span,
-        f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
-        f"anyone who reaches it reads {whose} JSON stats: {can}; bind it to 127.0.0.1 "
-        "or a UNIX socket (e.g. `/run/uwsgi/stats.sock`)",
+        f"`{d.key} = {shown(d.effective)}` serves {whose} JSON stats on {reach(a)}, with no "
+        "authentication; bind it to 127.0.0.1 or a UNIX socket",
+        detail=f"It listens {where(a)}: anyone who reaches it reads {whose} JSON stats: "
+        f"{can}. A UNIX socket: e.g. `/run/uwsgi/stats.sock`.",
     )
 
 
@@ -168,7 +236,7 @@ def check_stats(view: View, d: Directive) -> Iterator[Finding]:
     Severity.WARNING,
     "An `emperor-pidfile` that is relative, in a world-writable directory, or the same "
     "file as the master's pidfile.",
-    on=Instances(needs=frozenset({"emperor-pidfile"})),
+    group="hardening", on=Instances(needs=frozenset({"emperor-pidfile"})),
 )
 def check_pidfile(view: View) -> Iterator[Finding]:
     if not view.governs():
@@ -186,20 +254,21 @@ def check_pidfile(view: View) -> Iterator[Finding]:
             "the directory uWSGI is started from")
         yield Finding(
             d.value_span,
-            f"`{d.key} = {shown(path)}` is relative: the Emperor writes it in its working "
-            f"directory when it starts ({where}), so scripts and `PIDFile=` looking for it "
-            "by that name may not find it; use an absolute path such as "
-            "`/run/uwsgi/emperor.pid`",
+            f"`{d.key} = {shown(path)}` is relative: the Emperor writes it in {where}; use an "
+            "absolute path such as `/run/uwsgi/emperor.pid`",
+            detail=f"The Emperor writes it in its working directory when it starts ({where}), "
+            "so scripts and `PIDFile=` looking for it by that name may not find it.",
         )
         return
     if path.startswith(WORLD_WRITABLE):
         yield Finding(
             d.value_span,
-            f"`{d.key} = {shown(path)}` is in a world-writable directory: any local user "
-            "can create that name first (e.g. as a symlink: the Emperor, often root, opens "
-            "it with fopen(\"w\") and truncates whatever it points to unless "
-            "fs.protected_symlinks is on), and systemd's PrivateTmp= hides it from other "
-            "services; use a directory only root can write, such as `/run/uwsgi/`",
+            f"`{d.key} = {shown(path)}` is in a world-writable directory; use a directory only "
+            "root can write, such as `/run/uwsgi/`",
+            detail="Any local user can create that name first, e.g. as a symlink: the "
+            "Emperor, often root, opens it with fopen(\"w\") and truncates whatever it points "
+            "to unless fs.protected_symlinks is on. systemd's PrivateTmp= also hides it from "
+            "other services.",
         )
         return
     if view.master_switch() is None:
@@ -212,11 +281,12 @@ def check_pidfile(view: View) -> Iterator[Finding]:
             if os.path.normpath(other.effective.strip()) == norm:
                 yield Finding(
                     d.value_span,
-                    f"`{d.key}` names the same file as `{other.key}`: with a master the "
-                    "Emperor is a separate process and overwrites the master's pid with "
-                    "its own, so `uwsgi --reload`/`--stop` with that file signal the "
-                    "Emperor instead of the master; give the Emperor a file of its own",
+                    f"`{d.key}` names the same file as `{other.key}`: the Emperor overwrites "
+                    "the master's pid with its own; give the Emperor a file of its own",
                     (Related(f"`{other.key}` is set here", other.span),),
+                    detail="With a master the Emperor is a separate process, so `uwsgi "
+                    "--reload`/`--stop` with that file signal the Emperor instead of the "
+                    "master.",
                 )
                 return
 
@@ -230,7 +300,7 @@ def check_pidfile(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "An `emperor-wrapper(-override/-fallback)` that is not an absolute path: found through "
     "PATH or the vassal's working directory.",
-    on=Entries(names=frozenset(WRAPPERS), unique=True),
+    group="hardening", on=Entries(names=frozenset(WRAPPERS), unique=True),
 )
 def check_wrapper(view: View, d: Directive) -> Iterator[Finding]:
     if not view.governs() or d.unresolved:
@@ -239,6 +309,7 @@ def check_wrapper(view: View, d: Directive) -> Iterator[Finding]:
     if not value or os.path.isabs(value) or any(s in value for s in _EXPANSIONS):
         return
     if "/" not in value:
+        short = f"execvp() looks `{shown(value)}` up in the Emperor's PATH"
         how = (
             f"execvp() looks `{shown(value)}` up in the PATH the Emperor was started "
             "with (systemd's default PATH has no virtualenv), and may run another "
@@ -248,6 +319,7 @@ def check_wrapper(view: View, d: Directive) -> Iterator[Finding]:
         dir_monitor = any(m.kind == "dir" for m in view.inst.monitors)
         cwd = "the vassals directory the Emperor watches" if dir_monitor else (
             "the Emperor's working directory")
+        short = f"execvp() resolves `{shown(value)}` against the vassal's working directory"
         how = (
             f"execvp() resolves `{shown(value)}` against the vassal's working directory "
             f"({cwd}), not against this file"
@@ -261,7 +333,8 @@ def check_wrapper(view: View, d: Directive) -> Iterator[Finding]:
         )
     yield Finding(
         d.value_span,
-        f"`{d.key}` is not an absolute path: {how}; {fate}; write the full path",
+        f"`{d.key}` is not an absolute path: {short}; write the full path",
+        detail=f"{how}. {fate[0].upper()}{fate[1:]}.",
     )
 
 
@@ -281,25 +354,29 @@ def check_wait_for_command(view: View, d: Directive) -> Iterator[Finding]:
     if view.catalog.version != "2.1" or not view.governs():
         return
     socket = view.candidates("emperor-command-socket")
+    if socket == [None] and not view.read_whole():
+        return  # what was not read may set `emperor-command-socket`
     no_socket = socket == [None] or all(
         s is not None and not s.effective.strip() for s in socket)
     if d.key == "emperor-wait-for-command":
         if no_socket and flag_is_on(d.effective):
             yield Finding(
                 d.key_span,
-                "`emperor-wait-for-command` is only read when `emperor-command-socket` "
-                "is set: without it the Emperor starts every vassal at once, without "
-                "waiting for a spawn command; add `emperor-command-socket`",
+                "`emperor-wait-for-command` is ignored without `emperor-command-socket`: the "
+                "Emperor starts every vassal at once; add `emperor-command-socket`",
+                detail="It is only read when `emperor-command-socket` is set: without it the "
+                "Emperor starts every vassal at once, without waiting for a spawn command.",
             )
         return
     if no_socket:
-        why = "`emperor-command-socket` is not set, so no vassal waits for a command"
+        why = "`emperor-command-socket` is not set"
     elif view.flag("emperor-wait-for-command") is False:
-        why = "`emperor-wait-for-command` is off, so no vassal waits for a command"
+        why = "`emperor-wait-for-command` is off"
     else:
         return
     yield Finding(
         d.key_span,
-        f"`{d.key} = {shown(d.effective)}` does nothing: {why}; remove it or enable "
-        "`emperor-wait-for-command` with an `emperor-command-socket`",
+        f"`{d.key} = {shown(d.effective)}` does nothing: {why}; remove it",
+        detail="No vassal waits for a command. For this option to matter, enable "
+        "`emperor-wait-for-command` with an `emperor-command-socket`.",
     )

@@ -66,18 +66,20 @@ def check_freq(view: View) -> Iterator[Finding]:
     if n == 0:
         yield Finding(
             d.value_span,
-            f"{_as_read(d, n)} is the Emperor's poll timeout in seconds: with 0 it never "
-            "waits and rescans its monitors in a busy loop, keeping a CPU core at 100 %; "
-            f"remove it (default {FREQ} s) or use 1 or more",
+            f"{_as_read(d, n)}: the Emperor never waits and rescans its monitors in a busy "
+            f"loop; remove it (default {FREQ} s) or use 1 or more",
+            detail="`emperor-freq` is the Emperor's poll timeout in seconds: with 0 the loop "
+            "keeps a CPU core at 100 %.",
         )
     elif n >= SLOW_FREQ:
         wait = f"{n // 60} minute{'s' if n >= 120 else ''}" if n % 60 == 0 else f"{n} s"
         yield Finding(
             d.value_span,
-            f"{_as_read(d, n)}: the Emperor scans its monitors only every {wait}, so a new "
-            "vassal file, a touched one (reload) or a removed one (stop) waits that long "
-            "to be noticed, and a throttled vassal is retried only at that pace; "
-            f"the default is {FREQ} s",
+            f"{_as_read(d, n)}: the Emperor notices a new, touched or removed vassal file "
+            f"only every {wait}; the default is {FREQ} s",
+            detail=f"The Emperor scans its monitors every {wait}, so a new vassal file, a "
+            "touched one (reload) or a removed one (stop) waits that long to be noticed, and "
+            "a throttled vassal is retried only at that pace.",
         )
 
 
@@ -141,28 +143,32 @@ def check_throttle(view: View) -> Iterator[Finding]:
         "`emperor-throttle` milliseconds, and at or above `emperor-max-throttle` the "
         "penalty is halved, not capped)"
     )
+    waits = f"For {who}, {_sequence(t, m)} {how}."
     reported = False
     if td is not None and t == 0:
         reported = True
         yield Finding(
             td.value_span,
-            f"{_as_read(td, t)}: {who} gets no penalty at all and is respawned at every "
-            f"scan; remove it (default {THROTTLE} ms)",
+            f"{_as_read(td, t)}: a vassal that keeps dying is respawned at every scan, with "
+            f"no penalty; remove it (default {THROTTLE} ms)",
+            detail=f"{who[0].upper()}{who[1:]} gets no penalty at all.",
         )
     elif td is not None and t < 100:
         reported = True
         yield Finding(
             td.value_span,
             f"{_as_read(td, t)} looks like seconds, but `emperor-throttle` is in "
-            f"milliseconds: {who} waits only {t} ms longer after each death; "
-            f"{_sequence(t, m)} {how}; write {t * 1000} for {t} s",
+            f"milliseconds: {t} ms more per death; write {t * 1000} for {t} s",
+            detail=f"{who[0].upper()}{who[1:]} waits only {t} ms longer after each death. "
+            f"{waits}",
         )
     if md is not None and m == 0:
         yield Finding(
             md.value_span,
-            f"{_as_read(md, m)}: the penalty is at the maximum from the start and is "
-            f"halved at every death, so {who} is hardly throttled: {_sequence(t, m)} {how}; "
-            f"remove it (default {MAX_THROTTLE} ms, 3 minutes)",
+            f"{_as_read(md, m)}: a vassal that keeps dying is hardly throttled; remove it "
+            f"(default {MAX_THROTTLE} ms, 3 minutes)",
+            detail="The penalty is at the maximum from the start and is halved at every "
+            f"death. {waits}",
         )
         return
     if md is not None and m < 1000:
@@ -170,8 +176,8 @@ def check_throttle(view: View) -> Iterator[Finding]:
         yield Finding(
             md.value_span,
             f"{_as_read(md, m)} looks like seconds, but `emperor-max-throttle` is in "
-            f"milliseconds ({m} ms{below}): {_sequence(t, m)} {how}; write {m * 1000} for "
-            f"{m} s",
+            f"milliseconds ({m} ms{below}); write {m * 1000} for {m} s",
+            detail=waits,
         )
         return
     if (m + t) * 1000 > 2**31 - 1 and (md is not None or td is not None):
@@ -180,10 +186,10 @@ def check_throttle(view: View) -> Iterator[Finding]:
         yield Finding(
             d.value_span,
             f"{_setting(m_found, 'emperor-max-throttle')} with "
-            f"{_setting(t_found, 'emperor-throttle')} overflows the 32-bit count of "
-            "microseconds uWSGI keeps the penalty in (at most 2147 s, about 35 minutes): "
-            f"{_sequence(t, m)} {how}; keep `emperor-max-throttle` + `emperor-throttle` "
+            f"{_setting(t_found, 'emperor-throttle')} overflows the penalty; keep their sum "
             "below 2147483 ms",
+            detail="uWSGI keeps the penalty in a 32-bit count of microseconds (at most "
+            f"2147 s, about 35 minutes). {waits}",
         )
         return
     if t > m and not reported:
@@ -193,11 +199,10 @@ def check_throttle(view: View) -> Iterator[Finding]:
         yield Finding(
             d.value_span,
             f"{_setting(t_found, 'emperor-throttle')} is above "
-            f"{_setting(m_found, 'emperor-max-throttle')}: after the second death the "
-            f"penalty is already past the maximum and then swings up and down; "
-            f"{_sequence(t, m)} {how}; keep `emperor-throttle` well below "
-            "`emperor-max-throttle`",
+            f"{_setting(m_found, 'emperor-max-throttle')}: the penalty swings up and down; "
+            "keep it well below `emperor-max-throttle`",
             (Related("set here", other.span),) if other is not None else (),
+            detail=f"After the second death the penalty is already past the maximum. {waits}",
         )
 
 
@@ -219,17 +224,19 @@ def check_curse(view: View) -> Iterator[Finding]:
     if n == 0:
         yield Finding(
             d.value_span,
-            f"{_as_read(d, n)}: a vassal that the Emperor stops (file removed, Emperor "
-            "shutting down) or that lost its way is SIGKILLed at the next pass of the loop, "
-            "with no time to finish its requests or run its shutdown; use the time a "
-            f"vassal needs to stop (default {CURSE_TOLERANCE} s)",
+            f"{_as_read(d, n)}: a vassal that the Emperor stops is SIGKILLed at once; use the "
+            f"time a vassal needs to stop (default {CURSE_TOLERANCE} s)",
+            detail="A vassal that the Emperor stops (file removed, Emperor shutting down) or "
+            "that lost its way is SIGKILLed at the next pass of the loop, with no time to "
+            "finish its requests or run its shutdown.",
         )
     elif n >= 1000:
         yield Finding(
             d.value_span,
             f"{_as_read(d, n)} is in seconds, not milliseconds: a stopped vassal that "
             f"hangs is SIGKILLed only after {n // 60} minutes; write {max(n // 1000, 1)} "
-            f"for {max(n // 1000, 1)} s (default {CURSE_TOLERANCE} s)",
+            f"for {max(n // 1000, 1)} s",
+            detail=f"The default is {CURSE_TOLERANCE} s.",
         )
 
 
@@ -252,6 +259,8 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
     needed = emperor.numbers("emperor-required-heartbeat", HEARTBEAT)
     if mine is None or needed is None:
         return
+    if not emperor.read_whole() and any(r is None for r, _ in needed):
+        return  # the default counts, and what was not read of the Emperor may set it
     seen: set[object] = set()
     for d, beat in mine:
         if d is None or beat <= 0 or (d.file, d.loc.whole) in seen:
@@ -261,24 +270,27 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
         seen.add((d.file, d.loc.whole))
         req = max(r for _, r in needed)
         explicit = [r for r, _ in needed if r is not None]
+        default = ""
         if explicit:
-            limit = f"its Emperor's `emperor-required-heartbeat` ({req} s)"
             related = tuple(
                 Related("the Emperor requires a heartbeat this often here", r.span)
                 for r in explicit
             )
         else:
-            limit = f"its Emperor's `emperor-required-heartbeat` ({req} s, the default)"
+            default = (f" The Emperor does not set `emperor-required-heartbeat`: {req} s is "
+                       "the default.")
             related = (Related(
                 f"the Emperor (emperor-required-heartbeat not set: {req} s)",
                 emperor.entries("emperor")[0].span,
             ),)
         yield Finding(
             d.value_span,
-            f"{_as_read(d, beat)} is not below {limit}: once the vassal has sent a "
-            f"heartbeat, the Emperor kills it with SIGKILL whenever more than {req} s pass "
-            f"without one (\"sent no heartbeat in last {req} seconds, brutally respawning "
-            f"it\"), and a heartbeat comes at best every {beat} s; use a `heartbeat` well "
-            f"below {req} (e.g. {max(req // 3, 1)})",
+            f"{_as_read(d, beat)} is not below the Emperor's `emperor-required-heartbeat` "
+            f"({req} s): it SIGKILLs this vassal again and again; use e.g. "
+            f"`heartbeat = {max(req // 3, 1)}`",
             related,
+            detail=f"Once the vassal has sent a heartbeat, the Emperor kills it with SIGKILL "
+            f"whenever more than {req} s pass without one (\"sent no heartbeat in last {req} "
+            f"seconds, brutally respawning it\"), and a heartbeat comes at best every {beat} "
+            f"s.{default}",
         )

@@ -13,4 +13,5 @@ declare(
     Severity.INFO,
     "Bytes that are not UTF-8: uWSGI passes them through, editors and tools may not.",
     on=Reader(once_per_file=True),
+    group="pedantic",
 )

@@ -103,6 +103,7 @@ def _plugin_paths(opt: Option, value: str) -> list[str]:
     "A command, hook or plugin file the config runs or loads (`exec-*`, `hook-*`, "
     "`plugins = /path/x.so`): listed for review.",
     # the hook options (lists: hook_options) and the plugin loaders
+    group="hardening",
     on=Entries(kinds=frozenset({"list"}), handlers=frozenset({"uwsgi_opt_load_plugin"}),
                unique=True),
 )
@@ -118,8 +119,8 @@ def check_commands(view: View, d: Directive) -> Iterator[Finding]:
             return
         yield Finding(
             d.value_span,
-            f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}: review what it "
-            "runs, and keep every file it names writable only by root",
+            f"`{d.key}` {what} `{shown(mask_text(value), 100)}` {when}",
+            detail="Review what it runs, and keep every file it names writable only by root.",
         )
         return
     opt = cat.get(d.key)
@@ -128,9 +129,10 @@ def check_commands(view: View, d: Directive) -> Iterator[Finding]:
     for path in _plugin_paths(opt, d.effective):
         yield Finding(
             d.value_span,
-            f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up, as the user "
-            "uWSGI starts as (normally root): whoever can write that file runs code there; "
-            "keep it and its directories writable only by root",
+            f"`{d.key}` loads the plugin file `{shown(path, 100)}` at start-up: keep it and its "
+            "directories writable only by root",
+            detail="uWSGI loads it as the user it starts as (normally root): whoever can write "
+            "that file runs code there.",
         )
 
 
@@ -162,9 +164,10 @@ def check_http(view: View) -> Iterator[Finding]:
             what = "substitute the options it includes"
         yield Finding(
             d.span,
-            f"uWSGI fetches `{shown(mask_text(inner), 100)}` over plain HTTP at every start: "
-            f"anyone on the network path, or who can answer for `{host}`, can {what}, and "
-            "uWSGI applies them with the rights it starts with (`exec-*` and hooks included); "
-            "ship the config as a file with the deployment, or fetch and verify it before "
-            "uWSGI starts",
+            f"uWSGI fetches `{shown(mask_text(inner), 100)}` over plain HTTP: anyone on the "
+            f"network path can {what}; ship it as a local file",
+            detail=f"uWSGI fetches it at every start: anyone on the network path, or who can "
+            f"answer for `{host}`, can {what}, and uWSGI applies them with the rights it "
+            "starts with (`exec-*` and hooks included). Ship the config as a file with the "
+            "deployment, or fetch and verify it before uWSGI starts.",
         )

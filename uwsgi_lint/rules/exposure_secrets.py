@@ -23,14 +23,17 @@ from . import Instances, rule
 
 ASSIGNMENTS = ("env", "set", "set-placeholder", "vassal-set")
 _PLACEHOLDER = re.compile(r"%\(([^()\s]+)\)")
-_FROM_ENV = (
-    "read it from the environment (`{name}=$({name})`) or from a file only the app user "
-    "can read (`{name}=@(/etc/app/{file})`)"
+_WHO = "Whoever reads this file (or its copies in version control and backups) has it."
+_FROM_ENV = "read it from the environment: `{name}=$({name})`"
+_FROM_FILE = _WHO + (
+    " Read it from the environment, or from a file only the app user can read "
+    "(`{name}=@(/etc/app/{file})`)."
 )
 
 
-def _fix(name: str) -> str:
-    return _FROM_ENV.format(name=name, file=name.lower())
+def _fix(name: str) -> tuple[str, str]:
+    """What to write instead (for the message) and why, with the other way (the detail)."""
+    return _FROM_ENV.format(name=name), _FROM_FILE.format(name=name, file=name.lower())
 
 
 @cache
@@ -62,10 +65,10 @@ def check(view: View) -> Iterator[Finding]:
         done.add(where)
         return True
 
-    def report(d: Directive, span: Span, message: str,
+    def report(d: Directive, span: Span, message: str, detail: str,
                related: tuple[Related, ...] = ()) -> Iterator[Finding]:
         if once(d):
-            yield Finding(span, message, related)
+            yield Finding(span, message, related, detail=detail)
 
     for _, d in view.unique():
         value = d.value
@@ -74,11 +77,10 @@ def check(view: View) -> Iterator[Finding]:
             name = name.strip()
             if eq and secret_name(name):
                 if literal_secret(rest):
+                    fix, why = _fix(name)
                     yield from report(
                         d, d.value_span,
-                        f"`{d.key}` writes the secret `{name}={MASK}` into the config: whoever "
-                        "reads this file (or its copies in version control and backups) has "
-                        f"it; {_fix(name)}",
+                        f"`{d.key}` writes the secret `{name}={MASK}` into the config; {fix}", why,
                     )
                     continue
                 for m in _PLACEHOLDER.finditer(rest):
@@ -87,22 +89,21 @@ def check(view: View) -> Iterator[Finding]:
                     src = view.first(m.group(1))
                     if src is None or src.key in cat or not literal_secret(src.value):
                         continue
+                    fix, why = _fix(name)
                     yield from report(
                         src, src.value_span,
                         f"the placeholder `{src.key}` (`{MASK}`), which `{d.key}` passes on as "
-                        f"`{name}`, is a secret written into the config: whoever reads this "
-                        f"file (or its copies in version control and backups) has it; "
-                        f"{_fix(name)}",
+                        f"`{name}`, is a secret written into the config; {fix}", why,
                         (Related(f"`{name}` takes it here", d.span),),
                     )
         elif d.key not in cat and not d.note.startswith("from "):
             # a placeholder of the user's own (`db_password = ...`)
             if secret_name(d.key) and literal_secret(value):
+                fix, why = _fix(d.key.upper())
                 yield from report(
                     d, d.value_span,
                     f"the placeholder `{d.key}` holds a secret written into the config "
-                    f"(`{d.key} = {MASK}`): whoever reads this file (or its copies in version "
-                    f"control and backups) has it; {_fix(d.key.upper())}",
+                    f"(`{d.key} = {MASK}`); {fix}", why,
                 )
                 continue
         elif d.key in legion:
@@ -112,9 +113,9 @@ def check(view: View) -> Iterator[Finding]:
                 if literal_secret(key):
                     yield from report(
                         d, d.value_span,
-                        f"`{d.key}` writes its shared secret (`{algo}:{MASK}`) into the config: "
-                        "whoever reads this file can join or forge messages for the legion; "
+                        f"`{d.key}` writes its shared secret (`{algo}:{MASK}`) into the config; "
                         "read it from a file only uWSGI can read (`@(/etc/uwsgi/legion.key)`)",
+                        "Whoever reads this file can join or forge messages for the legion.",
                     )
                     continue
         elif d.key in routes:
@@ -123,10 +124,9 @@ def check(view: View) -> Iterator[Finding]:
                 user = auth.group(1)
                 yield from report(
                     d, d.value_span,
-                    f"`{d.key}` writes the password of `{user}` into the config "
-                    f"(`basicauth:...,{user}:{MASK}`): whoever reads this file can log "
-                    "in; point basicauth at an htpasswd file instead "
-                    "(`basicauth:realm,/etc/app/htpasswd`)",
+                    f"`{d.key}` writes the password of `{user}` into the config; point "
+                    "basicauth at an htpasswd file (`basicauth:realm,/etc/app/htpasswd`)",
+                    f"`basicauth:...,{user}:{MASK}`: whoever reads this file can log in.",
                 )
                 continue
         at = url_password(value)
@@ -134,10 +134,10 @@ def check(view: View) -> Iterator[Finding]:
             url = mask_text(value)
             yield from report(
                 d, d.value_span,
-                f"`{d.key}` writes a password into the config in a URL "
-                f"(`{_url_around(url)}`): whoever reads this file (or its copies in version "
-                "control and backups) has it; take the URL from the environment (`$(NAME)`) or "
-                "a file only the app user can read (`@(path)`)",
+                f"`{d.key}` writes a password into the config in a URL (`{_url_around(url)}`); "
+                "take the URL from the environment (`$(NAME)`)",
+                f"{_WHO} Take the URL from the environment, or from a file only the app user "
+                "can read (`@(path)`).",
             )
 
 

@@ -177,6 +177,13 @@ def where(a: Address) -> str:
     return f"on the first network interface whose address starts with `{a.host}`{port}"
 
 
+def reach(a: Address) -> str:
+    """Where a TCP/UDP address listens, in a few words (:func:`where` says more)."""
+    return {"all": "every network interface", "all6": "every interface",
+            "public": "a public address", "private": "a private-network address",
+            "multicast": "a multicast group"}.get(a.scope, "a network interface")
+
+
 def _local(a: Address) -> str:
     """The loopback form of an address, for a fix."""
     host = "[::1]" if a.scope == "all6" else "127.0.0.1"
@@ -220,11 +227,14 @@ def _protocol_of(d: Directive, protocols: list[str | None]) -> str | None:
 
 
 def _exposed(a: Address, view: View) -> bool:
-    """A TCP address others reach; with ``--container`` only a public address counts (every
-    interface of a container is the container network, which the web server needs)."""
+    """A TCP address others reach; in a container (:meth:`~uwsgi_lint.facts.View.
+    in_container`) only a public address counts, or one whose port a compose file
+    publishes on every interface of the host (every interface of a container is the
+    container network, which the web server needs)."""
     if a.kind != "tcp" or a.scope not in EXPOSED:
         return False
-    return not (view.assume.container and a.scope in CONTAINER_NETWORK)
+    return not (a.scope in CONTAINER_NETWORK and view.in_container()
+                and view.published(a.port) is None)
 
 
 _RUN_CODE = (
@@ -252,9 +262,11 @@ def check_exposed(view: View, d: Directive) -> Iterator[Finding]:
             return
         yield Finding(
             d.value_span,
-            f"`{d.key} = {shown(d.effective)}` accepts uwsgi requests {where(a)} and passes "
-            "them, variables and all, to its backends: the uwsgi protocol "
-            f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front",
+            f"`{d.key} = {shown(d.effective)}` passes uwsgi requests from {reach(a)} to its "
+            f"backends, with no authentication; bind {_local(a)} or a UNIX socket",
+            detail=f"It accepts uwsgi requests {where(a)} and passes them, variables and all, "
+            f"to its backends: the uwsgi protocol {_RUN_CODE}. Bind {_local(a)} or a UNIX "
+            "socket for the web server in front.",
         )
         return
     proto = _protocol_of(d, socket_protocols(view))
@@ -280,10 +292,12 @@ def check_exposed(view: View, d: Directive) -> Iterator[Finding]:
                "CA) authenticates no one, and")
     yield Finding(
         d.value_span,
-        f"`{d.key} = {shown(d.effective)}` serves {what} {where(a)}:{tls} {what} "
-        f"{_RUN_CODE}; bind {_local(a)} or a UNIX socket for the web server in front "
-        "(or use `http-socket` for clients that connect directly)",
+        f"`{d.key} = {shown(d.effective)}` serves {what} on {reach(a)}: anyone who reaches it "
+        f"can run code; bind {_local(a)} or a UNIX socket",
         related,
+        detail=f"It serves {what} {where(a)}:{tls} {what} {_RUN_CODE}. Bind {_local(a)} or a "
+        "UNIX socket for the web server in front (or use `http-socket` for clients that "
+        "connect directly).",
     )
 
 
@@ -361,11 +375,11 @@ def _local_users(view: View, socks: list[tuple[Directive, str]]) -> str:
         and _protocol_of(d, protocols) is not None
         for d, _ in socks
     )
-    text = "any local account can connect and talk to the app past the web server"
+    text = "Any local account can connect and talk to the app past the web server"
     if speaks:
         text += (" (and over the uwsgi protocol make it load a file or module of its choosing "
                  "with UWSGI_FILE/UWSGI_MODULE)")
-    return text
+    return text + "."
 
 
 _CHOWN_FIX = "use `chmod-socket = 660` with `chown-socket = <app user>:<web server group>`"
@@ -397,7 +411,7 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
         if len(chmods) > 1:
             how = f"the {len(chmods)} `{last.key}` lines leave mode {mode:04o}, which makes"
         elif value == "1":
-            how = f"`{last.key} = 1` means mode 666 and makes"
+            how = f"`{last.key} = 1` (mode 666) makes"
         elif int(value, 8) == 0:
             how = (f"`{last.key} = {value}` counts as no mode, which uWSGI turns into 666, "
                    "and makes")
@@ -406,9 +420,9 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
         span = last.value_span if last.raw_value else last.key_span
         yield Finding(
             span,
-            f"{how} {what} writable by every local user: {_local_users(view, socks)}; "
-            f"{_CHOWN_FIX}",
+            f"{how} {what} world-writable; {_CHOWN_FIX}",
             related,
+            detail=_local_users(view, socks),
         )
         return
     umasks = view.entries("umask")
@@ -418,15 +432,15 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
         if mask & 0o002:
             return
         read = "" if valid and len(d.value) == 3 else (
-            f" (uWSGI reads `{shown(d.value)}` as {mask:03o}"
-            + (", after logging \"invalid umask\")" if len(d.value) < 3 else ")"))
+            f"uWSGI reads `{shown(d.value)}` as {mask:03o}"
+            + (", after logging \"invalid umask\". " if len(d.value) < 3 else ". "))
         yield Finding(
             d.value_span if d.raw_value else d.key_span,
-            f"`umask = {shown(d.value)}`{read} makes uWSGI create {what} with mode "
-            f"{0o777 & ~mask:03o}, writable by every local user: "
-            f"{_local_users(view, socks)}; set `umask = 022` (or 027) and "
-            f"{_CHOWN_FIX.removeprefix('use ')}",
+            f"`umask = {shown(d.value)}` makes uWSGI create {what} with mode "
+            f"{0o777 & ~mask:03o}, writable by every local user; set `umask = 022` (or 027)",
             related,
+            detail=f"{read}{_local_users(view, socks)} Along with the umask, "
+            f"{_CHOWN_FIX.removeprefix('use ')}.",
         )
         return
     if view.inst.role is Role.VASSAL:
@@ -435,30 +449,34 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
         emperor = view.emperor
         if emperor is None or emperor.inst.role is Role.VASSAL or emperor.sets("umask"):
             return
+        if not emperor.read_whole():
+            return  # what was not read of the Emperor may set `umask`
         daemons = emperor.entries("daemonize")
         if not daemons:
             return
         first = socks[0][0]
         yield Finding(
             first.value_span,
-            f"the Emperor's `{daemons[-1].key}` set its umask to 0 (it gives no `umask`) and "
-            f"vassals inherit it, so uWSGI creates {what} with mode 777, writable by every "
-            f"local user: {_local_users(view, socks)}; add `umask = 022` to the Emperor, "
-            f"or {_CHOWN_FIX.removeprefix('use ')} here",
+            f"the Emperor's `{daemons[-1].key}` set the umask its vassals inherit to 0: uWSGI "
+            f"creates {what} with mode 777; add `umask = 022` to the Emperor",
             (Related("the Emperor daemonizes here", daemons[-1].span), *related[1:]),
+            detail=f"The Emperor gives no `umask`. Mode 777 makes the socket writable by every "
+            f"local user. {_local_users(view, socks)} Or, here, "
+            f"{_CHOWN_FIX.removeprefix('use ')}.",
         )
         return
     daemons = view.entries("daemonize")
-    if not daemons:
-        return
+    if not daemons or not view.read_whole():
+        return  # (what was not read may set `umask`)
     d = daemons[-1]
     yield Finding(
         d.key_span,
-        f"`{d.key}` sets the umask to 0 when no `umask` is given (started on its own; under an "
-        f"Emperor it only opens the log), so uWSGI creates {what} with mode 777, writable by "
-        f"every local user: {_local_users(view, socks)}; add `umask = 022`, or "
-        f"{_CHOWN_FIX.removeprefix('use ')}",
+        f"`{d.key}` sets the umask to 0: uWSGI creates {what} with mode 777, writable by every "
+        "local user; add `umask = 022`",
         related,
+        detail=f"`{d.key}` does so when no `umask` is given, started on its own (under an "
+        f"Emperor it only opens the log). {_local_users(view, socks)} Or "
+        f"{_CHOWN_FIX.removeprefix('use ')}.",
     )
 
 
@@ -526,10 +544,15 @@ def check_control(view: View, d: Directive) -> Iterator[Finding]:
     a = address(d.effective, udp=udp)
     if not _exposed(a, view):
         return
+    fix, _, other = fix.partition(", or ")
+    if other.startswith("to "):
+        other = f"bind it {other}"  # the UDP fix: "bind it to 127.0.0.1, or to ..."
     yield Finding(
         d.value_span,
-        f"`{d.key} = {shown(d.effective)}` listens {where(a)}, with no authentication: "
-        f"anyone who reaches it can {can}; {fix}",
+        f"`{d.key} = {shown(d.effective)}` listens on {reach(a)}, with no authentication; "
+        f"{fix}",
+        detail=f"It listens {where(a)}: anyone who reaches it can {can}."
+        + (f" Or {other}." if other else ""),
     )
 
 
@@ -552,9 +575,10 @@ def check_number_path(view: View, d: Directive) -> Iterator[Finding]:
         return
     yield Finding(
         d.value_span,
-        f"`{d.key} = {value}` has no `:`, so uWSGI binds a UNIX socket file named "
-        f"`{value}` in its working directory, not TCP port {value}: write "
-        f"`127.0.0.1:{value}` for this host only (or `:{value}` for every interface)",
+        f"`{d.key} = {value}` binds a UNIX socket file named `{value}`, not TCP port {value}; "
+        f"write `127.0.0.1:{value}` for this host only",
+        detail=f"The value has no `:`, so uWSGI takes it as a file in its working directory. "
+        f"For every interface, write `:{value}`.",
     )
 
 
@@ -574,9 +598,11 @@ def check_wildcard(view: View, d: Directive) -> Iterator[Finding]:
         return
     yield Finding(
         d.value_span,
-        f"`{d.key} = {shown(d.effective)}`: uWSGI replaces `*` with the first interface "
-        "address (getifaddrs()) that starts with the text before it; with nothing before "
-        "it, on Linux that is the loopback's link-layer entry read as 1.0.0.0, so bind() "
-        "fails with \"Cannot assign requested address\" and uWSGI exits; write "
-        f"`127.0.0.1:{a.port}` for this host only (or `:{a.port}` for every interface)",
+        f"`{d.key} = {shown(d.effective)}` is not every interface: on Linux uWSGI tries "
+        f"1.0.0.0 and exits; write `127.0.0.1:{a.port}` (this host) or `:{a.port}` (every "
+        "interface)",
+        detail="uWSGI replaces `*` with the first interface address (getifaddrs()) that "
+        "starts with the text before it; with nothing before it, on Linux that is the "
+        "loopback's link-layer entry read as 1.0.0.0, so bind() fails with \"Cannot assign "
+        "requested address\" and uWSGI exits.",
     )

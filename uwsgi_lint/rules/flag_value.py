@@ -39,37 +39,40 @@ def _why(value: str) -> str:
     return ""
 
 
-def flag_message(d: Directive, value: str) -> str | None:
+def flag_message(d: Directive, value: str) -> tuple[str, str] | None:
+    """The message and the detail for the flag ``d`` whose value is ``value``."""
     if value == "" or not flag_is_on(value):
         return None  # a bare key means on; off values are fine
     word = value.strip(" \t\r\n\"'").lower()
     if looks_off(value):
         return (
-            f"uWSGI reads `{shown(value)}` as on{_why(value)}: only `false`, `off`, `no` "
-            f"(any case) or exactly `0` turn `{d.key}` off; write `{d.key} = false`"
+            f"uWSGI reads `{shown(value)}` as on{_why(value)}; write `{d.key} = false`",
+            f"Only `false`, `off`, `no` (any case) or exactly `0` turn `{d.key}` off.",
         )
     if value.lower() in ON_WORDS or (word in ON_WORDS and value == value.strip()):
         return None
     if re.fullmatch(r"[+-]?\d+", word) and int(word) > 0:
         return None
     return (
-        f"`{d.key}` is a flag: uWSGI reads every value except `false`, `off`, `no` or `0` "
-        f"as on, so `{shown(value)}` turns it on; write `{d.key} = true`"
+        f"`{d.key}` is a flag: `{shown(value)}` turns it on; write `{d.key} = true`",
+        f"uWSGI reads every value of `{d.key}` except `false`, `off`, `no` or `0` as on.",
     )
 
 
-def log_date_message(d: Directive, value: str) -> str | None:
+def log_date_message(d: Directive, value: str) -> tuple[str, str] | None:
     """``log-date`` is no flag: any value but true/1/on/yes is a strftime format."""
     if value.lower() in FALSE_WORDS or value == "0" or (value and looks_off(value)):
         return (
-            f"`{d.key}` is not a flag: `{shown(value)}` turns the log prefix on and becomes its "
-            f"strftime format, so every log line starts with `{shown(value)} - `; remove the "
-            "line to turn it off"
+            f"`{shown(value)}` turns the log prefix on: every log line starts with "
+            f"`{shown(value)} - `; remove the line to turn it off",
+            f"`{d.key}` is not a flag: any value other than true, 1, on or yes is the "
+            "strftime format of the prefix.",
         )
     if value == "":
         return (
             f"an empty `{d.key}` is an empty strftime format: log lines start with ` - ` and no "
-            f"date; write `{d.key} = true` for the default date"
+            f"date; write `{d.key} = true` for the default date",
+            "",
         )
     return None
 
@@ -93,4 +96,4 @@ def check(view: View, d: Directive) -> Iterator[Finding]:
     else:
         message = log_date_message(d, value)
     if message:
-        yield Finding(d.value_span, message)
+        yield Finding(d.value_span, message[0], detail=message[1])

@@ -54,9 +54,10 @@ def integer_cut(view: View) -> Iterator[Finding]:
             continue  # UW103 says which number uWSGI reads
         yield Finding(
             d.value_span,
-            f"uWSGI casts JSON integers to a 32-bit int and prints them into 10 characters: "
             f"`{d.key}` gets the text `{d.value}`, not `{raw}`; write it as a string, "
             f'`"{raw}"`',
+            detail="uWSGI casts JSON integers to a 32-bit int and prints them into 10 "
+            "characters.",
         )
 
 

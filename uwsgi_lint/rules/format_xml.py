@@ -53,7 +53,7 @@ def _xml_findings(code: str, view: View) -> Iterator[Finding]:
             ignored = _ignored_elements(view)
         if any(_inside(problem.span, s) for s in ignored.get(problem.span.file, ())):
             continue
-        yield Finding(problem.span, problem.message)
+        yield Finding(problem.span, problem.message, detail=problem.detail)
 
 
 @rule(
@@ -79,7 +79,8 @@ def _blanks(text: str) -> str:
     return " and ".join(parts) or "a carriage return"
 
 
-def whitespace_message(d: Directive, value: str, meant: str) -> str:
+def whitespace_message(d: Directive, value: str, meant: str) -> tuple[str, str]:
+    """The message and the detail."""
     lead = value[: len(value) - len(value.lstrip(_BLANKS))]
     trail = value[len(value.rstrip(_BLANKS)) :]
     where = []
@@ -93,8 +94,9 @@ def whitespace_message(d: Directive, value: str, meant: str) -> str:
         else "put the text right after the opening tag and right before the closing one"
     )
     return (
+        f"uWSGI keeps the blanks around the text: `{d.key}` gets `{shown(value)}`; {fix}",
         f"uWSGI keeps the whitespace around the text of an XML element: the value of "
-        f"`{d.key}` {' and '.join(where)} (`{shown(value)}`); {fix}"
+        f"`{d.key}` {' and '.join(where)}.",
     )
 
 
@@ -127,7 +129,8 @@ def whitespace_kept(view: View) -> Iterator[Finding]:
                 read_number(kind, value).value == read_number(kind, meant).value
             ):
                 continue  # atoi()/strtoul() skip leading blanks and stop at trailing ones
-        yield Finding(d.value_span, whitespace_message(d, value, meant))
+        message, detail = whitespace_message(d, value, meant)
+        yield Finding(d.value_span, message, detail=detail)
 
 
 @rule(

@@ -91,23 +91,23 @@ def raw_value(view: View) -> Iterator[Finding]:
             f"uWSGI's embedded YAML reader keeps quotes: `{d.key}` gets `{shown(value)}`, "
             "quotes included; write the value without quotes"
         )
+        detail = ""
         if inner.startswith(_INDICATORS) or ": " in inner or " #" in inner:
-            message += (
-                " (a libyaml build needs them here: no spelling of this value reads the same "
-                "in both)"
-            )
-        yield Finding(d.value_span, message)
+            detail = ("A libyaml build needs them here: no spelling of this value reads the "
+                      "same in both.")
+        yield Finding(d.value_span, message, detail=detail)
     for found in crlf.values():
         first, rest = found[0], found[1:]
         keys = list(dict.fromkeys(d.key for d in found))
         names = ", ".join(f"`{k}`" for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
-        more = f" ({len(found)} values get a stray CR: {names})" if rest else ""
+        more = f" {len(found)} values get a stray CR: {names}." if rest else ""
         yield Finding(
             first.value_span,
-            f"this file has Windows (CRLF) line ends and uWSGI's embedded YAML reader keeps "
-            f"the carriage return at the end of each value: `{first.key}` is "
-            f"`{shown(first.value)}`{more}; convert the file to LF line ends",
+            f"uWSGI keeps the carriage return of the CRLF line ends: `{first.key}` is "
+            f"`{shown(first.value)}`; convert the file to LF line ends",
             tuple(Related(f"`{d.key}` ends with a CR too", d.value_span) for d in rest),
+            detail="This file has Windows (CRLF) line ends and uWSGI's embedded YAML reader "
+            f"keeps the carriage return at the end of each value.{more}",
         )
 
 

@@ -27,7 +27,7 @@ from . import Instances, Reader, declare, rule
 )
 def check_missing(view: View) -> Iterator[Finding]:
     for p in view.problems(INCLUDE_MISSING):
-        yield Finding(p.span, f"uWSGI exits: {p.message}")
+        yield Finding(p.span, f"uWSGI exits: {p.message}", detail=p.detail)
 
 
 declare(
@@ -46,6 +46,7 @@ declare(
     Severity.WARNING,
     "A config source that uwsgi-lint never runs or fetches (`exec://`, `http://`, `fd://` "
     "...): what it adds is not checked.",
+    group="pedantic",
     on=Instances(),
 )
 def check_unread(view: View) -> Iterator[Finding]:
@@ -53,6 +54,8 @@ def check_unread(view: View) -> Iterator[Finding]:
     for u in view.inst.unread:
         if u.reason == "file not found" or (u.directive.span, u.target) in seen:
             continue
+        if _in_value(u) and not view.names_config(u.directive.key):
+            continue  # `logto = @(exec://...)`: uWSGI runs it for the value, reads no config
         seen.add((u.directive.span, u.target))
         yield Finding(
             u.directive.span,
@@ -78,6 +81,13 @@ def _unknown(u: Unread) -> str:
         return "the lines this loop makes are checked once, with its items unknown"
     if key.startswith("if"):
         return "the condition is undecided here, so its block is checked"
-    if u.target.startswith("@(") or f"@({u.target})" in u.directive.value:
-        return f"the value of `{key}` is unknown here"
+    if _in_value(u):
+        return f"what `{key}` names is unknown here, and what it adds is not checked"
     return "the options it adds are not checked"
+
+
+def _in_value(u: Unread) -> bool:
+    """An ``@(...)`` in an option's value, not the source a loader names: uWSGI replaces it
+    with what the file, command or URL gives (``core/utils.c: uwsgi_apply_config_pass()``
+    calls ``uwsgi_open_and_read()``, which runs ``exec://`` and fetches ``http://``)."""
+    return u.target.startswith("@(") or f"@({u.target})" in u.directive.value

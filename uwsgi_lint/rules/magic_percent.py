@@ -182,12 +182,13 @@ def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
             if got is None:
                 continue
             joined, lost = got
+            what = lost or f"{joined} part of the `{d.key}` value"
             yield Finding(
                 d.value_span,
-                f"the `%` at the end of line {_line_of(start, raw, at)} is a magic variable "
-                f"that eats the line break: {joined} part of the `{d.key}` value "
-                f"(`{shown(d.value)}`){'; ' + lost if lost else ''}; write `%%` for a "
-                "literal percent sign",
+                f"the `%` ending line {_line_of(start, raw, at)} eats the line break: {what}; "
+                "write `%%` for a literal percent sign",
+                detail=f"A `%` before a line break is a magic variable that eats it: {joined} "
+                f"part of the `{d.key}` value (`{shown(d.value)}`).",
             )
     for c in cfg.comments:
         at = c.text.find("%\n")
@@ -201,8 +202,10 @@ def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
         joined, lost = got
         yield Finding(
             c.span,
-            f"this comment ends in `%`, a magic variable that eats the line break: {joined} "
-            f"part of the comment and {lost}; write `%%` for a literal percent sign",
+            f"this comment ends in `%`, which eats the line break: {lost}; write `%%` for a "
+            "literal percent sign",
+            detail=f"A `%` before a line break is a magic variable that eats it: {joined} "
+            "part of the comment.",
         )
 
 
@@ -238,8 +241,9 @@ def check_vanish(view: View) -> Iterator[Finding]:
                 why += " (before strftime sees the format)"
             yield Finding(
                 d.value_span,
-                f"uWSGI substitutes magic `%` variables in the raw text: {why}, so the value is "
-                f"`{shown(d.value)}`; write `{shown(fixed(raw, eaten, d.format))}`",
+                f"uWSGI substitutes magic `%` variables here: the value is `{shown(d.value)}`; "
+                f"write `{shown(fixed(raw, eaten, d.format))}`",
+                detail=f"uWSGI substitutes magic `%` variables in the raw text: {why}.",
             )
 
 

@@ -26,9 +26,14 @@ _SIZE_UNITS = {"k": 1024, "m": MIB, "g": 1024 * MIB, "t": 1024 * 1024 * MIB}
 _EXPANSIONS = ("$(", "%(", "@(")
 
 
+def _quoted(value: str) -> bool:
+    """A value that starts with a quote: ``atoi``/``strtoul`` read 0 whatever follows."""
+    return value.lstrip()[:1] in ("'", '"')
+
+
 def _skip(opt: Option, d: Directive, value: str) -> bool:
-    if d.unresolved:
-        return True  # unknown here: $(ENV) unset, %h ...
+    if d.unresolved and not _quoted(value):
+        return True  # unknown here: $(ENV) unset, %h ... (but `"%k"` reads 0)
     return opt.immediate and any(s in value for s in _EXPANSIONS)  # UW111's case
 
 
@@ -57,6 +62,11 @@ def misread(opt: Option, d: Directive, value: str, view: View) -> str | None:
         stripped = value.strip()
         if stripped == "":
             text = f"an empty value is read as {shown_n}"
+        elif _quoted(stripped):
+            text = (
+                f"uWSGI keeps the quotes: `{shown(value)}` is read as {shown_n}, whatever is "
+                "inside; write it without quotes"
+            )
         elif re.match(r"[+-]?0[xX]", stripped):
             text = f"uWSGI reads decimal numbers only: `{shown(value)}` is {shown_n}"
         elif unit := _UNIT.fullmatch(value):

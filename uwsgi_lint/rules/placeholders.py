@@ -53,8 +53,8 @@ def command_line_names(view: View) -> frozenset[str]:
 )
 def check_undefined(view: View) -> Iterator[Finding]:
     inst = view.inst
-    if inst.unread:
-        return  # a config source that was not read may define it
+    if not view.read_whole():
+        return  # what was not read (a config source, the rest of a file) may define it
     runtime: frozenset[str] | None = None
     given: frozenset[str] = frozenset()
     uses: dict[str, list[tuple[Directive, str]]] = {}
@@ -76,29 +76,33 @@ def check_undefined(view: View) -> Iterator[Finding]:
     keys = sorted(view.keys)
     for name, found in uses.items():
         d, token = found[0]
+        detail = ""
         if name == "_":
-            text = "`%(_)` is only defined inside a `for` or `if-*` block"
+            text = "`%(_)` is only defined inside a `for` or `if-*` block,"
         else:
-            text = (
-                f"`{token}` is not defined in this config: unless a config that includes "
-                "this one, the Emperor (`vassal-set`) or the command line (`--set`) "
-                "defines it"
+            text = f"`{token}` is not defined in this config:"
+            detail = (
+                "Unless a config that includes this one, the Emperor (`vassal-set`) or the "
+                "command line (`--set`) defines it, uWSGI keeps the reference as text."
             )
-        text += f", uWSGI leaves the text `{token}` in the `{d.key}` value"
+        text += f" uWSGI leaves the text `{token}` in the `{d.key}` value"
         if len(found) > 1:
             text += f" (and in {len(found) - 1} more)"
-        aliases = [a for a in view.names(name) if a != name and a in keys]
+        # never the key being set: `%(virtualenv)` in `virtualenv` refers to itself
+        own = {o.key for o, _ in found}
+        aliases = [a for a in view.names(name) if a != name and a in keys and a not in own]
         if aliases:
             text += (
                 f"; placeholders do not follow aliases: write `%({aliases[0]})`, the name "
                 "the config uses"
             )
         else:
-            close = close_matches(name, keys, n=1, cutoff=0.8) or []
+            close = close_matches(name, [k for k in keys if k not in own], n=1,
+                                  cutoff=0.8) or []
             if close:
                 text += f"; did you mean `%({close[0]})`?"
         related = tuple(Related(f"`{t}` used here too", token_span(o, t)) for o, t in found[1:])
-        yield Finding(token_span(d, token), text, related)
+        yield Finding(token_span(d, token), text, related, detail=detail)
 
 
 def self_referring(view: View) -> set[str]:
@@ -139,9 +143,10 @@ def check_hang(view: View) -> Iterator[Finding]:
             continue  # it only reads a key that hangs: uWSGI never gets this far
         yield Finding(
             p.span,
-            f"expanding `{symbol}()` in `{key}` never ends: the value refers back to itself "
-            "(directly or through other keys), so every expansion brings the reference "
-            "back and uWSGI hangs at start-up, growing its memory; break the cycle",
+            f"expanding `{symbol}()` in `{key}` never ends: uWSGI hangs at start-up, growing "
+            "its memory; break the cycle",
+            detail="The value refers back to itself (directly or through other keys), so every "
+            "expansion brings the reference back.",
         )
 
 
@@ -212,8 +217,9 @@ def check_immediate(view: View) -> Iterator[Finding]:
         m = _ANY.search(d.value)
         yield Finding(
             token_span(d, m.group(0)) if m else d.value_span,
-            f"`{d.key}` is applied while the file is read, before `$()`, `@()` and `%()` "
-            f"are expanded: uWSGI uses the literal `{shown(d.value)}` {then}; use magic "
-            "variables (`%d`, `%n` ...), which are substituted when the file is read, or "
-            "write the value out",
+            f"uWSGI uses the literal `{shown(d.value)}` {then}: `{d.key}` is applied before "
+            "expansion; write the value out",
+            detail=f"`{d.key}` is applied while the file is read, before `$()`, `@()` and "
+            "`%()` are expanded. Magic variables (`%d`, `%n` ...) are substituted when the "
+            "file is read: they work here.",
         )

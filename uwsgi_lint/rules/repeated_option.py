@@ -130,13 +130,13 @@ def _report(view: View, entries: list[Directive]) -> Iterator[Finding]:
         for a in own:
             alias = ""
             if a.key != last.key:
-                alias = f" (`{last.key}` and `{a.key}` are the same option)"
+                alias = f"`{last.key}` and `{a.key}` are the same option."
             yield Finding(
                 a.key_span,
                 f"`{a.key} = {shown(a.effective)}` never takes effect: "
-                + how.replace(WHERE, where(last.span, a.file))
-                + alias,
+                + how.replace(WHERE, where(last.span, a.file)),
                 (Related(f"the `{last.key}` that wins", last.span),),
+                detail=alias,
             )
         earlier = [d for d in earlier if all(d is not o for o in own)]
         if not earlier:
@@ -147,15 +147,16 @@ def _report(view: View, entries: list[Directive]) -> Iterator[Finding]:
     keys = {d.key for d in earlier} - {last.key}
     alias = ""
     if keys:
-        alias = f" (`{'`, `'.join(sorted(keys))}` and `{last.key}` are the same option)"
+        alias = f" `{'`, `'.join(sorted(keys))}` and `{last.key}` are the same option."
     replaced = ", ".join(
         f"`{_setting(d, last)}` from {where(d.span, last.file)}" for d in earlier
     )
     yield Finding(
         last.key_span,
-        f"`{last.key}` is set more than once and only the last value takes effect: this "
-        f"`{shown(last.effective)}` replaces {replaced}{alias}",
+        f"`{last.key}` is set more than once: this `{shown(last.effective)}` replaces "
+        f"{replaced}; keep one line",
         tuple(Related(f"`{d.key}` set earlier here, overridden", d.span) for d in earlier),
+        detail=f"Only the last value of `{last.key}` takes effect.{alias}",
     )
 
 
@@ -169,11 +170,11 @@ def _chmod_shifted(entries: list[Directive]) -> Finding:
     last = entries[-1]
     return Finding(
         last.key_span,
-        f"`{last.key}` is set more than once and uWSGI does not replace the earlier value: "
-        f"it appends the digits, so the socket gets mode {mode & 0o7777:04o}, not "
-        f"{last.effective} (the earlier digits turn into setuid/setgid/sticky bits); keep one "
-        "line",
+        f"`{last.key}` is set more than once: uWSGI appends the digits, so the socket gets "
+        f"mode {mode & 0o7777:04o}, not {last.effective}; keep one line",
         tuple(Related(f"`{d.key}` set earlier here", d.span) for d in entries[:-1]),
+        detail="uWSGI does not replace the earlier value of this option: the earlier digits "
+        "turn into setuid/setgid/sticky bits.",
     )
 
 

@@ -45,34 +45,35 @@ def check_lifetime(view: View) -> Iterator[Finding]:
         seen.add((d.file, d.loc.whole))
         mn = max(n for _, n in mins)
         explicit = [m for m, _ in mins if m is not None]
+        if len(explicit) < len(mins) and not view.read_whole():
+            return  # the default counts, and what was not read may set it
         if explicit:
             what = f"`min-worker-lifetime` ({' or '.join(str(n) for _, n in mins)})"
-            fix = f"raise `{d.key}` above {mn} seconds or lower `min-worker-lifetime`"
+            fix = f"raise it above {mn} s or lower `min-worker-lifetime`"
         else:
             what = f"`min-worker-lifetime` ({mn}: not set, the default)"
             fix = f"use more than {mn} seconds"
         yield Finding(
             d.value_span,
-            f"`{d.key}` ({mx} s) is not above {what}: uWSGI exits at start-up with "
-            f"\"invalid min-worker-lifetime value ({mn}), must be lower than "
-            f"max-worker-lifetime ({mx})\"; {fix}",
+            f"`{d.key}` ({mx} s) is not above {what}: uWSGI exits at start-up; {fix}",
             tuple(Related("`min-worker-lifetime` is set here", m.span) for m in explicit),
+            detail=f"uWSGI exits with \"invalid min-worker-lifetime value ({mn}), must be "
+            f"lower than max-worker-lifetime ({mx})\".",
         )
 
 
-def _chmod_fix(value: str) -> str:
+def _chmod_fix(value: str) -> tuple[str, str]:
+    """What to write instead, and why (or "")."""
     v = value.strip()
     if re.fullmatch(r"0[0-7]{3}", v):
-        return f"write it with three digits, without the leading 0: `{v[1:]}`"
+        return f"write it with three digits, without the leading 0: `{v[1:]}`", ""
     m = re.match(r"([0-7]{3}|1)\s+[#;]", v)
     if m:
-        return (
-            f"uWSGI has no inline comments, so the comment is part of the value: keep only "
-            f"`{m.group(1)}` on the line"
-        )
+        return (f"keep only `{m.group(1)}` on the line",
+                " uWSGI has no inline comments, so the comment is part of the value.")
     if _OCTAL3.fullmatch(v) and v != value:
-        return f"remove the blanks around `{v}`"
-    return "write exactly three octal digits (`660`, `666`), or `1` for 666"
+        return f"remove the blanks around `{v}`", ""
+    return "write exactly three octal digits (`660`, `666`), or `1` for 666", ""
 
 
 @rule(
@@ -93,10 +94,11 @@ def check_chmod(view: View, d: Directive) -> Iterator[Finding]:
     what = f"`{shown(value)}`" if value else "an empty value"
     if d.note:
         what += f" ({d.note})"
+    fix, why = _chmod_fix(value)
     yield Finding(
         span,
-        f"`{d.key}` takes exactly three octal digits or `1`: with {what} uWSGI exits at "
-        f"start-up with \"invalid chmod value: {shown(value)}\"; {_chmod_fix(value)}",
+        f"`{d.key}` takes three octal digits or `1`: uWSGI exits on {what}; {fix}",
+        detail=f"uWSGI exits at start-up with \"invalid chmod value: {shown(value)}\".{why}",
     )
 
 
@@ -122,9 +124,10 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
         written = f"`{key} = {value}`" if value else f"an empty `{key}`"
         yield Finding(
             span,
-            f"uWSGI reads {written} as the {kind} *name* \"{value}\" (a numeric id of 0 "
-            f"counts as unset{later}): started as root it exits with \"{kind} {value} not "
-            f"found.\"; to stay root, remove the line or write `{key} = root`",
+            f"uWSGI reads {written} as the {kind} *name* \"{value}\": started as root it "
+            f"exits; to stay root, remove the line or write `{key} = root`",
+            detail=f"A numeric id of 0 counts as unset{later}, so uWSGI looks the name up and "
+            f"exits with \"{kind} {value} not found.\"",
         )
 
 
@@ -136,8 +139,8 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
     on=Instances(needs=frozenset({"uid"})),
 )
 def check_uid_without_gid(view: View) -> Iterator[Finding]:
-    if view.sets("gid") or view.sets("immediate-gid"):
-        return
+    if view.sets("gid") or view.sets("immediate-gid") or not view.read_whole():
+        return  # (what was not read may set `gid`)
     if view.unprivileged_vassal():
         return  # not root: uWSGI cannot change the group anyway
     # the latest way the `uid` entries may go that drops root (staying root, or exiting:
@@ -151,10 +154,11 @@ def check_uid_without_gid(view: View) -> Iterator[Finding]:
     value = d.effective
     yield Finding(
         d.key_span,
-        f"`{d.key} = {shown(value)}` without `gid`: started as root, uWSGI switches the user "
-        "but never calls setgid(), so the processes keep group root (gid 0) and the "
-        "supplementary groups they started with, and the files they create belong to group "
-        "root; add `gid` (the user's group)",
+        f"`{d.key} = {shown(value)}` without `gid`: started as root, the processes keep group "
+        "root (gid 0); add `gid` (the user's group)",
+        detail="uWSGI switches the user but never calls setgid(), so the processes keep group "
+        "root and the supplementary groups they started with, and the files they create "
+        "belong to group root.",
     )
 
 
@@ -192,10 +196,11 @@ def check_listen(view: View) -> Iterator[Finding]:
         n = atoi(d.value).value
         yield Finding(
             d.value_span,
-            f"`listen` ({n}) is above net.core.somaxconn on a default Linux ({SOMAXCONN_NEW} "
-            f"since 5.4, {SOMAXCONN_OLD} before): {_LISTEN_FAILS}, unless the host sets "
-            f"`sysctl net.core.somaxconn` to at least {n}; lower `listen` or raise the sysctl "
-            "wherever this config runs",
+            f"`listen` ({n}) is above net.core.somaxconn on a default Linux ({SOMAXCONN_NEW}): "
+            "uWSGI exits; lower `listen` or raise the sysctl wherever this config runs",
+            detail=f"The default net.core.somaxconn is {SOMAXCONN_NEW} since Linux 5.4, "
+            f"{SOMAXCONN_OLD} before: {_LISTEN_FAILS}, unless the host sets `sysctl "
+            f"net.core.somaxconn` to at least {n}.",
         )
 
 
@@ -204,7 +209,7 @@ def check_listen(view: View) -> Iterator[Finding]:
     "listen-above-old-somaxconn",
     Severity.WARNING,
     "`listen` above 128, the default `net.core.somaxconn` before Linux 5.4.",
-    on=Instances(needs=frozenset({"listen"})),
+    group="pedantic", on=Instances(needs=frozenset({"listen"})),
 )
 def check_listen_old(view: View) -> Iterator[Finding]:
     for d, lowest in _listen(view):
@@ -213,8 +218,9 @@ def check_listen_old(view: View) -> Iterator[Finding]:
         n = atoi(d.value).value
         yield Finding(
             d.value_span,
-            f"`listen` ({n}) is above {SOMAXCONN_OLD}, the default net.core.somaxconn before "
-            f"Linux 5.4 (RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian 10; {SOMAXCONN_NEW} "
-            f"since): there {_LISTEN_FAILS}; raise `sysctl net.core.somaxconn` to at least "
-            f"{n} on such hosts, or keep `listen` at {SOMAXCONN_OLD} or below",
+            f"`listen` ({n}) is above {SOMAXCONN_OLD}, the net.core.somaxconn of Linux before "
+            f"5.4: uWSGI exits there; keep `listen` at most {SOMAXCONN_OLD} or raise the sysctl",
+            detail=f"Hosts with a kernel before 5.4 (RHEL/CentOS 7 and 8, Ubuntu 18.04, Debian "
+            f"10; {SOMAXCONN_NEW} since): there {_LISTEN_FAILS}, unless `sysctl "
+            f"net.core.somaxconn` is at least {n}.",
         )

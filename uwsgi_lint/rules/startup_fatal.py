@@ -75,8 +75,9 @@ def check_nested(view: View) -> Iterator[Finding]:
         yield Finding(
             span,
             "uWSGI exits: 'recursive logic in options is not supported': this block opens "
-            "inside another one that is still open (a block left open at the end of a file "
-            "carries on into the next config read)",
+            "inside another one that is still open",
+            detail="A block left open at the end of a file carries on into the next config "
+            "read.",
         )
 
 
@@ -93,10 +94,11 @@ def _nested(
     if span in fatal:
         return Finding(
             span,
-            f"`{key}` inside the `{o.key} = {o.value}` block ({where(o.span, here)}): the outer "
-            "condition holds, so uWSGI exits with 'recursive logic in options is not "
-            "supported'; uWSGI has no nested blocks: combine the conditions or split them",
+            f"`{key}` inside the `{o.key} = {o.value}` block ({where(o.span, here)}) makes "
+            "uWSGI exit: it has no nested blocks; combine the conditions or split them",
             tuple(related),
+            detail="The outer condition holds, so uWSGI exits with 'recursive logic in "
+            "options is not supported'.",
         )
     holds = "has an item" if o.key.startswith("for") else "holds"
     closer = outer.closer
@@ -114,12 +116,12 @@ def _nested(
             rest = f"and its closer ({where(closer.span, here)}) ends the OUTER block"
     return Finding(
         span,
-        f"uWSGI has no nested blocks: when `{o.key} = {o.value}` ({where(o.span, here)}) "
-        f"{holds}, this `{key}` makes uWSGI exit with 'recursive logic in options is not "
-        f"supported'; when it does not, this line is dropped {rest}; combine the conditions "
-        "or split "
-        "them into separate blocks",
+        f"`{key}` inside the `{o.key} = {o.value}` block ({where(o.span, here)}): uWSGI has "
+        "no nested blocks; combine the conditions or split them into separate blocks",
         tuple(related),
+        detail=f"When `{o.key} = {o.value}` {holds}, this `{key}` makes uWSGI exit with "
+        f"'recursive logic in options is not supported'; when it does not, this line is "
+        f"dropped {rest}.",
     )
 
 

@@ -82,22 +82,22 @@ def _related_tyrant(d: Directive) -> tuple[Related, ...]:
     on=Instances(needs=frozenset({"emperor-tyrant"})),
 )
 def check_without_emperor(view: View) -> Iterator[Finding]:
-    if view.governs():
-        return
+    if view.governs() or not view.read_whole():
+        return  # (what was not read may set `emperor`)
     d = view.tyrant()
     if d is None:
         return
+    why = "uWSGI ignores it silently and nothing runs as the owner of its file."
     if view.inst.role is Role.VASSAL:
-        fix = (
-            "a vassal cannot put itself in Tyrant mode: set it in the config of the Emperor "
-            "that starts it"
-        )
+        fix = "set it in the config of the Emperor that starts this vassal"
+        why += " A vassal cannot put itself in Tyrant mode."
     else:
-        fix = "add the `emperor` monitor (a vassals directory) or remove the line"
+        fix = "add `emperor = <vassals directory>` or remove the line"
     yield Finding(
         d.key_span,
         f"`{d.key}` is read only by an Emperor, and this config sets no `emperor`: uWSGI "
-        f"ignores it silently and nothing runs as the owner of its file; {fix}",
+        f"ignores it; {fix}",
+        detail=why,
     )
 
 
@@ -117,17 +117,19 @@ def check_nofollow_alone(view: View) -> Iterator[Finding]:
     d = view.last("emperor-tyrant-nofollow")
     assert d is not None
     off = view.last("emperor-tyrant")
+    if off is None and not view.read_whole():
+        return  # what was not read may set it
     why = "`emperor-tyrant` is not set"
     if off is not None:
         why = f"`emperor-tyrant = {shown(off.effective)}` leaves Tyrant mode off"
     yield Finding(
         d.key_span,
-        f"`{d.key}` only chooses whose owner Tyrant mode uses for a symlinked vassal (the "
-        f"link's instead of the target's), and {why}: uWSGI ignores it "
-        "(`core/emperor.c` tests both) and starts every vassal with the Emperor's own "
-        "privileges, not as the owner of its file; add `emperor-tyrant = true` or remove "
-        "the line",
+        f"`{d.key}` is ignored: {why}; add `emperor-tyrant = true` or remove the line",
         (Related("Tyrant mode is off here", off.span),) if off is not None else (),
+        detail=f"`{d.key}` only chooses whose owner Tyrant mode uses for a symlinked vassal "
+        "(the link's instead of the target's): without Tyrant mode uWSGI ignores it "
+        "(`core/emperor.c` tests both) and starts every vassal with the Emperor's own "
+        "privileges, not as the owner of its file.",
     )
 
 
@@ -154,19 +156,20 @@ def check_root_owned(view: View) -> Iterator[Finding]:
     every = f"every {freq[0][1]} s" if freq and len(freq) == 1 else "at every scan"
     which = "uid 0 (root)" if owner[0] == 0 else "gid 0 (group root is enough)"
     ids = {key: _numeric_id(view, key) for key in ("uid", "gid")}
-    hint = "the user and group the vassal should run as"
+    fix = "chown the file to the user and group the vassal should run as"
     if ids["uid"] and ids["gid"]:
-        hint = (
-            f"{ids['uid']}:{ids['gid']}, the ids it sets (`chown {ids['uid']}:{ids['gid']} "
-            f"{os.path.basename(view.inst.root.path)}`), and drop its `uid`/`gid` lines"
+        fix = (
+            f"run `chown {ids['uid']}:{ids['gid']} {os.path.basename(view.inst.root.path)}` "
+            "(the ids it sets) and drop its `uid`/`gid` lines"
         )
     yield Finding(
         view.file_start,
-        f"the Emperor runs in Tyrant mode and this file belongs to {_owner_text(view, owner)}: "
-        f"it refuses any vassal owned by {which}, logs \"[emperor-tyrant] invalid "
-        f"permissions for vassal {vassal_name(view.inst)}\" {every} and never starts it; "
-        f"chown the file to {hint}",
+        f"the Tyrant-mode Emperor never starts this vassal, as its file belongs to "
+        f"{which.split(' (')[0]}; {fix}",
         _related_tyrant(tyrant),
+        detail=f"This file belongs to {_owner_text(view, owner)}: the Emperor in Tyrant mode "
+        f"refuses any vassal owned by {which} and logs \"[emperor-tyrant] invalid "
+        f"permissions for vassal {vassal_name(view.inst)}\" {every}.",
     )
 
 
@@ -229,13 +232,14 @@ def check_uid_fatal(view: View) -> Iterator[Finding]:
         mine = _user(view, owner[0]) if key == "uid" else _group(view, owner[1])
         yield Finding(
             _span(d),
-            f"Tyrant mode starts this vassal as the owner of its file "
-            f"({_owner_text(view, owner)}), so it is no longer root: `{d.key} = "
-            f"{shown(d.effective)}` asks for another {_KIND[key]} and uWSGI exits with "
-            f"\"cannot {_SETTER[key]}() as non-root user\"; the Emperor respawns it over and "
-            f"over; remove the line (the vassal runs as {key} {mine}), or chown the file to "
+            f"Tyrant mode starts this vassal as its file's owner, not root: `{d.key} = "
+            f"{shown(d.effective)}` makes it exit; remove the line, or chown the file to "
             f"{key} {d.effective}",
             _related_tyrant(tyrant),
+            detail=f"The file belongs to {_owner_text(view, owner)}: `{d.key} = "
+            f"{shown(d.effective)}` asks for another {_KIND[key]} and uWSGI exits with "
+            f"\"cannot {_SETTER[key]}() as non-root user\"; the Emperor respawns it over and "
+            f"over. Without the line, the vassal runs as {key} {mine}.",
         )
 
 
@@ -266,11 +270,12 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
             here = f" (here `{shown(value)}` is {key} {named})"
         yield Finding(
             _span(d),
-            f"Tyrant mode starts this vassal without root, and uWSGI looks {_KIND[key]} names "
-            f"up only as root: `{d.key} = {shown(value)}` ({what}) is silently ignored and the "
-            f"vassal runs as {runs}{here}; remove the line and chown the file to choose the "
-            f"{_KIND[key]}",
+            f"`{d.key} = {shown(value)}` is ignored: this Tyrant vassal runs as {runs}; remove "
+            f"the line and chown the file to choose the {_KIND[key]}",
             _related_tyrant(tyrant),
+            detail=f"Tyrant mode starts this vassal without root, and uWSGI looks "
+            f"{_KIND[key]} names up only as root: `{d.key} = {shown(value)}` ({what}) is "
+            f"silently ignored{here}.",
         )
 
 
@@ -279,7 +284,7 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
     "tyrant-vassal-uid-redundant",
     Severity.INFO,
     "A Tyrant vassal sets `uid`/`gid` to its file's owner: redundant.",
-    on=Instances(needs=_IDS),
+    group="pedantic", on=Instances(needs=_IDS),
 )
 def check_uid_redundant(view: View) -> Iterator[Finding]:
     for outcome, d, key, tyrant, owner in _uid_findings(view):
@@ -288,12 +293,13 @@ def check_uid_redundant(view: View) -> Iterator[Finding]:
         mine = _user(view, owner[0]) if key == "uid" else _group(view, owner[1])
         how = ""
         if not is_a_number(d.effective):
-            how = " (a name, which uWSGI ignores without root, and the same id here)"
+            how = "It is a name, which uWSGI ignores without root, and the same id here."
         yield Finding(
             _span(d),
-            f"`{d.key} = {shown(d.effective)}` is redundant{how}: Tyrant mode already starts "
+            f"`{d.key} = {shown(d.effective)}` is redundant: Tyrant mode already starts "
             f"this vassal as {key} {mine}, the owner of its file; remove the line",
             _related_tyrant(tyrant),
+            detail=how,
         )
 
 
@@ -324,9 +330,11 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
         d = immediate[-1]
         yield Finding(
             d.key_span,
-            f"`{d.key}` drops root while the config is still being read, before even "
-            f"`early-emperor` could start the Emperor, {failing}; remove it",
+            f"`{d.key}` drops root before the Tyrant-mode Emperor starts: every vassal fails "
+            "to start; remove it",
             _related_tyrant(tyrant),
+            detail=f"`{d.key}` drops root while the config is still being read, before even "
+            f"`early-emperor` could start the Emperor, {failing}.",
         )
         return
     setter = view.emperor_drop()  # the `uid` that drops root before the Emperor starts
@@ -352,17 +360,22 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
             "over and over"
         )
         fix = f"add {' and '.join(missing)} to `{cap.key}`"
+        more = ""
     else:
-        fix = (
-            "remove `uid`/`gid` from the Emperor (each vassal runs as the owner of its file "
+        fix = "remove `uid`/`gid` here or add `early-emperor = true`"
+        more = (
+            " Remove `uid`/`gid` from the Emperor (each vassal runs as the owner of its file "
             "anyway), add `early-emperor = true` so the Emperor starts before the privilege "
-            "drop, or keep the capabilities it needs with `cap = setgid,setuid`"
+            "drop, or keep the capabilities it needs with `cap = setgid,setuid`."
         )
     yield Finding(
         setter.key_span,
-        f"the Emperor runs in Tyrant mode and drops its own privileges to `{setter.key} = "
-        f"{shown(setter.effective)}` before it starts the vassals, {failing}; {fix}",
+        f"this Tyrant-mode Emperor drops root (`{setter.key} = {shown(setter.effective)}`) "
+        f"before starting vassals: each fails to start; {fix}",
         related,
+        detail=f"The Emperor runs in Tyrant mode and drops its own privileges to "
+        f"`{setter.key} = {shown(setter.effective)}` before it starts the vassals, {failing}."
+        f"{more}",
     )
 
 
@@ -399,22 +412,29 @@ def check_symlink(view: View) -> Iterator[Finding]:
             nofollow = emperor.last(name)
             break
     if nofollow is not None:
+        message = (
+            "Tyrant mode runs this symlinked vassal as the owner of the link, not of its "
+            f"target; remove `{nofollow.key}` to use the target's owner instead"
+        )
         how = (
             f"the link's own (`{nofollow.key}` makes the Emperor lstat() it), so it runs as "
-            f"{_owner_text(view, link)}; remove `{nofollow.key}` to use the target's owner "
-            "instead"
+            f"{_owner_text(view, link)}"
         )
         related.append(Related(f"`{nofollow.key}` is set here", nofollow.span))
     else:
+        message = (
+            "Tyrant mode runs this symlinked vassal as the owner of its target, not of the "
+            "link; add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner"
+        )
         how = (
             f"the target's (stat() follows the link), so it runs as "
-            f"{_owner_text(view, target)}; add `emperor-tyrant-nofollow = true` to the Emperor "
-            "to use the link's owner instead"
+            f"{_owner_text(view, target)}"
         )
     yield Finding(
         view.file_start,
-        f"this vassal is a symlink owned by {_owner_text(view, link)} to "
-        f"{shown(points_to, 200)}, owned by {_owner_text(view, target)}: of "
-        f"the two owners Tyrant mode uses {how}",
+        message,
         tuple(related),
+        detail=f"This vassal is a symlink owned by {_owner_text(view, link)} to "
+        f"{shown(points_to, 200)}, owned by {_owner_text(view, target)}: of the two owners "
+        f"Tyrant mode uses {how}.",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, first_release, load_catalog
 from ..diagnostics import Finding, Severity
 from ..facts import View
 from ..model import Directive
@@ -46,6 +46,12 @@ def _message(key: str, catalog: Catalog) -> str:
     if not key:
         return "empty option name: uWSGI ignores this line"
     version = catalog.uwsgi_version
+    since = first_release(key) if catalog.release is not None else None
+    if since is not None:  # releases-2.0.json: a later 2.0 release has it
+        return (
+            f"'{key}' exists only from uWSGI {since} on: uWSGI {version} ignores it "
+            f"(target-version {catalog.target}); remove it, or target the release you deploy"
+        )
     other = load_catalog("2.1" if catalog.version == "2.0" else "2.0")
     if key in other:
         return (
