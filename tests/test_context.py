@@ -141,6 +141,41 @@ def test_supervisor_program_with_user(tmp_path: Path) -> None:
     assert found(root, "uwsgi.ini", "UW504") == []
 
 
+def test_supervisor_program_shipped_into_a_container_runs_as_the_containers_root(
+        tmp_path: Path) -> None:
+    # the image's supervisord starts it: root there is the container's (a real case:
+    # a base image that COPYs both the config and supervisord.conf)
+    dockerfile = ("FROM python:3.12\nCOPY uwsgi.ini /etc/uwsgi/\n"
+                  "COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf\n"
+                  'CMD ["/usr/bin/supervisord"]\n')
+    root = repo(tmp_path, {"uwsgi.ini": APP, "supervisord.conf": SUPERVISOR.format(extra=""),
+                           "python3.12.dockerfile": dockerfile})
+    assert found(root, "uwsgi.ini", "UW504") == []
+    # the same tree without the image: supervisord on a host, as root
+    (root / "python3.12.dockerfile").unlink()
+    assert [d.code for d in found(root, "uwsgi.ini", "UW504")] == ["UW504"]
+
+
+def test_supervisor_program_in_a_tree_that_builds_images_is_not_known_root(
+        tmp_path: Path) -> None:
+    # supervisord may be the image's process manager (run as the image's user): unknown
+    dockerfile = "FROM python:3.12\nCOPY ./app /app\nUSER app\n"
+    root = repo(tmp_path, {"docker/uwsgi.ini": APP,
+                           "docker/supervisor-app.conf": SUPERVISOR.format(extra=""),
+                           "Dockerfile": dockerfile})
+    assert found(root, "docker/uwsgi.ini", "UW504") == []
+
+
+def test_uid_without_gid_is_not_reported_when_the_tree_shows_an_unprivileged_start(
+        tmp_path: Path) -> None:
+    text = APP + "uid = app\n"
+    unit = ("[Service]\nUser=app\nExecStart=/usr/bin/uwsgi --ini /srv/app/uwsgi.ini\n")
+    root = repo(tmp_path, {"uwsgi.ini": text, "uwsgi.service": unit})
+    assert found(root, "uwsgi.ini", "UW123") == []
+    (root / "uwsgi.service").write_text(unit.replace("User=app\n", ""), encoding="utf-8")
+    assert [d.code for d in found(root, "uwsgi.ini", "UW123")] == ["UW123"]
+
+
 def test_procfile_runs_it_unprivileged_in_a_dyno(tmp_path: Path) -> None:
     root = repo(tmp_path, {"uwsgi.ini": EXPOSED, "Procfile": "web: uwsgi uwsgi.ini\n"})
     assert found(root, "uwsgi.ini", "UW504", context="host") == []

@@ -413,6 +413,10 @@ def test_what_is_masked_and_escaped() -> None:
         "DB_PASSWORD=$(DB_PASSWORD) DB_PASSWORD=@(/etc/pw)")  # references, not secrets
     assert mask("/srv/app/static/CamelCase2/Directory/Listing") == (
         "/srv/app/static/CamelCase2/Directory/Listing")  # a path is no base64 key
+    # nor a path whose run starts after a `-` (a temporary directory, a release folder)
+    path = "/tmp/lint-k1a2b3c4/RunestoneServer/docker/uwsgi.ini"
+    assert mask(path) == path
+    assert all(mask(f"x-{line}") == "x-********" for line in PEM_LINES[1:-2] if "/" in line)
     assert clean("a\x1b[2J\n\r\t\x7f\x9b\u202e\u2066\udcff") == (
         "a\\x1b[2J\\n\\r\\t\\x7f\\x9b\\u202e\\u2066\\xff")
     assert clean("  ::error::x") == "  \\x3a:error::x"

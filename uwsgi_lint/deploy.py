@@ -45,7 +45,7 @@ import os
 import re
 import shlex
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from . import fs
@@ -238,7 +238,22 @@ class Deployments:
                  if launch.kind == "Dockerfile"}
         via = [launch for launch in launches
                if launch.builds is not None and launch.builds in built and launch not in direct]
-        return direct + via
+        containerised = any(launch.container for launch in launches)
+        return [self._settled(launch, containerised) for launch in direct] + via
+
+    def _settled(self, launch: Launch, containerised: bool) -> Launch:
+        """``launch`` as it really starts uwsgi.  A unit or supervisor program whose own
+        file a Dockerfile (or compose, a manifest) ships runs inside that container: its
+        root is the container's.  A supervisor program without ``user=`` in a tree that
+        builds containers may be the container's own process manager (supervisord is run
+        as root on hosts, as the image's user in containers): who it runs as is unknown."""
+        if not launch.root_unless_user or launch.user is not None:
+            return launch
+        if any(shipper.container for shipper in self.of(launch.span.file)):
+            return replace(launch, container=True, root_unless_user=False)
+        if containerised and launch.kind.startswith("supervisor program"):
+            return replace(launch, root_unless_user=False)
+        return launch
 
     def _near(self, directory: str) -> list[Launch]:
         """The launches of every deployment file searched for a config in ``directory``

@@ -123,6 +123,9 @@ _TOKENS = _lazy(
 # base64 key material (a line of a PEM body read on its own, `for-readline`): a run of
 # 32+ base64 characters with upper and lower case and digits, not starting with `/` (a
 # path), or a shorter padded one
+# with `/` in it, the longest part between slashes of key material is long and mixed too
+# (a path such as `tmp-k3x9/RunestoneServer/docker/uwsgi` has short word-like parts)
+_KEY_PART = 16
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
 # NAME=value in free text (a command line, a hook, an environment blob): the value up to a
 # blank, a control character or ;,&'"` (a message quotes with backticks)
@@ -197,15 +200,19 @@ def _tokens(text: str) -> Spans:
             yield m.span()
 
 
+def _mixed(run: str) -> bool:
+    return (any(c.isupper() for c in run) and any(c.islower() for c in run)
+            and any(c.isdigit() for c in run))
+
+
 def _base64(text: str) -> Spans:
     for m in _BASE64.finditer(text):
         run = m.group()
         padded = run.endswith("=")
-        if (len(run) >= 32 or padded) and not run.startswith("/") and (
-            any(c.isupper() for c in run) and any(c.islower() for c in run)
-            and any(c.isdigit() for c in run)
-        ):
-            yield m.span()
+        if (len(run) >= 32 or padded) and not run.startswith("/") and _mixed(run):
+            part = max(run.split("/"), key=len)
+            if part == run or (len(part) >= _KEY_PART and _mixed(part)):
+                yield m.span()
 
 
 _AUTHORITY_END = re.compile(r"[/\s\x00-\x1f]")

@@ -59,7 +59,7 @@ def linter() -> list[str]:
 def lint(repo: Path, select_all: bool) -> list[Finding]:
     """Lint a copy of ``repo`` from its own git root; findings with repo-relative paths."""
     with tempfile.TemporaryDirectory(prefix="uwsgi-lint-precision-") as tmp:
-        root = Path(tmp) / repo.name
+        root = Path(tmp) / repo.name.partition("__")[2]  # named as a clone of it is
         shutil.copytree(repo, root, symlinks=True)
         subprocess.run(["git", "init", "-q", str(root)], check=True)
         cmd = [*linter(), "--format", "json", "--exit-zero", "--jobs", "1"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..deploy import Runs
 from ..diagnostics import Finding, Related, Severity
 from ..facts import AsRoot, View
 from ..model import Directive
@@ -141,8 +142,8 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
 def check_uid_without_gid(view: View) -> Iterator[Finding]:
     if view.sets("gid") or view.sets("immediate-gid") or not view.read_whole():
         return  # (what was not read may set `gid`)
-    if view.unprivileged_vassal():
-        return  # not root: uWSGI cannot change the group anyway
+    if view.unprivileged_vassal() or view.start().runs is Runs.UNPRIVILEGED:
+        return  # not root (the tree shows who starts it): uWSGI cannot change the group anyway
     # the latest way the `uid` entries may go that drops root (staying root, or exiting:
     # UW122's case, is not reported); an undecided one is reported as for when it applies
     drops = [o for o in view.id_outcomes("uid") or () if view.as_root(o) is AsRoot.DROPS]
