@@ -484,3 +484,25 @@ def test_dockerfile_in_a_subdirectory_built_from_the_root(tmp_path: Path) -> Non
     root = repo(tmp_path, {"conf/uwsgi.ini": APP, "docker/Dockerfile": text})
     (d,) = found(root, "conf/uwsgi.ini", "UW504")
     assert related(d, root) == [("docker/Dockerfile", 3)]
+
+
+# -- the environment a starter gives uWSGI ---------------------------------------------------
+
+
+def test_dockerfile_env_named_like_an_exiting_option(tmp_path: Path) -> None:
+    # a build variable `UWSGI_VERSION` in a builder stage, inherited by the stage that runs
+    # uwsgi: uWSGI reads it as `--version` (checked on the real uWSGI in
+    # tests/test_rules_misread.py: it prints its version and exits)
+    dockerfile = ("FROM python:3.12 AS builder\nENV UWSGI_VERSION 2.0.19.1\n"
+                  "ENV UWSGI_PROCESSES=4\n"  # the documented way to set an option: fine
+                  "FROM builder AS prod\nCOPY uwsgi.ini /app/uwsgi.ini\n"
+                  'CMD ["uwsgi", "--ini", "/app/uwsgi.ini"]\n')
+    root = repo(tmp_path, {"uwsgi.ini": APP, "Dockerfile": dockerfile})
+    (d,) = found(root, "uwsgi.ini", "UW126")
+    assert d.message.startswith("the Dockerfile sets `UWSGI_VERSION` for uWSGI, which reads "
+                                "it as `--version`: it prints and exits")
+    assert (d.span.start.line, related(d, root)) == (2, [("Dockerfile", 2)])
+    # a final stage that does not build on the builder does not inherit its ENV
+    (root / "Dockerfile").write_text(dockerfile.replace("FROM builder AS prod",
+                                                        "FROM python:3.12 AS prod"))
+    assert found(root, "uwsgi.ini", "UW126") == []

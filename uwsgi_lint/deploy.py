@@ -490,13 +490,23 @@ def _dockerfile(path: str, text: str) -> list[Launch]:
     user = stop = command = None
     args: tuple[str, ...] | None = None
     env: list[tuple[str, Said]] = []
+    # what each named stage leaves to a stage built `FROM` it: user, stop signal, command
+    stages: dict[str, tuple[Said | None, Said | None, Span | None, tuple[str, ...] | None,
+                            list[tuple[str, Said]]]] = {}
+    alias: str | None = None
     for n, line in _logical_lines(text):
         op, _, rest = line.partition(" ")
         op = op.upper()
         span = _span(path, n, 1, len(line) + 1)
         if op == "FROM":  # a new stage: what runs is the last one's
-            user = stop = command = None
-            args, env = None, []
+            if alias is not None:
+                stages[alias] = (user, stop, command, args, env)
+            words = [w for w in _words(rest) if not w.startswith("--")]
+            base = stages.get(words[0].lower()) if words else None
+            user, stop, command, args, env = (
+                (base[0], base[1], base[2], base[3], list(base[4])) if base is not None
+                else (None, None, None, None, []))
+            alias = words[2].lower() if len(words) >= 3 and words[1].upper() == "AS" else None
         elif op in ("COPY", "ADD"):
             words = [w for w in _words(rest) if not w.startswith("--")]
             if "--from=" in rest or len(words) < 2:

@@ -56,7 +56,9 @@ def check_uwsgi_variable(view: View) -> Iterator[Finding]:
     the options are applied, too late for this start but inherited by the uWSGI a reload
     executes again (``core/master_utils.c: uwsgi_reload()``) and by every vassal."""
     governs = view.governs()
+    first: Directive | None = None
     for _, d in view.unique():
+        first = first or d
         opt = view.catalog.get(d.key)
         if opt is None:
             continue
@@ -64,6 +66,32 @@ def check_uwsgi_variable(view: View) -> Iterator[Finding]:
             yield from _env_entry(view, d)
         if "$(" in d.value and not opt.immediate:  # an IMMEDIATE option: UW111
             yield from _env_reference(view, d)
+    if first is not None:
+        yield from _launch_environment(view, first)
+
+
+def _launch_environment(view: View, first: Directive) -> Iterator[Finding]:
+    """A variable that the file starting or shipping this config (a Dockerfile ``ENV``, a
+    unit's ``Environment=``, compose ``environment``, supervisor ``environment=``) sets,
+    named like an option that prints and exits (``UWSGI_VERSION`` kept for a build
+    step): uWSGI started with it prints and exits.  Other ``UWSGI_<OPTION>`` variables
+    there are the documented way to set options, and are left alone."""
+    for launch in view.launches():
+        for var, said in launch.env:
+            name = env_option(view, var[6:]) if var.startswith("UWSGI_") else None
+            if name not in _EXITING:
+                continue
+            yield Finding(
+                first.key_span,
+                f"the {launch.kind} sets `{shown(var, 30)}` for uWSGI, which reads it as "
+                f"`--{name}`: it prints and exits instead of starting; rename the variable",
+                (Related(f"`{shown(var, 30)}` is set here", said.span),),
+                detail=(
+                    "uWSGI turns every UWSGI_<NAME> variable of the environment it starts "
+                    "with into the option <name> (lower case, `_` as `-`), before the command "
+                    "line and the config (core/utils.c: parse_sys_envs())."
+                ),
+            )
 
 
 def _env_entry(view: View, d: Directive) -> Iterator[Finding]:
