@@ -19,6 +19,7 @@ from uwsgi_lint import fs
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
+from uwsgi_lint.settings import Selection
 
 from .conftest import ORACLE_BIN
 from .helpers import write
@@ -38,7 +39,9 @@ def repo(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def found(root: Path, path: str, *codes: str, **assume: object) -> list[Diagnostic]:
-    report = lint([str(root / path)], Assumptions(**assume))  # type: ignore[arg-type]
+    """The findings of the rules ``codes`` (selected, whatever their set)."""
+    report = lint([str(root / path)], Assumptions(**assume),  # type: ignore[arg-type]
+                  selection=Selection(extend_select=codes))
     assert report.errors == []
     return [d for d in report.diagnostics if d.code in codes]
 
@@ -201,10 +204,17 @@ def test_dockerfile_beside_the_config_is_a_container(tmp_path: Path) -> None:
 def test_dockerfile_whose_last_user_is_root(tmp_path: Path) -> None:
     text = DOCKERFILE.format(user="USER app\nRUN true\nUSER root\n")
     root = repo(tmp_path, {"docker/uwsgi.ini": APP, "docker/Dockerfile": text})
-    (d,) = found(root, "docker/uwsgi.ini", "UW504")
-    assert "by the Dockerfile (`USER root`)" in d.message
-    assert related(d, root) == [("docker/Dockerfile", 6)]
-    assert found(root, "docker/uwsgi.ini", "UW504", context="container") != []  # it says so
+    # root in a container is the container's: not UW504, but UW510 (hardening, opt-in)
+    assert found(root, "docker/uwsgi.ini", "UW504") == []
+    report = lint([str(root / "docker/uwsgi.ini")])
+    assert [d for d in report.diagnostics if d.code == "UW510"] == []  # not selected
+    (d,) = found(root, "docker/uwsgi.ini", "UW510")
+    assert d.message.startswith("runs as root inside its container")
+    assert related(d, root) == [("docker/Dockerfile", 6)]  # the `USER root` line
+    # an unprivileged image user: nothing, even as hardening advice
+    (root / "docker/Dockerfile").write_text(DOCKERFILE.format(user="USER app\n"))
+    report = lint([str(root / "docker/uwsgi.ini")], selection=Selection(select=("all",)))
+    assert [d.code for d in report.diagnostics if d.code in ("UW504", "UW510")] == []
 
 
 def test_dockerfile_user_of_an_earlier_stage_does_not_count(tmp_path: Path) -> None:
@@ -217,7 +227,7 @@ def test_dockerfile_user_of_an_earlier_stage_does_not_count(tmp_path: Path) -> N
 def test_dockerfile_of_another_project_is_not_attached(tmp_path: Path) -> None:
     text = DOCKERFILE.format(user="USER root\n")
     root = repo(tmp_path, {"a/uwsgi.ini": APP, "a/Dockerfile": text, "b/uwsgi.ini": EXPOSED})
-    assert found(root, "a/uwsgi.ini", "UW504") != []
+    assert [d.code for d in found(root, "a/uwsgi.ini", "UW504", "UW510")] == ["UW510"]
     # b/uwsgi.ini has the same name, but a/Dockerfile names the uwsgi.ini beside it
     assert [d.code for d in found(root, "b/uwsgi.ini", "UW501", "UW504")] == ["UW501"]
 
@@ -482,8 +492,8 @@ def test_dockerfile_in_a_subdirectory_built_from_the_root(tmp_path: Path) -> Non
     # `docker build -f docker/Dockerfile .`: COPY sources are relative to the repository
     text = "FROM python\nCOPY conf/uwsgi.ini /etc/uwsgi/\nUSER root\nCMD uwsgi --ini x.ini\n"
     root = repo(tmp_path, {"conf/uwsgi.ini": APP, "docker/Dockerfile": text})
-    (d,) = found(root, "conf/uwsgi.ini", "UW504")
-    assert related(d, root) == [("docker/Dockerfile", 3)]
+    (d,) = found(root, "conf/uwsgi.ini", "UW504", "UW510")
+    assert d.code == "UW510" and related(d, root) == [("docker/Dockerfile", 3)]
 
 
 # -- the environment a starter gives uWSGI ---------------------------------------------------

@@ -140,8 +140,9 @@ class Launch:
         return uid is not None and uid.strip() not in _ROOT_NAMES | {""}
 
     def starts_as_root(self) -> bool:
-        """The tree shows uwsgi starts as root here (and its command line keeps it)."""
-        if self.drops_root():
+        """The tree shows uwsgi starts as root here, outside a container (and its command
+        line keeps it).  Root inside a container is the container's (UW510, opt-in)."""
+        if self.drops_root() or self.container:
             return False
         if self.user is None:
             return self.root_unless_user
@@ -244,14 +245,15 @@ class Deployments:
     def _settled(self, launch: Launch, containerised: bool) -> Launch:
         """``launch`` as it really starts uwsgi.  A unit or supervisor program whose own
         file a Dockerfile (or compose, a manifest) ships runs inside that container: its
-        root is the container's.  A supervisor program without ``user=`` in a tree that
+        root (no ``user=``, or ``user=root``) is the container's.  A supervisor program without ``user=`` in a tree that
         builds containers may be the container's own process manager (supervisord is run
         as root on hosts, as the image's user in containers): who it runs as is unknown."""
-        if not launch.root_unless_user or launch.user is not None:
+        if not launch.starts_as_root() or launch.container:
             return launch
         if any(shipper.container for shipper in self.of(launch.span.file)):
             return replace(launch, container=True, root_unless_user=False)
-        if containerised and launch.kind.startswith("supervisor program"):
+        if (containerised and launch.user is None
+                and launch.kind.startswith("supervisor program")):
             return replace(launch, root_unless_user=False)
         return launch
 

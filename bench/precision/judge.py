@@ -133,6 +133,8 @@ def main() -> int:
     ap.add_argument("--repo", action="append", help="only this repos/ directory (repeatable)")
     ap.add_argument("--unjudged", action="store_true", help="print only unjudged findings as TSV")
     ap.add_argument("--missed", action="store_true", help="print the real mistakes no rule reports")
+    ap.add_argument("--list", action="store_true",
+                    help="also list every default finding with its verdict and reason")
     args = ap.parse_args()
 
     if args.missed:
@@ -166,6 +168,11 @@ def main() -> int:
     files = sum(1 for r in repos for p in r.rglob("*") if p.is_file())
     print(f"# uwsgi-lint precision on {len(repos)} repositories ({files} files)")
     table("Default selection (what a user sees without configuring anything)", default, judged)
+    if args.list:
+        print("\n### Every default finding\n")
+        for f in sorted(default):
+            verdict, reason = judged.get((f.repo, f.file, f.line, f.code), ("unjudged", ""))
+            print(f"- {f.code} {verdict}: {f.repo} {f.file}:{f.line}: {reason}")
     extra = [f for f in every if (f.repo, f.file, f.line, f.code) not in in_default]
     if extra:
         table("Opt-in rules only (select = [\"all\"] minus the default)", extra, judged)

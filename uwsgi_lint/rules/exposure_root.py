@@ -114,3 +114,46 @@ def check(view: View, entry: Directive) -> Iterator[Finding]:
         )
         return
     yield Finding(sock.key_span, f"no `uid`: {started}; {fix}", tuple(related), detail=detail)
+
+
+@rule(
+    "UW510",
+    "runs-as-container-root",
+    Severity.INFO,
+    "An instance that the tree shows runs in a container as root (no `USER`, `USER root`), "
+    "serving requests with no `uid`.",
+    on=Entries(handlers=View.SERVES_HANDLERS),
+    group="hardening",
+)
+def check_container_root(view: View, entry: Directive) -> Iterator[Finding]:
+    """UW504's container case: root in a container is the container's (its namespaces and
+    capabilities), so this is hardening advice, not a fact of every deployment."""
+    if entry is not view.serving() or view.unprivileged_vassal() or view.sets("immediate-uid"):
+        return
+    effect = view.uid_effect()
+    start = view.start()
+    if effect is None or effect[0] is not AsRoot.KEEPS or start.runs is not Runs.CONTAINER:
+        return
+    if effect[1] is None and not view.read_whole():
+        return  # what was not read may set `uid`
+    related: list[Related] = []
+    launch = start.launch
+    if launch is not None:
+        user = launch.user
+        said = (f"`{_USER_SETTING.get(launch.kind, 'user={}').format(user.value)}`"
+                if user is not None else "no user set")
+        related.append(Related(f"the {launch.kind} runs uwsgi as root here ({said})",
+                               user.span if user is not None else launch.span))
+    yield Finding(
+        entry.key_span,
+        "runs as root inside its container: a flaw in the app is root there; add `USER` "
+        "to the image or set `uid`/`gid`",
+        tuple(related),
+        detail=(
+            "Root in a container is limited by its namespaces and capabilities, but it can "
+            "still write everything in the image and in mounted volumes, and a kernel or "
+            "runtime flaw is easier to use from it. Run uwsgi as an unprivileged user: "
+            "`USER app` in the Dockerfile (`user:` in compose, `runAsUser` in Kubernetes), "
+            "or `uid`/`gid` in the config."
+        ),
+    )
