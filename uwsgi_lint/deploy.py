@@ -245,9 +245,10 @@ class Deployments:
     def _settled(self, launch: Launch, containerised: bool) -> Launch:
         """``launch`` as it really starts uwsgi.  A unit or supervisor program whose own
         file a Dockerfile (or compose, a manifest) ships runs inside that container: its
-        root (no ``user=``, or ``user=root``) is the container's.  A supervisor program without ``user=`` in a tree that
-        builds containers may be the container's own process manager (supervisord is run
-        as root on hosts, as the image's user in containers): who it runs as is unknown."""
+        root (no ``user=``, or ``user=root``) is the container's.  A supervisor program
+        without ``user=`` in a tree that builds containers may be the container's own
+        process manager (supervisord is run as root on hosts, as the image's user in
+        containers): who it runs as is unknown."""
         if not launch.starts_as_root() or launch.container:
             return launch
         if any(shipper.container for shipper in self.of(launch.span.file)):
