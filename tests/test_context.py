@@ -516,3 +516,40 @@ def test_dockerfile_env_named_like_an_exiting_option(tmp_path: Path) -> None:
     (root / "Dockerfile").write_text(dockerfile.replace("FROM builder AS prod",
                                                         "FROM python:3.12 AS prod"))
     assert found(root, "uwsgi.ini", "UW126") == []
+
+
+# -- init scripts ------------------------------------------------------------------------------
+
+INIT_SCRIPT = """#!/bin/sh
+### BEGIN INIT INFO
+# Provides: uwsgi-emperor
+### END INIT INFO
+DAEMON=/usr/local/bin/uwsgi
+EMPEROR_INI=/etc/uwsgi/emperor.ini
+DAEMON_OPTS="--ini $EMPEROR_INI {opts}--master"
+case "$1" in
+  start) start-stop-daemon --start --exec $DAEMON -- $DAEMON_OPTS ;;
+  stop) killall -15 $DAEMON ;;
+esac
+"""
+
+
+def test_init_script_that_passes_die_on_term(tmp_path: Path) -> None:
+    # a real case: the Emperor's options kept in DAEMON_OPTS, its config in a variable
+    root = repo(tmp_path, {"emperor.ini": EMPEROR,
+                           "uwsgi-emperor": INIT_SCRIPT.format(opts="--die-on-term ")})
+    assert found(root, "emperor.ini", "UW202") == []
+    (root / "uwsgi-emperor").write_text(INIT_SCRIPT.format(opts=""))
+    (d,) = found(root, "emperor.ini", "UW202")
+    assert related(d, root) == [("uwsgi-emperor", 7)]  # the DAEMON_OPTS line
+
+
+def test_init_script_starts_as_root(tmp_path: Path) -> None:
+    script = "#!/bin/bash\nexec /usr/bin/uwsgi --ini /srv/app/uwsgi.ini\n"
+    root = repo(tmp_path, {"uwsgi.ini": APP, "start-uwsgi.sh": script})
+    (d,) = found(root, "uwsgi.ini", "UW504")
+    assert d.message.startswith("no `uid`: started as root by an init script")
+    assert related(d, root) == [("start-uwsgi.sh", 2)]
+    # a script that is not named for uwsgi, or no script (no `#!`), is not read
+    (root / "start-uwsgi.sh").rename(root / "start.sh")
+    assert found(root, "uwsgi.ini", "UW504") == []

@@ -66,6 +66,11 @@ _COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml")
 _DOCKERFILE = re.compile(
     r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?|[\w.-]+\.(?:[Dd]ockerfile|Containerfile)")
 _ROOT_NAMES = frozenset({"root", "0"})
+_UWSGI_WORD = re.compile(r"\buwsgi\b")
+# a SysV init script or a start script named for uwsgi (`uwsgi-emperor`, `start-uwsgi.sh`)
+_INIT_SCRIPT = re.compile(r"[\w.-]*uwsgi[\w.-]*?(?:\.sh)?", re.IGNORECASE)
+_SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 # stop signals with which a uWSGI 2.0 master shuts down without `die-on-term`
 # (core/master.c: SIGINT and SIGQUIT call kill_them_all(); SIGTERM is reap_them_all(),
 # a brutal reload; with `die-on-term` SIGTERM and SIGQUIT swap)
@@ -320,6 +325,8 @@ def _kind_by_name(name: str) -> str | None:
         return "systemd unit"
     if name == "Procfile":
         return "Procfile"
+    if _INIT_SCRIPT.fullmatch(name):
+        return "init script"
     return None
 
 
@@ -363,6 +370,8 @@ def _read_launches(path: str) -> list[Launch]:
             return _procfile(path, text)
         if kind == "Kubernetes manifest":
             return _manifest(path, text)
+        if kind == "init script":
+            return _init_script(path, text)
     except (ValueError, RecursionError):  # a file it cannot make sense of says nothing
         return []
     return []
@@ -535,6 +544,40 @@ def _dockerfile(path: str, text: str) -> list[Launch]:
     if at is None or not refs:
         return []
     return [Launch("Dockerfile", at, tuple(refs), True, user, False, args, stop, tuple(env))]
+
+
+def _init_script(path: str, text: str) -> list[Launch]:
+    """A shell script (``#!``) named for uwsgi that runs it: a SysV init script
+    (``start-stop-daemon --exec $DAEMON -- $DAEMON_OPTS``) or a start script.  Its shell
+    variables are put in (``NAME=value`` lines, in order); the uwsgi arguments are those
+    of the command that runs uwsgi, or of a variable that names a config (``DAEMON_OPTS``
+    beside ``DAEMON=/usr/bin/uwsgi``).  An init script runs as root."""
+    if not text.startswith("#!") or _UWSGI_WORD.search(text) is None:
+        return []
+    values: dict[str, str] = {}
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for n, line in _logical_lines(text):
+        if line.lstrip().startswith("#"):
+            continue
+        line = _SHELL_VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), line)
+        assigned = _SHELL_ASSIGNMENT.match(line)
+        if assigned:
+            value = assigned.group(2).strip()
+            if value[:1] in "\"'" and value[-1:] == value[:1]:
+                value = value[1:-1]
+            values[assigned.group(1)] = value
+            line = value
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:
+            continue
+        args = _uwsgi_args(words)
+        if args is None and assigned and any(w.startswith("--") for w in words):
+            args = tuple(words)  # uwsgi's arguments kept in a variable (DAEMON_OPTS)
+        if args is not None and _config_refs(args, None):
+            found.append((n, args))
+    return [Launch("init script", _span(path, n), tuple(_config_refs(args, None)), False,
+                   None, True, args) for n, args in found]
 
 
 def _in_context(here: str, src: str) -> str:

@@ -46,6 +46,9 @@ def _starter(launch: Launch) -> tuple[str, Related]:
     if launch.kind == "systemd unit":
         return (" by systemd (no `User=`)",
                 Related("no `User=` in this unit: systemd starts uwsgi as root", launch.span))
+    if launch.kind == "init script":
+        return (" by an init script",
+                Related("this script runs uwsgi; init scripts run as root", launch.span))
     return (" by supervisord (no `user=`)",
             Related("no `user=` in this program: supervisord, run as root by its service, "
                     "starts uwsgi as root", launch.span))
