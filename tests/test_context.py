@@ -553,3 +553,13 @@ def test_init_script_starts_as_root(tmp_path: Path) -> None:
     # a script that is not named for uwsgi, or no script (no `#!`), is not read
     (root / "start-uwsgi.sh").rename(root / "start.sh")
     assert found(root, "uwsgi.ini", "UW504") == []
+
+
+def test_a_deployment_file_that_names_itself_ends(tmp_path: Path) -> None:
+    # a config that is also the supervisor program running it (and so names itself): the
+    # search for who ships the program's file comes back to it, and stops there
+    text = APP + "\n[program:app]\ncommand=/usr/bin/uwsgi --ini /srv/uwsgi.ini\n"
+    root = repo(tmp_path, {"uwsgi.ini": text})
+    report = lint([str(root / "uwsgi.ini")])
+    assert report.errors == [] and "UW099" not in {d.code for d in report.diagnostics}
+    assert [d.code for d in report.diagnostics if d.code == "UW504"] == ["UW504"]

@@ -67,8 +67,9 @@ _DOCKERFILE = re.compile(
     r"(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?|[\w.-]+\.(?:[Dd]ockerfile|Containerfile)")
 _ROOT_NAMES = frozenset({"root", "0"})
 _UWSGI_WORD = re.compile(r"\buwsgi\b")
-# a SysV init script or a start script named for uwsgi (`uwsgi-emperor`, `start-uwsgi.sh`)
-_INIT_SCRIPT = re.compile(r"[\w.-]*uwsgi[\w.-]*?(?:\.sh)?", re.IGNORECASE)
+# a SysV init script or a start script named for uwsgi (`uwsgi-emperor`, `start-uwsgi.sh`):
+# no suffix but `.sh` (`uwsgi.ini` is a config, `uwsgi.conf` maybe a supervisor program)
+_INIT_SCRIPT = re.compile(r"[\w-]*uwsgi[\w-]*(?:\.sh)?", re.IGNORECASE)
 _SHELL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 _SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 # stop signals with which a uWSGI 2.0 master shuts down without `die-on-term`
@@ -230,6 +231,7 @@ class Deployments:
         real = os.path.realpath(path)
         hit = self.found.get(real)
         if hit is None:
+            self.found[real] = []  # while searching: a file that names itself ends here
             hit = self.found[real] = self._search(real)
         return hit
 
