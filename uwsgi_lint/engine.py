@@ -150,8 +150,8 @@ def _lint(
     files += [b for b in given if b not in files]
     explicit |= frozenset(given)
     if only:  # the rules asked for run whatever their set
-        selection = replace(selection or Selection(),
-                            extend_select=(selection or Selection()).extend_select + tuple(only))
+        selection = selection or Selection()
+        selection = replace(selection, extend_select=selection.extend_select + tuple(only))
     lookup = SettingsLookup(config=config, isolated=isolated, selection=selection)
     files = [f for f in files if f in explicit or not lookup.excludes(f)]
     report = Report(diagnostics=missing)

@@ -126,13 +126,10 @@ class Selection:
     ignore: tuple[str, ...] = ()
 
     def over(self, settings: Settings) -> Settings:
-        base = settings
         if self.select is not None:
-            base = replace(base, select=self.select, extend_select=(), ignore=())
-        if not (self.select is not None or self.extend_select or self.ignore):
-            return settings
-        return replace(base, extend_select=base.extend_select + self.extend_select,
-                       ignore=base.ignore + self.ignore)
+            settings = replace(settings, select=self.select, extend_select=(), ignore=())
+        return replace(settings, extend_select=settings.extend_select + self.extend_select,
+                       ignore=settings.ignore + self.ignore)
 
 
 def parse_selectors(text: str) -> tuple[str, ...]:
