@@ -42,7 +42,8 @@ def emperor_sets_table() -> None:
     print("| set | Emperor(s) | vassals attached | includes read | includes not read | findings |")
     print("|---|---|---|---|---|---|")
     for root in sorted((CORPUS / "emperor-sets").iterdir()):
-        files, _, explicit = targets([str(root)])
+        named = targets([str(root)])
+        files, explicit = named.files, named.explicit
         instances = assemble(files, Assumptions(), explicit=explicit)
         emperors = [i for i in instances if i.role == "emperor"]
         vassals = sum(len(e.vassals) for e in emperors)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
@@ -12,6 +17,7 @@ from uwsgi_lint.model import ConfigFile, Directive, Instance
 from uwsgi_lint.readers import read_file
 from uwsgi_lint.settings import Selection
 
+T = TypeVar("T")
 OPENERS = frozenset({"if-env", "if-not-env", "for", "if-exists", "if-opt", "for-times"})
 
 
@@ -86,3 +92,47 @@ def details(
 def positions(found: list[Finding]) -> list[tuple[str, int, int]]:
     """The (code, line, column) of each finding."""
     return [(c, line, col) for c, line, col, _ in found]
+
+
+NOBODY = 65534
+
+
+def as_nobody(call: Callable[[], T]) -> T:
+    """``call()`` run by an unprivileged user (uid and gid 65534, no groups): in a forked
+    child that drops root before it calls, so that permissions are real (root reads
+    everything).  Without root this process is unprivileged already: called here.  The
+    child's modules are those already imported (nobody may not read /root/.pyenv)."""
+    if os.geteuid() != 0:
+        return call()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, call, send the answer (or the error) back
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            try:
+                answer: tuple[bool, object] = (True, call())
+            except BaseException as exc:
+                answer = (False, repr(exc))
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(answer, out)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as src:
+        data = src.read()
+    os.waitpid(pid, 0)
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise AssertionError(f"as nobody: {value}")
+    return value  # type: ignore[no-any-return]
+
+
+def shared_tmp() -> Path:
+    """A fresh directory that an unprivileged user can reach (pytest's tmp_path is private
+    to root); remove it with ``shutil.rmtree``."""
+    top = Path(tempfile.mkdtemp(prefix="uwsgi-lint-"))
+    top.chmod(0o755)
+    return top

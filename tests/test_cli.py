@@ -94,11 +94,17 @@ def test_hostile_files_never_give_a_traceback(tmp_path: Path) -> None:
     write(tmp_path, "nul.json", b"\x00\x00{")
     write(tmp_path, "bad.xml", "<uwsgi><a><b>1</b></a></uwsgi>")
     write(tmp_path, "bad.yaml", "uwsgi:\n  - a\n  {x: 1}\n")
-    result = run(*sorted(p.name for p in tmp_path.iterdir()), cwd=tmp_path)
+    write(tmp_path, "broken.json", '{"uwsgi": {"master": true,}}')
+    result = run("-v", *sorted(p.name for p in tmp_path.iterdir()), cwd=tmp_path)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1, result.stderr
     assert "bad.xml:1:8: UW001 [unreadable-file] error: uWSGI 2.0.31 crashes" in result.stdout
-    assert "nul.json:1:1: UW001 [unreadable-file]" in result.stdout
+    assert "broken.json:1:27: UW001 [unreadable-file]" in result.stdout
+    # binary garbage and a list under `uwsgi:` are no uWSGI config: passed over, said with -v
+    assert result.stdout.count("UW0") == 2
+    for name in ("bad.yaml", "bin.ini", "nul.json"):
+        assert (f"uwsgi-lint: skipped {name}: not a uWSGI config (named on the command line)\n"
+                in result.stderr)
 
 
 def test_version() -> None:

@@ -19,6 +19,7 @@ from uwsgi_lint.discover import Discovery, Found, Skipped, discover, looks_like_
 from uwsgi_lint.model import Format
 
 from .complexity import LINEAR, growth
+from .helpers import as_nobody, shared_tmp
 
 INI = "[uwsgi]\nmaster = true\n"
 XML = "<uwsgi>\n  <master>true</master>\n</uwsgi>\n"
@@ -133,7 +134,7 @@ def test_dangling_and_looping_symlinks(cwd: Path) -> None:
     d = discover(["d"])
     assert d.found == []
     assert reasons(d) == {
-        "d/dangling.ini": "unreadable: No such file or directory",
+        "d/dangling.ini": "cannot read: No such file or directory",
         "d/loop.ini": "symlink loop",
     }
 
@@ -189,22 +190,24 @@ def test_socket_is_skipped(tmp_path: Path) -> None:
         shutil.rmtree(directory)
 
 
-def test_unreadable_directory_and_file(cwd: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads everything")
-    make(cwd, {"c/locked/a.ini": INI, "c/secret.ini": INI})
-    (cwd / "c/locked").chmod(0)
-    (cwd / "c/secret.ini").chmod(0)
+def test_unreadable_directory_and_file_are_reported_not_passed_over() -> None:
+    top = shared_tmp()
     try:
-        d = discover(["c"])
+        make(top, {"c/locked/a.ini": INI, "c/secret.ini": INI, "c/notes.txt": "x"})
+        (top / "c/locked").chmod(0)
+        (top / "c/secret.ini").chmod(0)
+        (top / "c/notes.txt").chmod(0)
+        d = as_nobody(lambda: discover([str(top / "c")]))
     finally:
-        (cwd / "c/locked").chmod(0o755)
-        (cwd / "c/secret.ini").chmod(0o644)
+        shutil.rmtree(top)
     assert d.found == []
-    assert reasons(d) == {
-        "c/locked": "unreadable: Permission denied",
-        "c/secret.ini": "unreadable: Permission denied",
+    # the directory and the config-like file: unreadable (reported); the .txt file was
+    # never a candidate, so it is passed over without being opened
+    assert {u.path: u.reason for u in d.unreadable} == {
+        str(top / "c/locked"): "cannot read: Permission denied",
+        str(top / "c/secret.ini"): "cannot read: Permission denied",
     }
+    assert reasons(d) == {str(top / "c/notes.txt"): "not a uWSGI config"}
 
 
 # --- --exclude ----------------------------------------------------------------------------
@@ -226,14 +229,14 @@ def test_exclude_directory_is_not_entered(cwd: Path) -> None:
         "v/other/tests/fixtures/kept.ini": INI,
         "v/old/gone.ini": INI,
     })
-    d = discover(["v"], exclude=["tests/fixtures", "old/"])
+    d = discover(["v"], exclude=["v/tests/fixtures", "old/"])
     assert found(d) == ["v/app.ini", "v/other/tests/fixtures/kept.ini", "v/tests/good.ini"]
     assert reasons(d) == {
         "v/old": "excluded by --exclude 'old/'",
-        "v/tests/fixtures": "excluded by --exclude 'tests/fixtures'",
+        "v/tests/fixtures": "excluded by --exclude 'v/tests/fixtures'",
     }
-    # the path as shown also matches, as ruff's --exclude relative to the working directory
-    assert "v/old/gone.ini" not in found(discover(["v"], exclude=["v/old"]))
+    # a glob with a `/` is relative to the working directory, not to the directory named
+    assert "v/tests/fixtures/bad.ini" in found(discover(["v"], exclude=["tests/fixtures"]))
     # a trailing slash is for directories only
     make(cwd, {"w/old": INI.replace("[uwsgi]", "")})
     assert reasons(discover(["w"], exclude=["old/"])) == {"w/old": "not a uWSGI config"}
@@ -250,7 +253,7 @@ def test_exclude_double_star(cwd: Path) -> None:
     })
     d = discover(["v"], exclude=["**/old/*.ini"])
     assert found(d) == ["v/old/a.xml", "v/x/old/deeper/e.ini", "v/x/older/d.ini"]
-    assert found(discover(["v"], exclude=["x/**"])) == ["v/old/a.ini", "v/old/a.xml"]
+    assert found(discover(["v"], exclude=["v/x/**"])) == ["v/old/a.ini", "v/old/a.xml"]
     assert found(discover(["v"], exclude=["[a-c].ini", "?.xml"])) == [
         "v/x/old/deeper/e.ini", "v/x/older/d.ini"]
 
@@ -259,6 +262,80 @@ def test_explicit_files_are_never_excluded(cwd: Path) -> None:
     make(cwd, {"v/a.bak.ini": INI})
     assert found(discover(["v/a.bak.ini"], exclude=["*.bak.ini"])) == ["v/a.bak.ini"]
     assert found(discover(["v", "v/a.bak.ini"], exclude=["*.bak.ini"])) == ["v/a.bak.ini"]
+
+
+def show_files(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    """What ``uwsgi-lint --show-files --isolated ARGS`` prints (it must succeed)."""
+    from uwsgi_lint.cli import main
+
+    assert main(["--show-files", "--isolated", *args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_exclude_negation_re_includes_a_file(
+    cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make(cwd, {"v/a.bak.ini": INI, "v/keep.bak.ini": INI, "v/sub/b.bak.ini": INI})
+    assert show_files(capsys, "v", "--exclude", "*.bak.ini", "--exclude", "!keep.bak.ini") == [
+        "check  v/keep.bak.ini",
+        "skip   v/a.bak.ini: excluded by --exclude '*.bak.ini'",
+        "skip   v/sub/b.bak.ini: excluded by --exclude '*.bak.ini'",
+    ]
+    # the last glob that matches decides
+    assert show_files(capsys, "v", "--exclude", "!keep.bak.ini", "--exclude", "*.bak.ini") == [
+        "skip   v/a.bak.ini: excluded by --exclude '*.bak.ini'",
+        "skip   v/keep.bak.ini: excluded by --exclude '*.bak.ini'",
+        "skip   v/sub/b.bak.ini: excluded by --exclude '*.bak.ini'",
+    ]
+
+
+def test_exclude_is_relative_to_the_working_directory(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make(cwd, {"v/old/a.ini": INI, "v/x/old/b.ini": INI, "v/x/c.ini": INI})
+    # a leading `/` anchors at the working directory (it is not an absolute path)
+    assert show_files(capsys, "v", "--exclude", "/v/old") == [
+        "check  v/x/c.ini",
+        "check  v/x/old/b.ini",
+        "skip   v/old: excluded by --exclude '/v/old'",
+    ]
+    assert show_files(capsys, "v", "--exclude", str(cwd / "v" / "old"))[:3] == [
+        "check  v/old/a.ini", "check  v/x/c.ini", "check  v/x/old/b.ini"]
+    monkeypatch.chdir(cwd / "v")
+    assert show_files(capsys, ".", "--exclude", "/old") == [
+        "check  ./x/c.ini",
+        "check  ./x/old/b.ini",
+        "skip   ./old: excluded by --exclude '/old'",
+    ]
+    # `./x` reads as `/x`; a glob without a `/` matches at any depth, outside it too
+    assert show_files(capsys, ".", "--exclude", "./x/old") == [
+        "check  ./old/a.ini",
+        "check  ./x/c.ini",
+        "skip   ./x/old: excluded by --exclude './x/old'",
+    ]
+    monkeypatch.chdir(cwd / "v" / "x")
+    assert show_files(capsys, "../old", "--exclude", "a.ini") == [
+        "skip   ../old/a.ini: excluded by --exclude 'a.ini'"]
+
+
+@pytest.mark.parametrize(("glob", "error"), [
+    ("x[z-a]", "invalid class `[z-a]`: the range `z-a` is reversed (write `a-z`)"),
+    ("old/[abc", "unclosed `[` (write `\\[` to match a `[`)"),
+    ("old\\", "`\\` escapes nothing here (write `\\\\` to match a `\\`)"),
+    ("#old", "a glob starting with `#` is a comment, as in .gitignore (write `\\#`)"),
+    ("!", "nothing follows `!`"),
+])
+def test_an_unusable_exclude_glob_is_a_usage_error(
+    cwd: Path, capsys: pytest.CaptureFixture[str], glob: str, error: str
+) -> None:
+    from uwsgi_lint.cli import main
+
+    make(cwd, {"v/a.ini": INI})
+    with pytest.raises(SystemExit) as info:
+        main(["--show-files", "v", "--exclude", glob])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"uwsgi-lint: error: --exclude {glob!r}: {error}")
 
 
 # --- .gitignore -------------------------------------------------------------------------------
@@ -439,21 +516,38 @@ def test_a_late_uwsgi_section_is_read_for(cwd: Path) -> None:
 # --- explicit and missing paths ---------------------------------------------------------------
 
 
-def test_explicit_files_are_always_found(cwd: Path) -> None:
+def test_explicit_files_are_checked_when_they_are_uwsgi_configs(cwd: Path) -> None:
     make(cwd, {
         "notes.txt": "hello\n",
         "plain.ini": "[app]\n",
+        "shouty.ini": "[UWSGI]\nmaster = true\n",
         "app.conf": YAML,
         "nginx.conf": NGINX,
+        "uwsgi-values.yaml": "image: app\nuwsgi:\n  - --master\n",
+        "package.json": '{"name": "uwsgi-app", "dependencies": {"uwsgi": "2"}}',
+        "snippet.ini": "[base]\nmaster = true\n",
+        "open.ini": "[uwsgi\nmaster = true\n",
+        "flat.yaml": "socket: :3031\nmaster: true\n",
+        "k8s.yaml": "apiVersion: v1\nkind: Service\nversion: 1\n",
     })
-    d = discover(["notes.txt", "plain.ini", "app.conf", "nginx.conf", "plain.ini"])
+    d = discover(["notes.txt", "plain.ini", "shouty.ini", "app.conf", "nginx.conf", "plain.ini",
+                  "uwsgi-values.yaml", "package.json", "snippet.ini:base", "open.ini",
+                  "flat.yaml", "k8s.yaml"])
+    # a config; near misses uWSGI reads nothing from (worth their findings: `[UWSGI]`, a
+    # header without `]`, YAML of uWSGI options without the `uwsgi:` key); a named section
     assert d.found == [
-        Found("notes.txt", True, None),
-        Found("plain.ini", True, Format.INI),
+        Found("shouty.ini", True, Format.INI),
         Found("app.conf", True, Format.YAML),
-        Found("nginx.conf", True, None),
+        Found("snippet.ini:base", True, Format.INI),
+        Found("open.ini", True, Format.INI),
+        Found("flat.yaml", True, Format.YAML),
     ]
-    assert d.skipped == []
+    # the rest is no uWSGI config: skipped, and known to have been named
+    assert d.skipped == [
+        Skipped(name, "not a uWSGI config", explicit=True)
+        for name in ("notes.txt", "plain.ini", "nginx.conf", "uwsgi-values.yaml", "package.json",
+                     "k8s.yaml")
+    ]
 
 
 def test_explicit_file_section(cwd: Path) -> None:

@@ -107,8 +107,9 @@ def assert_safe(run: Run, fmt: str, secrets: list[str] = SECRETS) -> None:
         assert "##[" not in text, fmt  # a workflow command anywhere in a line
     for line in (run.out + run.err).splitlines():
         if line.lstrip().startswith("::"):
-            assert fmt == "github" and re.match(r"::(error|warning|notice) file=", line), (
-                fmt, line)
+            assert fmt == "github" and re.match(
+                r"::(?:(?:error|warning|notice) file=|group::uwsgi-lint: \d+ findings?$"
+                r"|endgroup::$)", line), (fmt, line)
 
 
 # -- 1. a hostile tree, every format ----------------------------------------------------
@@ -183,8 +184,12 @@ def test_no_secret_or_injection_in_any_format(tmp_path: Path, fmt: str) -> None:
         assert ("UW101", "********.ini") in found  # the token in the file name is masked
         assert any(name.startswith("e\\x1b[31mvil\\u202e\\n") for _, name in found)
         assert "********" in run.out
-    if fmt == "github":  # one annotation a finding: no line was injected
-        assert all(line.startswith("::") for line in run.out.splitlines())
+    if fmt == "github":  # one annotation a finding, then a line each in the group
+        lines = run.out.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("::group::"))
+        assert all(line.startswith("::") for line in lines[:start])
+        assert lines[-2] == "::endgroup::"
+        assert start == sum(1 for line in lines[start + 1:-2] if not line.startswith(" "))
     if fmt == "text":
         assert ("e\\x1b[31mvil\\u202e\\n::error::pwned\\n::stop-commands::x ##\\x5badd-mask]y.ini"
                 ":2:1: UW101") in run.out

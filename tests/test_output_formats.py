@@ -102,6 +102,13 @@ def test_github(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"title=UW101 unknown-option::{MSG2}\n"
         "::warning file=base.ini,line=2,col=1,endLine=2,endColumn=8,"
         f"title=UW101 unknown-option::{MSG3}%0Aapp.ini:4:1: included here (include = base.ini)\n"
+        "::group::uwsgi-lint: 3 findings\n"
+        f"app.ini:2:1: UW101 [unknown-option] warning: {MSG1}\n"
+        f"app.ini:3:2: UW101 [unknown-option] warning: {MSG2}\n"
+        f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
+        "    app.ini:4:1: included here (include = base.ini)\n"
+        "::endgroup::\n"
+        "Found 3 problems in 2 files (1 file checked).\n"
     ), "")
 
 
@@ -147,9 +154,8 @@ def test_junit(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "<testsuites>\n"
         '  <testsuite name="uwsgi-lint" tests="3" failures="2" errors="0">\n'
         '    <testcase name="app.ini" classname="uwsgi-lint">\n'
-        f'      <failure message="UW101 [unknown-option] {MSG1}" type="UW101">'
-        f"app.ini:2:1: UW101 [unknown-option] {MSG1}</failure>\n"
-        f'      <failure message="UW101 [unknown-option] {MSG2}" type="UW101">'
+        '      <failure message="2 problems: UW101 [unknown-option]" type="UW101">'
+        f"app.ini:2:1: UW101 [unknown-option] {MSG1}\n"
         f"app.ini:3:2: UW101 [unknown-option] {MSG2}</failure>\n"
         "    </testcase>\n"
         '    <testcase name="base.ini" classname="uwsgi-lint">\n'
@@ -157,12 +163,32 @@ def test_junit(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"base.ini:2:1: UW101 [unknown-option] {MSG3}\n"
         "    app.ini:4:1: included here (include = base.ini)</failure>\n"
         "    </testcase>\n"
-        '    <testcase name="clean.ini" classname="uwsgi-lint"/>\n'
+        '    <testcase name="clean.ini" classname="uwsgi-lint" />\n'
         "  </testsuite>\n"
         "</testsuites>\n")
     import xml.etree.ElementTree as ET
 
     ET.fromstring(out)
+
+
+def test_junit_stays_valid_xml_with_a_hostile_message(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    name = 'x]]><y a="&">.ini'
+    write(tree, name, "[uwsgi]\n<!--]]>&amp;\x01\x1b[2J\uffff\"' = 1\n")
+    code, out, err = lint(capsys, "--format", "junit", name)
+    assert (code, err) == (1, "")
+    assert "]]>" not in out and "\x01" not in out and "\x1b" not in out
+    case = ET.fromstring(out).find("testsuite/testcase")
+    assert case is not None and case.get("name") == name
+    failure = case.find("failure")
+    assert failure is not None
+    # markup shown as text, control characters escaped (untrusted.clean), U+FFFF replaced
+    option = "'<!--]]>&amp;\\x01\\x1b[2J\ufffd\"''"
+    message = f"UW101 [unknown-option] unknown option {option}: uWSGI 2.0.31 ignores it"
+    assert failure.get("message") == message
+    assert failure.text == f"{name}:2:1: {message}"
 
 
 def sarif(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """The real pre-commit runs the hook of this repository in a temporary git repository,
 the way a user's ``.pre-commit-config.yaml`` names it: it fails on a bad vassal, with
 the Emperor read for context even when only the vassal is passed, and passes once the
-vassal is fixed.
+vassal is fixed.  Files its pattern matches that are no uWSGI config (a Kubernetes
+manifest, Helm values, a package.json, a workflow) are never judged, and a nested settings
+file's target version applies to its own files.
 
 The hook is taken from this checkout as ``pre-commit try-repo`` takes it (HEAD, plus the
 uncommitted changes to tracked files committed in a clone), but the three runs use one
@@ -32,6 +34,15 @@ TIMEOUT = 600
 EMPEROR = "[uwsgi]\nemperor = vassals\n"
 BAD = "[uwsgi]\nprocesess = 4\nvassal-sos = 10\nuid = app\ngid = app\nhttp-socket = /tmp/b.sock\n"
 GOOD = "[uwsgi]\nprocesses = 4\nuid = app\ngid = app\nhttp-socket = /tmp/g.sock\n"
+
+NOT_CONFIGS = {
+    "deploy/k8s/uwsgi-deployment.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: uwsgi-app\n",
+    "chart/uwsgi/values.yaml": "replicaCount: 2\nuwsgi:\n  - --processes=4\n",
+    "dashboard/uwsgi-ui/package.json": '{"name": "uwsgi-ui", "version": "1.0.0"}\n',
+    ".github/workflows/uwsgi-lint.yml": "name: uwsgi-lint\non: [push]\n",
+}
+NEW_OPTION = "[uwsgi]\nmodule = app.wsgi\nemperor-command-socket = /run/uwsgi/cmd.sock\n"
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("UWSGI_LINT_SKIP_PRECOMMIT") == "1"
@@ -107,6 +118,13 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     write(repo, "uwsgi/vassals/plain.ini",
           "[uwsgi]\nmodule = app.wsgi\nprocesses = 2\nsocket = /run/uwsgi/plain.sock\n")
     write(repo, "app/main.py", "print('not a uWSGI config: uwsgi is not in its path')\n")
+    # files the hook's pattern matches that are no uWSGI config: skipped, never judged
+    for name, text in NOT_CONFIGS.items():
+        write(repo, name, text)
+    # a nested settings file: its target version is for the files below it only
+    write(repo, "uwsgi/next/.uwsgi-lint.toml", 'target-version = "2.1"\n')
+    write(repo, "uwsgi/next/app.ini", NEW_OPTION)
+    write(repo, "uwsgi/old/app.ini", NEW_OPTION)
     _git(repo, "init", "-q", env=env)
     _git(repo, "add", "-A", env=env)
     config = _config(tmp_path, env)
@@ -118,6 +136,10 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     assert "uwsgi/vassals/bad.ini:3:1: UW410 [vassal-sos-without-broodlord]" in out
     assert "good.ini:" not in out and "plain.ini:" not in out
     assert "main.py" not in out
+    for name in NOT_CONFIGS:
+        assert name not in out
+    assert "uwsgi/old/app.ini:3:1: UW101 [unknown-option]" in out
+    assert "uwsgi/next/app.ini" not in out
 
     # only the changed vassal passed: its Emperor is still read for context (UW410, not
     # the UW411 of a vassal seen alone), and nothing is reported for the other files
@@ -134,7 +156,13 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     assert plain.returncode == 0, plain.stdout + plain.stderr
     assert "Passed" in plain.stdout
 
+    # a commit that changes only files that are no uWSGI config passes
+    others = _run(repo, config, env, "--files", *NOT_CONFIGS)
+    assert others.returncode == 0, others.stdout + others.stderr
+    assert "Passed" in others.stdout
+
     bad.write_text(GOOD.replace("g.sock", "b.sock"), encoding="utf-8")
+    write(repo, "uwsgi/old/app.ini", "[uwsgi]\nmodule = app.wsgi\n")
     _git(repo, "add", "-A", env=env)
     fixed = _run(repo, config, env, "--all-files")
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr

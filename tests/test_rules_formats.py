@@ -63,7 +63,13 @@ def test_every_reader_code_is_a_rule() -> None:
 
 
 def test_ini_without_the_section(tmp_path: Path) -> None:
-    found = findings(tmp_path, "a.ini", "; app\n[app]\nsocket = :3031\n[prod]\nx = 1\n")
+    # no sign of uWSGI in it: named alone, it is no uWSGI config and is skipped (pre-commit
+    # passes such files), but asked for its `uwsgi` section it has none
+    text = "; app\n[app]\nsocket = :3031\n[prod]\nx = 1\n"
+    assert findings(tmp_path, "a.ini", text) == []
+    report = lint([f"{tmp_path / 'a.ini'}:uwsgi"])
+    found = [(d.code, d.span.start.line, d.span.start.column, d.span.end.line,
+              d.span.end.column, f"{d.message}\n{d.detail}") for d in report.diagnostics]
     assert found == [
         (
             "UW002", 2, 1, 2, 6,

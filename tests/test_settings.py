@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from uwsgi_lint.diagnostics import Severity
 from uwsgi_lint.engine import lint
@@ -21,6 +25,8 @@ from uwsgi_lint.settings import (
     settings_for,
     severity_of,
 )
+
+from .complexity import LINEAR, growth
 
 BAD = "[uwsgi]\nprocesses = 4\nbogus-one = 1\nbogus-two = 1\n"
 
@@ -214,10 +220,103 @@ def test_exclude_drops_discovered_files_but_not_named_ones(tmp_path: Path) -> No
 def test_glob_match() -> None:
     assert glob_match("legacy/*.ini", "legacy/a.ini")
     assert not glob_match("legacy/*.ini", "legacy/x/a.ini")
+    assert not glob_match("legacy/*.ini", "x/legacy/a.ini")  # a `/` in it anchors it
     assert glob_match("legacy/**/*.ini", "legacy/x/a.ini")
     assert glob_match("legacy/**/*.ini", "legacy/a.ini")
     assert glob_match("**/vassals/*", "a/b/vassals/x.ini")
     assert glob_match("app[0-9].ini", "app7.ini")
+    assert glob_match("*.bak", "a/b/x.bak") and glob_match("old/", "a/old/x.ini")
+    assert not glob_match("a[!x]b", "a/b")  # a class never matches `/`, as in git
+
+
+def show_files(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    """What ``uwsgi-lint --show-files ARGS`` prints (it must succeed)."""
+    from uwsgi_lint.cli import main
+
+    assert main(["--show-files", *args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_exclude_globs_are_read_as_a_gitignore_in_the_settings_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo(tmp_path)
+    for name in ("a.bak.ini", "keep.bak.ini", "legacy/x.ini", "legacy/keep.ini",
+                 "sub/legacy/y.ini", "sub/old.ini", "sub/deep/old.ini/z.ini"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("[uwsgi]\nmaster = true\n")
+    (root / ".uwsgi-lint.toml").write_text(
+        'exclude = ["*.bak.ini", "/legacy", "old.ini/"]\n'
+        'extend-exclude = ["!keep.bak.ini", "!legacy/keep.ini"]\n'
+    )
+    monkeypatch.chdir(tmp_path)  # globs are relative to the settings file, not to here
+    skipped = f"excluded by `exclude` in {root / '.uwsgi-lint.toml'}"
+    assert show_files(capsys, "repo") == [
+        "check  repo/keep.bak.ini",  # `!` re-includes it
+        "check  repo/sub/legacy/y.ini",  # `/legacy` is only the one beside the settings
+        "check  repo/sub/old.ini",  # `old.ini/` is for directories only
+        "skip   repo/.uwsgi-lint.toml: not a uWSGI config",
+        f"skip   repo/a.bak.ini: {skipped}",
+        f"skip   repo/legacy/keep.ini: {skipped}",  # as in git: its directory is excluded
+        f"skip   repo/legacy/x.ini: {skipped}",
+        f"skip   repo/sub/deep/old.ini/z.ini: {skipped}",
+    ]
+
+
+def test_per_file_ignores_with_double_star(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from uwsgi_lint.cli import main
+
+    root = repo(tmp_path)
+    typo = "[uwsgi]\nmaster = true\nprocesess = 4\n"
+    for name in ("legacy/a.ini", "sub/legacy/deep/b.ini", "sub/c.ini", "legacy.ini"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(typo)
+    (root / ".uwsgi-lint.toml").write_text('[per-file-ignores]\n"**/legacy/**" = ["UW101"]\n')
+    monkeypatch.chdir(tmp_path)  # globs are relative to the settings file, not to here
+    assert main(["repo"]) == 1
+    assert [line.split(" ")[:2] for line in capsys.readouterr().out.splitlines()[:-1]] == [
+        ["repo/legacy.ini:3:1:", "UW101"], ["repo/sub/c.ini:3:1:", "UW101"]]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "*", "**", "?", "/", "[ab]", "[]a]", "\\*", "!", "."]),
+             min_size=1, max_size=8).map("".join),
+    st.lists(st.sampled_from(["a", "b", "/", "*", ".", "]"]), max_size=10).map("".join),
+)
+@examples(max_examples=300, deadline=None)
+def test_globs_match_what_pathspec_matches(glob: str, path: str) -> None:
+    """The expressions that do not backtrack match what pathspec's own expressions do,
+    and tell a file that matches from one in a directory that matches as they do."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    from uwsgi_lint.globs import _linear_pattern
+
+    try:
+        theirs = GitIgnoreSpecPattern(glob)
+    except ValueError:
+        return
+    ours = _linear_pattern()(glob)
+    assert ours.include == theirs.include
+    path = path.strip("/")
+    for target in (path, path + "/"):
+        a = theirs.match_file(target) if theirs.regex is not None else None
+        b = ours.match_file(target) if ours.regex is not None else None
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert a.match.groupdict().get("ps_d") == b.match.groupdict().get("ps_d")
+
+
+def test_double_star_globs_do_not_backtrack() -> None:
+    """Linear in the depth of the path, where pathspec's own expression for this glob
+    takes about n**4 steps for n directories (see ``tests/complexity.py``)."""
+
+    def deeper(size: int) -> Callable[[], object]:
+        path = "a/" * size + "c.ini"
+        return lambda: glob_match("**/a/**/a/**/a/**/b/*.ini", path)
+
+    assert growth(deeper, 2000) < LINEAR
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -236,7 +335,7 @@ def test_unknown_key_in_pyproject(tmp_path: Path) -> None:
     text = '[project]\nname = "x"\n\n[tool.uwsgi-lint]\nselect = ["UW1"]\n  selekt = []\n'
     assert error(tmp_path / "pyproject.toml", text).startswith(
         "pyproject.toml:6:3: unknown setting `selekt` (known: allow-read, container, context, "
-        "exclude,")
+        "docs-url, exclude,")
 
 
 def test_unknown_key_in_dotfile_and_dotted_key(tmp_path: Path) -> None:
@@ -295,8 +394,44 @@ def test_bad_per_file_ignores(tmp_path: Path) -> None:
 
 
 def test_invalid_toml(tmp_path: Path) -> None:
-    assert error(tmp_path / ".uwsgi-lint.toml", 'select = ["UW1"\n').startswith(
-        ".uwsgi-lint.toml:")
+    f = tmp_path / ".uwsgi-lint.toml"
+    assert error(f, 'select = ["UW1"]\nignore = ["UW101", bogus]\n') == (
+        ".uwsgi-lint.toml:2:20: invalid TOML: Invalid value")
+    assert error(f, 'select = ["UW1"]\n\n[per-file-ignores\n') == (
+        ".uwsgi-lint.toml:3:18: invalid TOML: Expected ']' at the end of a table declaration")
+    assert error(f, 'select = ["UW1"\n') == (
+        ".uwsgi-lint.toml:2:1: invalid TOML: Unclosed array")  # at the end of the file
+
+
+def test_invalid_toml_in_pyproject_meant_for_us(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from uwsgi_lint.cli import main
+
+    root = repo(tmp_path)
+    (root / "a.ini").write_text("[uwsgi]\nmaster = true\n")
+    (root / "pyproject.toml").write_text('[tool.uwsgi-lint]\nselect = ["UW1",,]\n')
+    assert main([str(root / "a.ini")]) == 2
+    assert capsys.readouterr().err == (
+        f"uwsgi-lint: {root / 'pyproject.toml'}:2:17: invalid TOML: Invalid value\n")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('exclude = ["old/", "x/[ab"]\n', "1:23: unclosed `[` (write `\\[` to match a `[`) "
+     "in the glob `x/[ab` of `exclude`"),
+    ("exclude = ['#old']\n", "1:13: a glob starting with `#` is a comment, as in .gitignore "
+     "(write `\\#`) in the glob `#old` of `exclude`"),
+    ('exclude = ["old/", ""]\n', "1:21: an empty glob matches nothing in the glob `` of "
+     "`exclude`"),
+    ('[per-file-ignores]\n"!legacy/*.ini" = ["UW101"]\n', "2:2: `!` re-includes what an "
+     "earlier glob of a list excludes: here it would match nothing (write `\\!` to match a "
+     "`!`) in the glob `!legacy/*.ini` of `per-file-ignores`"),
+    ('[per-file-ignores]\n"./legacy/[z-a].ini" = ["UW101"]\n', "2:11: invalid class `[z-a]`: "
+     "the range `z-a` is reversed (write `a-z`) in the glob `./legacy/[z-a].ini` of "
+     "`per-file-ignores`"),
+])
+def test_unusable_glob(tmp_path: Path, text: str, expected: str) -> None:
+    assert error(tmp_path / ".uwsgi-lint.toml", text) == f".uwsgi-lint.toml:{expected}"
 
 
 def test_settings_error_from_lint(tmp_path: Path) -> None:

@@ -281,7 +281,8 @@ def test_files_that_vanish_or_change_after_listing(tmp_path: Path) -> None:
     write(tmp_path, "gone.ini", "[uwsgi]\nmaster = 1\n")
     write(tmp_path, "fifo.ini", "[uwsgi]\nmaster = 1\n")
     write(tmp_path, "kept.ini", "[uwsgi]\nprocesess = 1\n")
-    files, _, explicit = targets([str(tmp_path)])
+    named = targets([str(tmp_path)])
+    files, explicit = named.files, named.explicit
     assert len(files) == 3
     (tmp_path / "gone.ini").unlink()
     (tmp_path / "fifo.ini").unlink()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from uwsgi_lint.catalog import load_catalog
 from uwsgi_lint.engine import lint
 from uwsgi_lint.facts import Views
 from uwsgi_lint.instance import Assumptions
@@ -189,7 +188,7 @@ XML_BROKEN = ("<uwsgi>\n  <master>true</master>\n  <uid>www-data</uid>\n"
 
 
 def read_whole(path: Path) -> bool:
-    return Views(load_catalog(), Assumptions()).of(build_instance(str(path))).read_whole()
+    return Views(Assumptions()).of(build_instance(str(path))).read_whole()
 
 
 @pytest.mark.oracle

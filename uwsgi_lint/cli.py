@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     import argparse
     from typing import NoReturn
 
+    from .diagnostics import Severity
     from .discover import Walk
-    from .instance import Assumptions
     from .report import Report
+    from .settings import Selection, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
@@ -49,28 +50,74 @@ def _new_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentPa
     return _PARSER_CLASS(prog=prog, description=description, epilog=epilog)
 
 
+COMMANDS = ("check", "show", "rule")
+DEFAULT_COMMAND = "check"  # `uwsgi-lint PATH...` is `uwsgi-lint check PATH...`
+
+
 def parser() -> argparse.ArgumentParser:
-    p = _new_parser(
+    """The command line: ``check`` (the default command: ``uwsgi-lint PATH...``), ``show``
+    and ``rule``, as argparse subcommands."""
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command line's parser, and each command's own (for its usage errors)."""
+    top = _new_parser(
         prog="uwsgi-lint",
-        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
-        "`uwsgi-lint show PATH...` prints the effective configuration instead.",
-        epilog="Exit status: 0 no findings (see --fail-on, --exit-zero), 1 findings, "
-        "2 usage, configuration or internal error. `uwsgi-lint rule CODE` prints a rule's page.",
+        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them.",
+        epilog="`uwsgi-lint PATH...` is `uwsgi-lint check PATH...`; "
+        "`uwsgi-lint COMMAND --help` describes each command.",
     )
+    top.add_argument("--version", action="version", version=VERSION)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=type(top))
+    check = sub.add_parser(
+        "check",
+        help="check configs (the default command)",
+        prog="uwsgi-lint",  # `check` is the default command: usage as it is mostly typed
+        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
+        "Other commands: `uwsgi-lint show PATH...` prints the effective configuration, "
+        "`uwsgi-lint rule CODE` a rule's page.",
+        epilog="Exit status: 0 no findings (see --fail-on, --exit-zero), 1 findings, "
+        "2 usage, configuration or internal error, or no uWSGI config found (see "
+        "--allow-empty).",
+    )
+    _check_arguments(check)
+    show = sub.add_parser(
+        "show",
+        help="print the effective configuration of each instance",
+        prog="uwsgi-lint show",
+        description="Print the effective configuration of each instance, as uWSGI would "
+        "build it (magic variables, placeholders, logic, includes and Emperor options "
+        "applied), one `key = value` a line in uWSGI's order with the file and line that "
+        "wrote it.",
+        epilog="Exit status: 0 shown, 2 usage error or internal error.",
+    )
+    _common(show)
+    _settings_arguments(show)
+    show.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    rule = sub.add_parser(
+        "rule",
+        help="print a rule's page, or list every rule",
+        prog="uwsgi-lint rule",
+        description="Print the page of a rule (by code or name), or list every rule.",
+        epilog="Exit status: 0 printed, 2 unknown rule or usage error.",
+    )
+    rule.add_argument("rule", nargs="?", metavar="RULE", help="a rule code (UW101) or name")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    return top, {"check": check, "show": show, "rule": rule}
+
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     _common(p)
+    _settings_arguments(p)
     p.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
-        help="output format (default: text, or github when GITHUB_ACTIONS=true)",
+        help="output format (default: text; github when GITHUB_ACTIONS=true and the output "
+        "goes to stdout)",
     )
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        help="use this settings file for every file (default: the closest pyproject.toml "
-        "[tool.uwsgi-lint] or .uwsgi-lint.toml above each file)",
-    )
-    p.add_argument("--isolated", action="store_true", help="ignore all settings files")
     p.add_argument(
         "--select", type=_selectors, metavar="RULES", default=None,
         help="comma-separated codes, prefixes (UW5), names, sets (default, hardening, "
@@ -84,6 +131,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ignore", type=_selectors, metavar="RULES", action="extend", default=[],
         help="rules not to run (added to the settings' ignore)",
+    )
+    p.add_argument(
+        "--per-file-ignores", type=_per_file_ignore, metavar="GLOB:RULES", action="append",
+        default=[],
+        help="rules not to run on the files a glob matches (relative to the current "
+        "directory; repeatable), e.g. --per-file-ignores 'legacy/*.ini:UW101,UW102'",
+    )
+    p.add_argument(
+        "--severity", type=_severity, metavar="RULES=LEVEL", action="append", default=[],
+        help="report these rules at this severity (info, warning or error; repeatable), "
+        "e.g. --severity UW5=error",
+    )
+    p.add_argument(
+        "--docs-url", type=_docs_url, metavar="URL",
+        help="where the rule pages are published: a URL with {code} or {name} in it, "
+        "e.g. https://docs.example.org/uwsgi-lint/rules/{code}.html; each finding then "
+        "links to its page (default: no links)",
     )
     p.add_argument(
         "--stdin-filename",
@@ -128,48 +192,67 @@ def parser() -> argparse.ArgumentParser:
         help="exit 1 only when a finding of this severity or above exists (default: any)",
     )
     p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when no uWSGI config is found (a warning is still printed); without "
+        "it, finding none is an error (exit 2)",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files that would be checked, and each file passed over with the "
+        "reason, then exit (nothing is checked)",
+    )
+    p.add_argument(
+        "--show-settings",
+        metavar="FILE",
+        help="print the settings that apply to FILE and where each comes from (a settings "
+        "file, the command line or the defaults), then exit",
+    )
+    p.add_argument(
+        "--verbose", "-v",
+        action="store_true",
+        help="also print on stderr the settings file each file follows and every file "
+        "passed over, with the reason",
+    )
+    p.add_argument(
         "--debug",
         action="store_true",
         help="print the traceback of an internal error to stderr (for a bug report)",
     )
-    p.add_argument("--version", action="version", version=VERSION)
-    return p
 
 
-def rule_parser() -> argparse.ArgumentParser:
-    p = _new_parser(
-        prog="uwsgi-lint rule",
-        description="Print the page of a rule (by code or name), or list every rule.",
-        epilog="Exit status: 0 printed, 2 unknown rule or usage error.",
-    )
-    p.add_argument("rule", nargs="?", metavar="RULE", help="a rule code (UW101) or name")
-    p.add_argument("--all", action="store_true", help="list every rule")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    return p
-
-
-def show_parser() -> argparse.ArgumentParser:
-    p = _new_parser(
-        prog="uwsgi-lint show",
-        description="Print the effective configuration of each instance, as uWSGI would "
-        "build it (magic variables, placeholders, logic, includes and Emperor options "
-        "applied), one `key = value` a line in uWSGI's order with the file and line that "
-        "wrote it.",
-        epilog="Exit status: 0 shown, 2 usage error or internal error.",
-    )
-    _common(p)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    return p
-
-
-def _common(p: argparse.ArgumentParser) -> None:
+def _settings_arguments(p: argparse.ArgumentParser) -> None:
+    """The settings every command reads with: where they come from, and each assumption
+    a settings file can make (the command line wins over every settings file)."""
     p.add_argument(
-        "paths",
-        nargs="*",
-        default=["."],
+        "--config",
         metavar="PATH",
-        help="config files, or directories whose vassal files (.ini .xml .yml .yaml .json .js) "
-        "are checked (default: .); `-` reads standard input (see --stdin-filename)",
+        help="use this settings file for every file (default: the closest pyproject.toml "
+        "[tool.uwsgi-lint] or .uwsgi-lint.toml above each file)",
+    )
+    p.add_argument("--isolated", action="store_true", help="ignore all settings files")
+    p.add_argument(
+        "--target-version",
+        type=_target_version,
+        default=None,
+        metavar="VERSION",
+        help="uWSGI version the configs are for: 2.0 (the default: any 2.0 release from "
+        "2.0.18 on; version-dependent rules say only what holds in all of them), one release "
+        "from 2.0.18 to 2.0.31 (e.g. 2.0.21, as Debian 12 ships), or 2.1",
+    )
+    p.add_argument(
+        "--yaml-reader",
+        choices=("embedded", "libyaml"),
+        default=None,
+        help="uWSGI's YAML reader: 'embedded' (pip builds, default) or 'libyaml' (Debian)",
+    )
+    p.add_argument(
+        "--plugins",
+        type=_plugins,
+        metavar="NAMES",
+        help="comma-separated plugins the uWSGI build loads (default: those compiled into "
+        "the `pip install uwsgi` binary), e.g. --plugins python3,logfile; empty: none",
     )
     p.add_argument(
         "--context",
@@ -184,6 +267,17 @@ def _common(p: argparse.ArgumentParser) -> None:
         const="container",
         dest="context",
         help="deprecated: --context container",
+    )
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="config files, or directories whose vassal files (.ini .xml .yml .yaml .json .js) "
+        "are checked (default: .); `-` reads standard input (see --stdin-filename)",
     )
     p.add_argument(
         "--jobs",
@@ -200,11 +294,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="how many directory levels to walk below a given directory (default: all)",
     )
     p.add_argument(
-        "--exclude",
+        "--exclude", "--extend-exclude",
         action="append",
         default=[],
         metavar="GLOB",
-        help="skip files and directories matching this glob (repeatable), e.g. '*.bak', 'old/'",
+        help="skip files and directories matching this gitignore-style glob, relative to the "
+        "current directory (repeatable; added to the settings' exclude), e.g. '*.bak', 'old/'",
     )
     p.add_argument(
         "--no-respect-gitignore",
@@ -221,21 +316,6 @@ def _common(p: argparse.ArgumentParser) -> None:
         "default only the git work tree of each PATH is read, and what a config names "
         "outside it is deployment-only",
     )
-    p.add_argument(
-        "--target-version",
-        type=_target_version,
-        default=None,
-        metavar="VERSION",
-        help="uWSGI version the configs are for: 2.0 (the default: any 2.0 release from "
-        "2.0.18 on; version-dependent rules say only what holds in all of them), one release "
-        "from 2.0.18 to 2.0.31 (e.g. 2.0.21, as Debian 12 ships), or 2.1",
-    )
-    p.add_argument(
-        "--yaml-reader",
-        choices=("embedded", "libyaml"),
-        default=None,
-        help="uWSGI's YAML reader: 'embedded' (pip builds, default) or 'libyaml' (Debian)",
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,32 +324,21 @@ def main(argv: list[str] | None = None) -> int:
         # what argparse's version action does (print, exit 0), without importing argparse
         sys.stdout.write(VERSION + "\n")
         sys.exit(EXIT_CLEAN)
-    command = argv[0] if argv and argv[0] in ("show", "rule") else None
-    if command == "rule":
-        args = rule_parser().parse_args(argv[1:])
-        if args.all == bool(args.rule):
-            rule_parser().error("give one RULE, or --all")
-    elif command == "show":
-        p = show_parser()
-        args = p.parse_args(argv[1:])
-        _check_excludes(p, args.exclude)
-    else:
-        p = parser()
+    if not argv or (argv[0] not in COMMANDS and argv[0] != "--version"):
+        argv = [DEFAULT_COMMAND, *argv]
+    p, commands = _parsers()
+    command, reason = argv[0], ""
+    if command == "check":
         argv, reason = _noqa_reason(argv)
-        args = p.parse_args(argv)
-        if args.add_noqa is not None:
-            if not reason.isprintable():
-                p.error("--add-noqa=REASON: the reason must be one line of printable text")
-            args.add_noqa = reason
-        _check_excludes(p, args.exclude)
-        if args.format is None:
-            args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-        if args.statistics and args.format not in ("text", "json"):
-            p.error("--statistics works with --format text or json")
-        if args.stdin_filename is not None and "-" not in args.paths:
-            p.error("--stdin-filename needs `-` among the paths")
-        if "-" in args.paths and args.add_noqa is not None:
-            p.error("--add-noqa cannot change standard input")
+    args = p.parse_args(argv)
+    here = commands[command]
+    if command == "rule":
+        if args.all == bool(args.rule):
+            here.error("give one RULE, or --all")
+    else:
+        _check_excludes(here, args.exclude)
+    if command == "check":
+        _check_usage(here, args, reason)
     try:
         if command == "rule":
             return _rule(args)
@@ -285,6 +354,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace, reason: str) -> None:
+    """The usage errors of ``check`` that argparse cannot see, and the default format."""
+    if args.add_noqa is not None:
+        if not reason.isprintable():
+            p.error("--add-noqa=REASON: the reason must be one line of printable text")
+        args.add_noqa = reason
+    if args.format is None:
+        # workflow commands only where the runner reads them: stdout, and not statistics
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        to_stdout = args.output_file is None and not args.statistics
+        args.format = "github" if in_actions and to_stdout else "text"
+    if args.statistics and args.format not in ("text", "json"):
+        p.error("--statistics works with --format text or json")
+    if args.stdin_filename is not None and "-" not in args.paths:
+        p.error("--stdin-filename needs `-` among the paths")
+    if "-" in args.paths and args.add_noqa is not None:
+        p.error("--add-noqa cannot change standard input")
+    if args.show_files and args.show_settings is not None:
+        p.error("give --show-files or --show-settings, not both")
+
+
 def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
     """``argv`` with ``--add-noqa=REASON`` made a plain ``--add-noqa``, and the REASON:
     a reason is given only with ``=``, so ``--add-noqa DIR`` lints DIR."""
@@ -297,14 +387,14 @@ def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
 
 
 def _check_excludes(p: argparse.ArgumentParser, excludes: list[str]) -> None:
-    """A usage error for an ``--exclude`` glob that cannot be compiled."""
+    """A usage error for an ``--exclude`` glob that cannot be used."""
     if not excludes:
         return
-    from .globs import GlobError, compile_glob, exclude_glob
+    from .globs import GlobError, check_glob
 
     for text in excludes:
         try:
-            compile_glob(exclude_glob(text)[0])
+            check_glob(text)
         except GlobError as exc:
             p.error(f"--exclude {text!r}: {exc}")
 
@@ -332,48 +422,50 @@ def _traceback(text: str) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     from . import session
-    from .engine import boundary_roots, targets
+    from .engine import FileAssumptions, boundary_roots, targets
+    from .instance import Assumptions
+    from .postprocess import SettingsLookup
     from .render import show
+    from .settings import SettingsError
     from .tree import assemble
 
-    roots, warnings = boundary_roots(list(args.paths), args.allow_read)
-    for line in warnings:
-        _error(line)
-    with session.run(roots):
-        files, missing, explicit = targets(list(args.paths), _walk(args))
-        errors: list[str] = []
-        instances = assemble(files, _assume(args), errors, explicit)
+    try:
+        roots, warnings = boundary_roots(list(args.paths), args.allow_read, config=args.config,
+                                         isolated=args.isolated)
+        for line in warnings:
+            _error(line)
+        with session.run(roots):
+            named = targets(list(args.paths), _walk(args))
+            errors: list[str] = []
+            lookup = SettingsLookup(config=args.config, isolated=args.isolated)
+            assume_for = FileAssumptions(lookup, Assumptions(), _overrides(args))
+            for f in named.files:
+                assume_for(f)  # a settings file in error stops the run here, not later
+            assume_for.check()
+            instances = assemble(named.files, assume_for, errors, named.explicit)
+            assume_for.check()
+    except SettingsError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
     _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
-    for d in missing:
+    for d in named.unreadable:
         _error(f"{d.span.file}: {d.message}")
     for line in errors:
         _error(line)
-    return EXIT_ERROR if errors or missing else EXIT_CLEAN
+    return EXIT_ERROR if errors or named.unreadable else EXIT_CLEAN
 
 
-def _assume(args: argparse.Namespace) -> Assumptions:
-    """What the run assumes: the settings file of the first path (target-version,
-    yaml-reader, plugins, context), then the command-line options over it."""
-    from dataclasses import replace
-
-    from .instance import Assumptions
-    from .settings import settings_for
-
-    first = args.paths[0] if args.paths else "."
-    if first == "-":
-        first = getattr(args, "stdin_filename", None) or "-"
-    base = Assumptions()
-    if not getattr(args, "isolated", False):
-        found = settings_for(first, config=getattr(args, "config", None))
-        base = found.assumptions(base)
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The assumptions the command line makes (``--target-version``, ``--yaml-reader``,
+    ``--plugins``, ``--context``), by :class:`~uwsgi_lint.instance.Assumptions` field:
+    they win over every settings file."""
     given = {
         "version": args.target_version,
         "yaml_reader": args.yaml_reader,
+        "plugins": args.plugins,
         "context": args.context,
     }
-    if args.context is not None:  # the deprecated `container` of a settings file gives way
-        base = replace(base, container=False)
-    return replace(base, **{k: v for k, v in given.items() if v is not None})
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def _selectors(text: str) -> tuple[str, ...]:
@@ -386,6 +478,62 @@ def _selectors(text: str) -> tuple[str, ...]:
         return parse_selectors(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _per_file_ignore(text: str) -> tuple[str, tuple[str, ...]]:
+    """``--per-file-ignores GLOB:RULES``: a glob and the selectors it ignores."""
+    import argparse
+
+    from .globs import GlobError, check_glob
+    from .settings import parse_selectors
+
+    glob, colon, rules = text.rpartition(":")
+    if not colon or not glob:
+        raise argparse.ArgumentTypeError(f"expected GLOB:RULES, not {text!r}")
+    if glob.startswith("!"):
+        raise argparse.ArgumentTypeError(f"a `!` glob re-includes nothing here: {glob!r}")
+    try:
+        check_glob(glob)
+        return glob, parse_selectors(rules)
+    except GlobError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} in the glob {glob!r}") from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _severity(text: str) -> tuple[tuple[str, ...], Severity]:
+    """``--severity RULES=LEVEL``: selectors and the severity they get."""
+    import argparse
+
+    from .diagnostics import Severity
+    from .settings import parse_selectors
+
+    rules, equals, level = text.rpartition("=")
+    levels = [s.value for s in Severity]
+    if not equals or level not in levels:
+        raise argparse.ArgumentTypeError(
+            f"expected RULES=LEVEL with LEVEL one of {', '.join(levels)}, not {text!r}")
+    try:
+        return parse_selectors(rules), Severity(level)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _plugins(text: str) -> frozenset[str]:
+    """``--plugins a,b``: the plugins the build loads (empty: none)."""
+    return frozenset(name.strip() for name in text.split(",") if name.strip())
+
+
+def _docs_url(text: str) -> str:
+    """``--docs-url``: an http(s) URL template with ``{code}``."""
+    import argparse
+
+    from .settings import docs_url_problem
+
+    problem = docs_url_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def _target_version(text: str) -> str:
@@ -474,9 +622,14 @@ def exit_code(report: Report, exit_zero: bool = False, fail_on: str | None = Non
 
 def _run(args: argparse.Namespace) -> int:
     from .engine import lint
+    from .instance import Assumptions
     from .render.source import forget
-    from .settings import Selection, SettingsError
+    from .settings import SettingsError
 
+    if args.show_settings is not None:
+        return _show_settings(args)
+    if args.show_files:
+        return _show_files(args)
     paths, buffers = list(args.paths), {}
     if "-" in paths:
         # standard input stands for --stdin-filename (`-` when none is given): read into
@@ -486,7 +639,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         report = lint(
             paths,
-            _assume(args),
+            Assumptions(),
             _walk(args),
             config=args.config,
             isolated=args.isolated,
@@ -494,17 +647,24 @@ def _run(args: argparse.Namespace) -> int:
             buffers=buffers,
             allow_read=args.allow_read,
             jobs=args.jobs,
-            selection=Selection(args.select, tuple(args.extend_select), tuple(args.ignore)),
+            selection=_selection(args),
+            overrides=_overrides(args),
         )
+        report.docs_url = args.docs_url or _run_settings(args).docs_url
     except SettingsError as exc:
         _error(str(exc))
         return EXIT_ERROR
     for line in report.warnings:
         _error(line)
+    if args.verbose:
+        _explain(report, args)
     if args.add_noqa is not None:
         return _add_noqa(report, args.add_noqa, paths)
     forget()
+    empty = not report.files and not report.diagnostics
     out = _rendered(report, args)
+    if empty and args.format in ("text", "full") and not args.statistics:
+        out = ""  # not "All checks passed": nothing was checked (said on stderr below)
     if args.output_file is None:
         _write(out)
     else:
@@ -514,12 +674,121 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as exc:
             _error(f"cannot write {args.output_file}: {exc.strerror}")
             return EXIT_ERROR
+    if args.format == "github":
+        _step_summary(report)
     for line in report.errors:
         _error(line)
     if args.debug:
         for tb in report.tracebacks:
             _traceback(tb)
+    if empty:
+        where = " ".join(args.paths)
+        if args.allow_empty:
+            _error(f"warning: no uWSGI config found in {where}")
+            return EXIT_CLEAN
+        _error(f"error: no uWSGI config found in {where} (see --show-files; --allow-empty "
+               "makes this exit 0)")
+        return EXIT_ERROR
     return exit_code(report, args.exit_zero, args.fail_on)
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    """The command line's selectors, put over each file's settings."""
+    from .settings import Selection
+
+    severity = tuple((sel, level) for selectors, level in args.severity for sel in selectors)
+    return Selection(args.select, tuple(args.extend_select), tuple(args.ignore),
+                     per_file_ignores=tuple(args.per_file_ignores), severity=severity,
+                     cwd=os.getcwd())
+
+
+def _run_settings(args: argparse.Namespace) -> Settings:
+    """The settings of the run as a whole (``docs-url``): those that govern the working
+    directory (the project's, under pre-commit or in CI), or ``--config``."""
+    from .settings import settings_for
+
+    return settings_for(os.getcwd(), config=args.config, isolated=args.isolated)
+
+
+def _explain(report: Report, args: argparse.Namespace) -> None:
+    """``-v``: the settings file each checked file follows, then every file passed over,
+    with the reason (files named on the command line that are no uWSGI config first:
+    pre-commit passes those)."""
+    from .discover import NOT_A_CONFIG
+    from .settings import settings_for
+
+    groups: dict[str, int] = {}
+    for f in report.files:
+        source = settings_for(f, config=args.config, isolated=args.isolated).source
+        key = source or "no settings file (the defaults)"
+        groups[key] = groups.get(key, 0) + 1
+    for source, n in groups.items():
+        _error(f"settings: {source}: {n} file{'s' if n != 1 else ''}")
+    plain = 0  # files met by the walk that are no config: counted (--show-files lists them)
+    for item in sorted(report.skipped, key=lambda s: (not s.explicit, s.path)):
+        if not item.explicit and item.reason == NOT_A_CONFIG:
+            plain += 1
+            continue
+        named = " (named on the command line)" if item.explicit else ""
+        _error(f"skipped {item.path}: {item.reason}{named}")
+    if plain:
+        _error(f"skipped {plain} other file{'s' if plain != 1 else ''} (no uWSGI config; "
+               "--show-files lists them)")
+    _error(f"{len(report.files)} file{'s' if len(report.files) != 1 else ''} checked, "
+           f"{len(report.skipped)} passed over")
+
+
+def _show_files(args: argparse.Namespace) -> int:
+    """``--show-files``: each file that would be checked, then each one passed over and
+    why, then each path that cannot be read; exit 0 (2 when a path cannot be read)."""
+    from .engine import plan
+    from .settings import SettingsError
+    from .untrusted import clean
+
+    paths = [p for p in args.paths if p != "-"]
+    try:
+        named = plan(paths, _walk(args), config=args.config, isolated=args.isolated,
+                     allow_read=args.allow_read)
+    except SettingsError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    lines = [f"check  {clean(f)}" for f in named.files]
+    lines += [f"skip   {clean(s.path)}: {clean(s.reason)}" for s in named.skipped]
+    lines += [f"error  {clean(d.span.file)}: {clean(d.message)}" for d in named.unreadable]
+    _write("".join(line + "\n" for line in lines))
+    return EXIT_ERROR if named.unreadable else EXIT_CLEAN
+
+
+def _show_settings(args: argparse.Namespace) -> int:
+    """``--show-settings FILE``: the settings FILE is checked with, and where each comes
+    from."""
+    from .render.settings import render
+    from .settings import SettingsError, settings_for
+
+    try:
+        found = settings_for(args.show_settings, config=args.config, isolated=args.isolated)
+        run = _run_settings(args)
+    except SettingsError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    _write(render(args.show_settings, found, _selection(args), _overrides(args),
+                  docs_url=args.docs_url, run=run))
+    return EXIT_CLEAN
+
+
+def _step_summary(report: Report) -> None:
+    """In GitHub Actions, the run's summary appended to ``$GITHUB_STEP_SUMMARY`` (the
+    job's summary page): counts per rule and the findings past the annotation cap."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not target:
+        return
+    from .render.github import step_summary
+
+    try:
+        with open(target, "a", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(step_summary(report))
+    except OSError as exc:
+        _error(f"cannot write the step summary {target}: {exc.strerror}")
 
 
 def _add_noqa(report: Report, reason: str, paths: list[str]) -> int:

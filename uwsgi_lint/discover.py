@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import fs
-from .globs import Glob, compile_glob, exclude_glob
+from .globs import Globs, compile_globs, relative
 from .instance.loader import split_target
 from .model import Format
 from .readers import format_for
@@ -59,6 +59,7 @@ class Found:
 class Skipped:
     path: str
     reason: str
+    explicit: bool = False  # named on the command line (by pre-commit, say)
 
 
 @dataclass(slots=True)
@@ -66,6 +67,9 @@ class Discovery:
     found: list[Found] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # command-line paths that do not exist
+    # files that may be configs and directories that may hold some, which cannot be read
+    # (permission denied ...): reported, never passed over in silence
+    unreadable: list[Skipped] = field(default_factory=list)
 
 
 # --- content recognition --------------------------------------------------------------
@@ -261,10 +265,17 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
+UNREADABLE = "cannot read: "
+_NEAR_INI_HEADER = re.compile(rb"^[ \t]*\[[ \t]*uwsgi", re.MULTILINE | re.IGNORECASE)
+_INI_TOP_KEY = re.compile(rb"^[ \t]*([A-Za-z0-9_-]+)[ \t]*=", re.MULTILINE)
+_YAML_TOP_KEY = re.compile(rb"^([A-Za-z0-9_-]+)[ \t]*:(?=[ \t\r\n]|$)", re.MULTILINE)
+NOT_A_CONFIG = "not a uWSGI config"
+
+
 def _oserror(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "symlink loop"
-    return f"unreadable: {exc.strerror or exc}"
+    return UNREADABLE + (exc.strerror or str(exc))
 
 
 def _recognise(path: str) -> tuple[Format | None, str | None]:
@@ -293,58 +304,74 @@ def _recognise(path: str) -> tuple[Format | None, str | None]:
         return None, _oserror(exc)
     finally:
         os.close(fd)
-    return (fmt, None) if fmt is not None else (None, "not a uWSGI config")
+    return (fmt, None) if fmt is not None else (None, NOT_A_CONFIG)
 
 
-def _explicit_format(path: str, name: str) -> Format | None:
-    """A named file's format: from its suffix, else from its content (regular files only)."""
+def _explicit(arg: str, name: str, section: str | None) -> Found | Skipped:
+    """A named file: checked in the format of its suffix, else of its content -- unless
+    it is a regular, readable file that is no uWSGI config (a Kubernetes manifest, a
+    ``package.json`` that pre-commit passes because its path mentions uwsgi), which is
+    skipped.  A near miss (``[UWSGI]``, ``UWSGI:``: uWSGI reads nothing from it, which is
+    worth a finding) and a section named with ``file:section`` are checked.  A file that
+    cannot be read, or is no regular file, is checked, so that it is reported."""
     fmt = format_for(name)
-    if fmt is not None:
-        return fmt
     try:
-        if not stat.S_ISREG(os.stat(name).st_mode):
-            return None
+        regular = stat.S_ISREG(os.stat(name).st_mode)
     except OSError:
-        return None
-    return _recognise(name)[0]
+        regular = False
+    if not regular or section is not None:
+        return Found(arg, True, fmt)
+    found, reason = _recognise(name)
+    if found is not None or (reason or "").startswith(UNREADABLE) or _near_miss(name):
+        return Found(arg, True, fmt or found)
+    return Skipped(arg, reason or NOT_A_CONFIG, explicit=True)
+
+
+def _near_miss(path: str) -> bool:
+    """Whether ``path`` is nearly a uWSGI config -- a mistake uWSGI reads nothing from,
+    worth its finding (UW002, UW004): an INI header that is nearly ``[uwsgi]`` (``[uWSGI]``,
+    ``[uwsgi``, ``[ uwsgi ]``, ``[uwsgi] ; main``), the section in another letter case in
+    any format (``UWSGI:``, ``<UWSGI>``), or YAML top-level keys or INI keys above any
+    header that are all uWSGI options (two or more: the section forgotten)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError:
+        return False
+    if _NEAR_INI_HEADER.search(head) or looks_like_uwsgi(path, head.lower()) is not None:
+        return True
+    fmt = format_for(path)
+    if fmt is Format.YAML:
+        keys = {m.group(1).decode("ascii") for m in _YAML_TOP_KEY.finditer(head)}
+    elif fmt is Format.INI:  # keys above any header
+        top = head.split(b"\n[", 1)[0] if not head.startswith(b"[") else b""
+        keys = {m.group(1).decode("ascii") for m in _INI_TOP_KEY.finditer(top)}
+    else:
+        return False
+    if len(keys) < 2:
+        return False
+    from .catalog import load_catalog
+
+    catalog = load_catalog()
+    return all(catalog.get(k) is not None for k in keys)
 
 
 # --- --exclude globs --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    text: str  # as the user wrote it
-    glob: Glob
-    dir_only: bool
-    absolute: bool
+def _compile(globs: Sequence[str]) -> Globs | None:
+    """``--exclude`` globs compiled (raises :class:`~uwsgi_lint.globs.GlobError`); None
+    without any."""
+    return compile_globs(globs) if globs else None
 
 
-def _compile(globs: Sequence[str]) -> list[_Pattern]:
-    """``--exclude`` globs compiled (raises :class:`~uwsgi_lint.globs.GlobError`)."""
-    patterns = []
-    for text in globs:
-        glob, dir_only = exclude_glob(text)
-        if glob:
-            patterns.append(_Pattern(text, compile_glob(glob), dir_only, glob.startswith("/")))
-    return patterns
-
-
-def _excluded(
-    patterns: list[_Pattern], name: str, rel: str, shown: str, absdir: str, is_dir: bool
-) -> str | None:
-    """The pattern that excludes an entry, if one does."""
-    for p in patterns:
-        if p.dir_only and not is_dir:
-            continue
-        if p.absolute:
-            if p.glob.match(os.path.join(absdir, name)) or p.glob.match("/" + rel):
-                return p.text
-        elif (
-            p.glob.match(name) or p.glob.match(rel) or p.glob.match(shown.removeprefix("./"))
-        ):
-            return p.text
-    return None
+def _excluded(globs: Globs | None, cwd: str, path: str, is_dir: bool) -> str | None:
+    """The ``--exclude`` glob that excludes an entry (``path``: absolute, not resolved),
+    if one does: globs are relative to the working directory ``cwd``; the walk does not
+    enter an excluded directory."""
+    if globs is None:
+        return None
+    return globs.match(relative(path, cwd), is_dir=is_dir)
 
 
 # --- git check-ignore -----------------------------------------------------------------
@@ -380,9 +407,8 @@ def _git_ignored(base: str, rels: list[str]) -> set[str]:
 @dataclass(slots=True)
 class _Dir:
     shown: str  # as displayed: the user's path joined with names
-    rel: str  # relative to the directory named on the command line ("" for it)
     real: str  # realpath
-    absdir: str  # absolute, not resolved (for absolute --exclude patterns)
+    absdir: str  # absolute, not resolved (for --exclude globs)
     depth: int
     ancestors: frozenset[tuple[int, int]]  # (st_dev, st_ino) of it and the dirs above it
     base: int  # index of the git base this directory's files are checked against
@@ -418,7 +444,8 @@ class _Walker:
         explicit: set[tuple[str, str | None]],
     ) -> None:
         self.max_depth = max_depth
-        self.patterns = _compile(exclude)
+        self.globs = _compile(exclude)
+        self.cwd = os.getcwd() if self.globs else ""
         self.gitignore = respect_gitignore
         self.explicit = explicit
         self.out = Discovery()
@@ -430,7 +457,13 @@ class _Walker:
         if key in self.seen:
             return  # already checked, under the first name it was reached by
         self.seen[key] = arg
-        self.out.found.append(Found(arg, True, _explicit_format(arg, name)))
+        self._add(_explicit(arg, name, section))
+
+    def _add(self, item: Found | Skipped) -> None:
+        if isinstance(item, Found):
+            self.out.found.append(item)
+        else:
+            self.out.skipped.append(item)
 
     def walk(self, root: str, st: os.stat_result) -> None:
         key = (st.st_dev, st.st_ino)
@@ -441,7 +474,7 @@ class _Walker:
         bases: list[str] = [root]
         pending: list[_Candidate | Skipped] = []
         real, absdir = os.path.realpath(root), os.path.abspath(root)
-        frame = self._open(root, "", real, absdir, 0, frozenset({key}), 0, "", pending)
+        frame = self._open(root, real, absdir, 0, frozenset({key}), 0, "", pending)
         stack = [frame] if frame is not None else []
         while stack:
             d = stack[-1]
@@ -451,13 +484,12 @@ class _Walker:
                 continue
             name = entry.name
             shown = os.path.join(d.shown, name)
-            rel = f"{d.rel}/{name}" if d.rel else name
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
-                sub = self._subdir(d, entry, shown, rel, bases, pending)
+                sub = self._subdir(d, entry, shown, bases, pending)
                 if sub is not None:
                     stack.append(sub)
                 continue
@@ -479,12 +511,12 @@ class _Walker:
             if link and not fs.inside(real):
                 pending.append(Skipped(shown, LINK_OUT))
                 continue
-            pattern = _excluded(self.patterns, name, rel, shown, d.absdir, False)
+            pattern = _excluded(self.globs, self.cwd, os.path.join(d.absdir, name), False)
             if pattern is not None:
                 pending.append(Skipped(shown, f"excluded by --exclude {pattern!r}"))
                 continue
             if not name.endswith(CANDIDATE_SUFFIXES):
-                pending.append(Skipped(shown, "not a uWSGI config"))
+                pending.append(Skipped(shown, NOT_A_CONFIG))
                 continue
             reason = _not_regular(entry)
             if reason is not None:
@@ -497,7 +529,6 @@ class _Walker:
     def _open(
         self,
         shown: str,
-        rel: str,
         real: str,
         absdir: str,
         depth: int,
@@ -510,9 +541,11 @@ class _Walker:
             with os.scandir(shown) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            pending.append(Skipped(shown, _oserror(exc)))
+            reason = _oserror(exc)
+            unreadable = reason.startswith(UNREADABLE)
+            (self.out.unreadable if unreadable else pending).append(Skipped(shown, reason))
             return None
-        d = _Dir(shown, rel, real, absdir, depth, ancestors, base, base_rel, iter(entries))
+        d = _Dir(shown, real, absdir, depth, ancestors, base, base_rel, iter(entries))
         d.new_base = any(e.name == ".git" for e in entries)
         return d
 
@@ -521,14 +554,13 @@ class _Walker:
         d: _Dir,
         entry: os.DirEntry[str],
         shown: str,
-        rel: str,
         bases: list[str],
         pending: list[_Candidate | Skipped],
     ) -> _Dir | None:
         name = entry.name
         if name in SKIP_DIRS:
             return None
-        pattern = _excluded(self.patterns, name, rel, shown, d.absdir, True)
+        pattern = _excluded(self.globs, self.cwd, os.path.join(d.absdir, name), True)
         if pattern is not None:
             pending.append(Skipped(shown, f"excluded by --exclude {pattern!r}"))
             return None
@@ -554,7 +586,6 @@ class _Walker:
         self.entered[key] = shown
         frame = self._open(
             shown,
-            rel,
             os.path.realpath(shown) if link else os.path.join(d.real, name),
             os.path.join(d.absdir, name),
             d.depth + 1,
@@ -584,15 +615,17 @@ class _Walker:
             if isinstance(item, Skipped):
                 out.skipped.append(item)
             elif item.explicit:
-                out.found.append(Found(item.shown, True, _explicit_format(item.shown, item.shown)))
+                self._add(_explicit(item.shown, item.shown, None))
             elif (item.base, item.base_rel) in ignored:
                 out.skipped.append(Skipped(item.shown, "ignored by .gitignore"))
             else:
                 fmt, reason = _recognise(item.shown)
                 if fmt is not None:
                     out.found.append(Found(item.shown, False, fmt))
+                elif (reason or "").startswith(UNREADABLE):
+                    out.unreadable.append(Skipped(item.shown, reason or UNREADABLE))
                 else:
-                    out.skipped.append(Skipped(item.shown, reason or "not a uWSGI config"))
+                    out.skipped.append(Skipped(item.shown, reason or NOT_A_CONFIG))
 
 
 def discover(
@@ -606,7 +639,8 @@ def discover(
 
     ``max_depth`` is how many directory levels below a named directory are walked (None:
     all; 0: only the directory's own files).  ``exclude`` holds gitignore-style globs
-    matched against a path relative to the named directory, as shown, and its basename.
+    relative to the working directory (see :mod:`uwsgi_lint.globs`); they never exclude
+    a file named in ``paths``.
     """
     # what each argument is, and the files named explicitly (kept however they are reached)
     plan: list[tuple[str, str, str | None, os.stat_result | None]] = []  # arg, name, section

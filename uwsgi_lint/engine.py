@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import fs, session
-from .catalog import load_catalog
 from .diagnostics import Diagnostic, Related
-from .discover import Walk, discover
+from .discover import Skipped, Walk, discover
 from .dispatch import Dispatch, Failures
 from .facts import Views
 from .instance import Assumptions
@@ -19,15 +19,25 @@ from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
 from .report import Report
 from .rules import all_rules
-from .settings import Selection
+from .settings import Selection, SettingsError
 from .tree import assemble, context_emperors, for_checked
 
 
-def targets(
-    paths: list[str], walk: Walk | None = None
-) -> tuple[list[str], list[Diagnostic], frozenset[str]]:
-    """The files to check: files named as they are, uWSGI configs found under directories,
-    a UW001 finding for each path that does not exist, and the files named explicitly."""
+@dataclass(slots=True)
+class Targets:
+    """What a command line names: the files to check, those named explicitly, a UW001
+    finding for each path that does not exist and each file or directory that cannot be
+    read (permission denied ...), and what the walk passed over, with the reason."""
+
+    files: list[str]
+    explicit: frozenset[str]
+    unreadable: list[Diagnostic]
+    skipped: list[Skipped]
+
+
+def targets(paths: list[str], walk: Walk | None = None) -> Targets:
+    """The files to check: files named as they are (unless they are no uWSGI config),
+    uWSGI configs found under directories (:func:`~uwsgi_lint.discover.discover`)."""
     from .rules.unreadable import UNREADABLE as unreadable
 
     walk = walk or Walk()
@@ -37,15 +47,47 @@ def targets(
         exclude=walk.exclude,
         respect_gitignore=walk.respect_gitignore,
     )
-    missing = [
-        unreadable.diagnostic(
-            Span(os.path.abspath(p), Position(1, 1), Position(1, 1)),
-            "cannot read: No such file or directory",
-        )
-        for p in found.missing
-    ]
-    explicit = frozenset(f.path for f in found.found if f.explicit)
-    return [f.path for f in found.found], missing, explicit
+    problems = [(p, "cannot read: No such file or directory") for p in found.missing]
+    problems += [(u.path, u.reason) for u in found.unreadable]
+    return Targets(
+        files=[f.path for f in found.found],
+        explicit=frozenset(f.path for f in found.found if f.explicit),
+        unreadable=[
+            unreadable.diagnostic(
+                Span(os.path.abspath(p), Position(1, 1), Position(1, 1)), reason)
+            for p, reason in problems
+        ],
+        skipped=found.skipped,
+    )
+
+
+def without_excluded(named: Targets, lookup: SettingsLookup) -> Targets:
+    """``named`` without the files found by the walk that the ``exclude``/``extend-exclude``
+    of their settings leave out (a file named on the command line is always checked)."""
+    files, skipped = [], list(named.skipped)
+    for f in named.files:
+        if f not in named.explicit and lookup.excludes(f):
+            source = lookup(f).source or "the settings"
+            skipped.append(Skipped(f, f"excluded by `exclude` in {source}"))
+        else:
+            files.append(f)
+    return replace(named, files=files, skipped=skipped)
+
+
+def plan(
+    paths: list[str],
+    walk: Walk | None = None,
+    *,
+    config: str | None = None,
+    isolated: bool = False,
+    allow_read: Sequence[str] = (),
+) -> Targets:
+    """What a run over ``paths`` would check, and what it would pass over and why
+    (``--show-files``): nothing is read beyond what finding the configs takes."""
+    roots, _ = boundary_roots(paths, allow_read, config=config, isolated=isolated)
+    with session.run(roots):
+        return without_excluded(targets(paths, walk),
+                                SettingsLookup(config=config, isolated=isolated))
 
 
 def lint(
@@ -61,6 +103,7 @@ def lint(
     only: Collection[str] | None = None,
     jobs: int | None = None,
     selection: Selection | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -80,6 +123,10 @@ def lint(
     set; ``selection``: the command line's selectors, over each file's settings.  ``jobs``: how
     many processes read and check the files (``--jobs``; default: one per core, used
     for big runs only: :mod:`uwsgi_lint.parallel`); the output does not depend on it.
+
+    Each file is read with ``assume`` and the target version, YAML reader, plugins and
+    context of its closest settings over it, then ``overrides`` (the command line's
+    ``--target-version`` ...: :class:`FileAssumptions`).
     Raises :class:`~uwsgi_lint.settings.SettingsError` for a settings file in error."""
     roots, warnings = boundary_roots(
         [*paths, *(buffers or {})], allow_read, config=config, isolated=isolated
@@ -87,7 +134,7 @@ def lint(
     with session.run(roots, buffers):
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
                        list(buffers or {}), only,
-                       default_jobs() if jobs is None else jobs, selection)
+                       default_jobs() if jobs is None else jobs, selection, overrides or {})
     report.warnings[:0] = warnings
     return report
 
@@ -143,31 +190,43 @@ def _lint(
     only: Collection[str] | None,
     jobs: int,
     selection: Selection | None,
+    overrides: Mapping[str, Any],
 ) -> Report:
-    catalog = load_catalog(assume.version)
-    dispatch = Dispatch([r for r in all_rules() if only is None or r.code in only], catalog)
-    files, missing, explicit = targets(paths, walk) if paths else ([], [], frozenset())
-    files += [b for b in given if b not in files]
-    explicit |= frozenset(given)
+    rules = [r for r in all_rules() if only is None or r.code in only]
+    dispatches: dict[str, Dispatch] = {}  # one per target version met
+    named = targets(paths, walk) if paths else Targets([], frozenset(), [], [])
+    named = replace(named, files=named.files + [b for b in given if b not in named.files],
+                    explicit=named.explicit | frozenset(given))
+    missing, explicit = named.unreadable, named.explicit
     if only:  # the rules asked for run whatever their set
         selection = selection or Selection()
         selection = replace(selection, extend_select=selection.extend_select + tuple(only))
     lookup = SettingsLookup(config=config, isolated=isolated, selection=selection)
-    files = [f for f in files if f in explicit or not lookup.excludes(f)]
-    report = Report(diagnostics=missing)
+    assume_for = FileAssumptions(lookup, assume, overrides)
+    named = without_excluded(named, lookup)
+    files = named.files
+    for f in files:
+        assume_for(f)  # a settings file in error stops the run here, not while reading
+    assume_for.check()
+    report = Report(diagnostics=list(missing), skipped=named.skipped)
     checked = {os.path.realpath(split_target(f)[0]) for f in files}
-    context = context_emperors([f for f in files if f in explicit], checked, assume)
-    instances = assemble(files + context, assume, report.errors, explicit)
+    context = context_emperors([f for f in files if f in explicit], checked, assume_for)
+    instances = assemble(files + context, assume_for, report.errors, explicit)
+    assume_for.check()
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = for_checked(instances, checked, context)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
-    views = Views(catalog, assume)
+    views = Views(assume_for)
 
     def check(i: int) -> tuple[list[Diagnostic], Failures]:
         failures = Failures()
-        found = dispatch.run(views.of(instances[i]), failures)
+        view = views.of(instances[i])
+        dispatch = dispatches.get(view.assume.version)
+        if dispatch is None:
+            dispatch = dispatches[view.assume.version] = Dispatch(rules, view.catalog)
+        found = dispatch.run(view, failures)
         views.release(instances[i])
         return found, failures
 
@@ -194,6 +253,39 @@ def _lint(
         sources = {k: v for k, v in sources.items() if os.path.realpath(k) in allowed}
     return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources,
                  ran=only)
+
+
+@dataclass
+class FileAssumptions:
+    """What each file is read with: ``base`` with its closest settings' ``target-version``,
+    ``yaml-reader``, ``plugins`` and ``context`` put in (:meth:`Settings.assumptions`),
+    then ``overrides`` (the command line's, by :class:`Assumptions` field name).  Files
+    are grouped by their settings file, so the answer is worked out once per group."""
+
+    settings: SettingsLookup
+    base: Assumptions
+    overrides: Mapping[str, Any]
+    errors: list[SettingsError] = field(default_factory=list)
+    _by_source: dict[str | None, Assumptions] = field(default_factory=dict)
+
+    def __call__(self, path: str) -> Assumptions:
+        try:
+            settings = self.settings(path)
+        except SettingsError as exc:  # met while reading (a vassal's): raised by check()
+            self.errors.append(exc)
+            return self.base
+        found = self._by_source.get(settings.source)
+        if found is None:
+            found = settings.assumptions(self.base)
+            if "context" in self.overrides:  # the settings' deprecated `container` gives way
+                found = replace(found, container=False)
+            found = self._by_source[settings.source] = replace(found, **self.overrides)
+        return found
+
+    def check(self) -> None:
+        """Raise the first settings error met while reading."""
+        if self.errors:
+            raise self.errors[0]
 
 
 def reading_error(line: str) -> Diagnostic:

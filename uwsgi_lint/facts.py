@@ -22,9 +22,9 @@ from enum import Enum
 from typing import TypeVar
 
 from . import fs
-from .catalog import Catalog
+from .catalog import load_catalog
 from .deploy import Deployments, Launch, Published, Runs, Start, judge
-from .instance import Assumptions
+from .instance import AssumeFor, Assumptions, per_file
 from .instance.loader import LOADERS
 from .instance.logic import logic_openers
 from .model import (
@@ -100,9 +100,8 @@ class AsRoot(Enum):
 class Views:
     """The Views of one run, one per instance (the Emperor's and its vassals' included)."""
 
-    def __init__(self, catalog: Catalog, assume: Assumptions) -> None:
-        self.catalog = catalog
-        self.assume = assume
+    def __init__(self, assume: Assumptions | AssumeFor) -> None:
+        self.assume_for = per_file(assume)
         self._by_instance: dict[int, View] = {}
         # disk facts asked by rules, once per run: (question, path) -> answer
         self.disk: dict[tuple[str, str], object] = {}
@@ -133,8 +132,8 @@ class View:
     def __init__(self, inst: Instance, views: Views) -> None:
         self.inst = inst
         self.views = views
-        self.catalog = views.catalog
-        self.assume = views.assume
+        self.assume = views.assume_for(inst.root.path)
+        self.catalog = load_catalog(self.assume.version)
         self._answers: dict[tuple[str, object], object] = {}
         by_key: dict[str, list[int]] = {}
         for i, d in enumerate(inst.options):

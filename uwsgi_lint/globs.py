@@ -1,26 +1,45 @@
-"""Globs matched without backtracking (``--exclude``, settings ``exclude``, ``per-file-ignores``).
+"""gitignore-style globs: settings ``exclude``, ``extend-exclude`` and ``per-file-ignores``
+(relative to the settings file's directory) and ``--exclude`` (relative to the current one).
 
-gitignore-style: ``*`` and ``?`` match within a path component, ``**`` matches across
-components (``**/`` matches zero or more whole directories), ``[...]`` matches one
-character of a class (``!`` or ``^`` first negates it, a ``]`` first is literal, ``a-z``
-is a range; a class never matches ``/``); any other character, a backslash included,
-matches itself, and so does a ``[`` that no ``]`` closes.
+A glob means what it means in a ``.gitignore`` (:mod:`pathspec`'s ``GitIgnoreSpec``
+matches it): ``*`` and ``?`` match within a path component, ``**`` across components,
+``[a-z]`` one character of a class (never a ``/``), ``\\`` escapes the next character; a
+glob with no ``/`` but a trailing one matches at any depth, any other is anchored at the
+directory (``/x``: only the ``x`` in it), a trailing ``/`` matches directories only;
+``!glob`` re-includes what an earlier glob excluded, the last glob that matches decides,
+and a path under an excluded directory stays excluded, as in git.  ``./x`` is read as
+``/x``.  A path outside the directory is matched by its absolute path (without the
+leading ``/``), so that a glob without a ``/`` still matches at any depth.
 
-A glob is compiled once into a small automaton whose set of live states is the bits of an
-integer, advanced one character at a time (the shift-and method).  A match costs at most
-``len(path)`` steps of a few operations on ``len(glob)``-bit integers, whatever the glob:
-``*a*a*a...b`` cannot backtrack as the same pattern does in :mod:`re`.
+pathspec turns each glob into a regular expression that :mod:`re` matches by
+backtracking, which takes ages for ``*a*a*a...b`` on a long name (a glob in a settings
+file of a hostile repository).  The expressions are therefore built without the choices
+that backtrack, in atomic groups (a lookahead, which :mod:`re` never goes back into, and
+a backreference to what it matched): a ``*`` that is followed by another in the same path
+component stops at the first place where what lies between them matches, and the part of
+a glob between two ``**`` is placed at the first place where it matches.  Both take the
+earliest of equivalent choices (what lies between has a fixed length, and what follows
+can use any room left), so the globs match exactly what pathspec's own expressions do
+(but that a class never matches ``/``, as in git), in time linear in the path.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import re
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-_LIT, _ANY, _CLASS, _STAR, _DSTAR, _GROUP = range(6)
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 class GlobError(ValueError):
-    """A glob that cannot be compiled; ``offset`` is where in it the problem starts."""
+    """A glob that cannot be used; ``offset`` is where in it the problem starts."""
 
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
@@ -28,165 +47,249 @@ class GlobError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Class:
-    negated: bool
-    chars: frozenset[str]
-    ranges: tuple[tuple[str, str], ...]
+class Globs:
+    """gitignore-style globs, in their order, compiled."""
 
-    def has(self, c: str) -> bool:
-        inside = c in self.chars or any(lo <= c <= hi for lo, hi in self.ranges)
-        return c != "/" and inside != self.negated
+    texts: tuple[str, ...]  # as the user wrote them
+    spec: GitIgnoreSpec
+    negates: bool  # a `!glob` among them
 
+    def match(self, path: str, *, is_dir: bool = False) -> str | None:
+        """The glob that excludes ``path`` (``/``-separated, from :func:`relative`), or
+        None; the directories above it are not looked at one by one (the walk has
+        passed over them already): :meth:`excluding` does."""
+        found = self.spec.check_file(path + "/" if is_dir else path)
+        return self.texts[found.index] if found.include and found.index is not None else None
 
-def _class(glob: str, i: int) -> tuple[_Class, int] | None:
-    """The class opening at ``glob[i] == "["`` and the index after it; None when no ``]``
-    closes it (the ``[`` is then literal)."""
-    j = i + 1
-    negated = glob[j : j + 1] in ("!", "^")
-    j += negated
-    first = j
-    if glob[j : j + 1] == "]":
-        j += 1  # a leading ] is literal
-    end = glob.find("]", j)
-    if end < 0:
-        return None
-    body = glob[first:end]
-    chars: set[str] = set()
-    ranges: list[tuple[str, str]] = []
-    k = 0
-    while k < len(body):
-        if k + 2 < len(body) and body[k + 1] == "-":
-            lo, hi = body[k], body[k + 2]
-            if lo > hi:
-                raise GlobError(
-                    f"invalid class `{glob[i : end + 1]}`: the range `{lo}-{hi}` is reversed "
-                    f"(write `{hi}-{lo}`)",
-                    i,
-                )
-            ranges.append((lo, hi))
-            k += 3
-        else:
-            chars.add(body[k])
-            k += 1
-    return _Class(negated, frozenset(chars), tuple(ranges)), end + 1
+    def excluding(self, path: str) -> str | None:
+        """The glob that excludes the file ``path`` or a directory above it, if one does.
+        A glob that matches a directory matches what is under it too: only a ``!glob``
+        (which could re-include the file) makes the directories be looked at one by one."""
+        if self.negates:
+            parts = path.split("/")
+            for n in range(1, len(parts)):
+                found = self.match("/".join(parts[:n]), is_dir=True)
+                if found is not None:
+                    return found
+        return self.match(path)
 
 
-def _tokens(glob: str) -> list[tuple[int, object]]:
-    """The glob as tokens; runs of stars that match the same as one are merged, so that
-    skippable tokens never form long chains."""
-    out: list[tuple[int, object]] = []
-    i, n = 0, len(glob)
-    while i < n:
-        c = glob[i]
-        if c == "*":
-            run = i
-            while i < n and glob[i] == "*":
-                i += 1
-            run = i - run
-            last = out[-1][0] if out else None
-            if len(out) >= 3 and out[-3][0] == _GROUP:
-                last = _GROUP  # the `/` that ends a `**/`
-            if run == 2 and glob[i : i + 1] == "/":  # `**/`: zero or more directories
-                i += 1
-                if last in (_GROUP, _DSTAR):
-                    continue  # `**/**/` and `.*(?:.*/)?` match what the first one does
-                out += [(_GROUP, None), (_DSTAR, None), (_LIT, "/")]
-            elif run >= 2:
-                if run % 2 == 0 and glob[i : i + 1] == "/":
-                    i += 1  # `****/` is `**` then `**/`: what `**` alone matches
-                if last == _GROUP:  # `**/**` matches what `**` does
-                    out[-3:] = [(_DSTAR, None)]
-                elif last != _DSTAR:
-                    out.append((_DSTAR, None))
-            elif last != _DSTAR:
-                out.append((_STAR, None))
-        elif c == "?":
-            out.append((_ANY, None))
-            i += 1
-        elif c == "[" and (found := _class(glob, i)) is not None:
-            cls, i = found
-            out.append((_CLASS, cls))
-        else:
-            out.append((_LIT, c))
-            i += 1
-    return out
+def relative(path: str, directory: str) -> str:
+    """``path`` as globs relative to ``directory`` see it: relative to it, or when outside
+    it, absolute without the leading ``/``."""
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, directory)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        rel = full.lstrip(os.sep)
+    return rel.replace(os.sep, "/")
 
 
-class Glob:
-    """A compiled glob; :meth:`match` tells whether it matches a whole path."""
-
-    __slots__ = ("_accept", "_masks", "_skip1", "_skip3", "_start", "_tokens", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        # `**/` is three tokens: a choice that consumes nothing, then `**` and `/`
-        self._tokens = _tokens(text)
-        self._skip1 = self._skip3 = 0
-        for bit, (kind, _) in enumerate(self._tokens):
-            if kind in (_STAR, _DSTAR, _GROUP):
-                self._skip1 |= 1 << bit  # zero characters: go on to the next token
-            if kind == _GROUP:
-                self._skip3 |= 1 << bit  # or `**/` matches nothing at all
-        self._start = self._close(1)
-        self._accept = 1 << len(self._tokens)
-        self._masks: dict[str, tuple[int, int]] = {}
-
-    def _close(self, states: int) -> int:
-        while True:
-            more = states | ((states & self._skip1) << 1) | ((states & self._skip3) << 3)
-            if more == states:
-                return states
-            states = more
-
-    def _mask(self, c: str) -> tuple[int, int]:
-        """Which states move on over ``c`` and which stay (a star eating it)."""
-        advance = stay = 0
-        for bit, (kind, arg) in enumerate(self._tokens):
-            if kind == _LIT:
-                hit = arg == c
-            elif kind == _ANY:
-                hit = c != "/"
-            elif kind == _CLASS:
-                assert isinstance(arg, _Class)
-                hit = arg.has(c)
-            else:
-                if kind == _DSTAR or (kind == _STAR and c != "/"):
-                    stay |= 1 << bit
-                continue
-            if hit:
-                advance |= 1 << bit
-        self._masks[c] = (advance, stay)
-        return advance, stay
-
-    def match(self, path: str) -> bool:
-        """Whether the glob matches all of ``path``."""
-        states = self._start
-        masks = self._masks
-        for c in path:
-            advance, stay = masks.get(c) or self._mask(c)
-            states = ((states & advance) << 1) | (states & stay)
-            if not states:
-                return False
-            states = self._close(states)
-        return bool(states & self._accept)
+_CACHE: dict[tuple[str, ...], Globs] = {}
 
 
-_CACHE: dict[str, Glob] = {}
-
-
-def compile_glob(text: str) -> Glob:
-    """``text`` compiled (once per run); raises :class:`GlobError` for an invalid class."""
-    found = _CACHE.get(text)
+def compile_globs(texts: Sequence[str]) -> Globs:
+    """``texts`` compiled (once per run); raises :class:`GlobError` for an invalid one."""
+    key = tuple(texts)
+    found = _CACHE.get(key)
     if found is None:
-        found = _CACHE[text] = Glob(text)
+        from pathspec import GitIgnoreSpec
+
+        for text in key:
+            check_glob(text)
+        with warnings.catch_warnings():  # `[[]` is a literal `[`, not a nested set to come
+            warnings.simplefilter("ignore", FutureWarning)
+            spec = GitIgnoreSpec.from_lines(
+                [_gitignore_text(t) for t in key], _linear_pattern(), backend="simple"
+            )
+        found = _CACHE[key] = Globs(key, spec, any(t.startswith("!") for t in key))
     return found
 
 
-def exclude_glob(text: str) -> tuple[str, bool]:
-    """An ``--exclude`` glob as it is matched: without a leading ``./`` or a trailing
-    ``/`` (which says "directories only": the second item)."""
-    glob = text.strip()
-    while glob.startswith("./"):
-        glob = glob[2:]
-    dir_only = glob.endswith("/") and glob != "/"
-    return (glob.rstrip("/") if dir_only else glob), dir_only
+def check_glob(text: str) -> None:
+    """Raise :class:`GlobError` if ``text`` is not a glob that can match something."""
+    glob = _gitignore_text(text)
+    shift = len(text) - len(glob)  # `./` became `/`: only the start changes
+    problem = _problem(glob)
+    if problem is not None:
+        raise GlobError(problem[0], problem[1] + shift if problem[1] else 0)
+    from pathspec.patterns.gitignore import GitIgnorePatternError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            matches = _linear_pattern()(glob).include is not None
+    except (GitIgnorePatternError, re.error) as exc:
+        raise GlobError(f"invalid glob: {exc}", 0) from None
+    if not matches:
+        raise GlobError("this glob matches nothing", 0)
+
+
+def _gitignore_text(text: str) -> str:
+    """``text`` as pathspec reads it: a leading ``./`` (after a ``!``) anchors, as ``/`` does."""
+    bang = "!" if text.startswith("!") else ""
+    rest = text[len(bang) :]
+    if not rest.startswith("./"):
+        return text
+    while rest.startswith("./"):
+        rest = rest[2:]
+    return f"{bang}/{rest}"
+
+
+def _problem(glob: str) -> tuple[str, int] | None:
+    """What makes ``glob`` unusable, and where in it, if anything does."""
+    body = glob if glob.endswith("\\ ") else glob.rstrip()  # trailing blanks do not count
+    if not body:
+        return "an empty glob matches nothing", 0
+    if body.startswith("#"):
+        return "a glob starting with `#` is a comment, as in .gitignore (write `\\#`)", 0
+    if body == "!":
+        return "nothing follows `!`", 0
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            if i + 1 == len(body) or body[i + 1] == "/":
+                return "`\\` escapes nothing here (write `\\\\` to match a `\\`)", i
+            i += 2
+        elif body[i] == "[":
+            end = _class_end(body, i)
+            if end is None:
+                return "unclosed `[` (write `\\[` to match a `[`)", i
+            message = _class_error(body[i:end])
+            if message is not None:
+                return message, i
+            i = end
+        else:
+            i += 1
+    return None
+
+
+def _class_end(glob: str, i: int) -> int | None:
+    """Where the class opening at ``glob[i] == "["`` ends (after its ``]``), as pathspec
+    reads it: ``!`` or ``^`` first negates it, a ``]`` first is literal; None if no ``]``
+    closes it within the path component."""
+    j = i + 1 + (glob[i + 1 : i + 2] in ("!", "^"))
+    j += glob[j : j + 1] == "]"
+    while j < len(glob) and glob[j] not in "]/":
+        j += 1
+    return j + 1 if glob[j : j + 1] == "]" else None
+
+
+def _class_error(cls: str) -> str | None:
+    """Why the class ``cls`` (``[...]``, closed) is invalid, if it is."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    regex, _ = GitIgnoreSpecPattern.pattern_to_regex(f"/{cls}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(regex or "")
+    except re.error as exc:
+        reversed_range = re.fullmatch(r"bad character range (.)-(.)", exc.msg)
+        if reversed_range:
+            lo, hi = reversed_range.groups()
+            return (f"invalid class `{cls}`: the range `{lo}-{hi}` is reversed "
+                    f"(write `{hi}-{lo}`)")
+        return f"invalid class `{cls}`: {exc.msg}"
+    return None
+
+
+# --- expressions that do not backtrack --------------------------------------------------
+
+# the pieces of pathspec's expressions (pathspec 1.x) other than characters and classes
+_LEAD = "^(?:.+/)?"  # a leading `**/`, or none: at any depth
+_GAP = "(?:/.+)?"  # an inner `/**`
+_STAR = "[^/]*"  # `*` within a path component
+_PIECES = (_LEAD, _GAP, _STAR, "[^/]+", "[^/]", "(?:(?P<ps_d>/)|$)", "(?P<ps_d>/)")
+# the pieces between path components: anchors, `/`, the ends (`x`, `x/`, `x/**`), `**`
+_BETWEEN = frozenset({_LEAD, _GAP, "^", "/", ".", "(?:(?P<ps_d>/)|$)", "(?P<ps_d>/)"})
+_NAMES = itertools.count()
+
+
+def _tokens(regex: str) -> list[str]:
+    """pathspec's expression cut into pieces: those of :data:`_PIECES`, a class, an
+    escaped character or another character."""
+    out = []
+    i = 0
+    while i < len(regex):
+        piece = next((p for p in _PIECES if regex.startswith(p, i)), None)
+        if piece is not None:
+            end = i + len(piece)
+        elif regex[i] == "\\":
+            end = i + 2
+        elif regex[i] == "[":  # pathspec writes a class as `[`, `^` if negated, then the
+            j = i + 1 + (regex[i + 1 : i + 2] == "^")  # glob's text up to its `]`
+            end = regex.index("]", j + (regex[j : j + 1] == "]")) + 1
+        else:
+            end = i + 1
+        out.append(regex[i:end])
+        i = end
+    return out
+
+
+def _atomic(regex: str) -> str:
+    """``regex`` matched once, at its first match: what follows never makes it retry."""
+    name = f"a{next(_NAMES)}"
+    return f"(?=(?P<{name}>{regex}))(?P={name})"
+
+
+def _component(tokens: list[str]) -> str:
+    """The expression of one path component: each ``*`` but the last matches up to the
+    first place where the pieces after it do, a class never matches ``/``."""
+    chunks = [""]  # the pieces between the runs of `*`
+    for token in tokens:
+        if token == _STAR:
+            if chunks[-1] or len(chunks) == 1:
+                chunks.append("")
+        else:
+            is_class = token.startswith("[") and token not in _PIECES
+            chunks[-1] += f"(?!/){token}" if is_class else token
+    if len(chunks) == 1:
+        return chunks[0]
+    first, *middle, last = chunks
+    return first + "".join(_atomic(f"[^/]*?{m}") for m in middle) + _STAR + last
+
+
+def _no_backtracking(regex: str) -> str:
+    """pathspec's expression without choices that backtrack: each path component by
+    :func:`_component`, each part of the glob between two ``**`` placed at its first
+    match (the last part and a leading ``**`` before it keep pathspec's greedy choice,
+    which tells a file that matches from one in a directory that matches)."""
+    parts = [""]  # the expression of each part between two `**`
+    component: list[str] = []
+    for token in _tokens(regex):
+        if token not in _BETWEEN:
+            component.append(token)
+            continue
+        parts[-1] += _component(component)
+        component = []
+        if token == _GAP:
+            parts.append("")
+        else:
+            parts[-1] += token
+    parts[-1] += _component(component)
+    if len(parts) == 1:
+        return parts[0]
+    first, *middle, last = parts
+    if first.startswith(_LEAD):
+        first = "^" + _atomic(f"(?:.+?/)??{first[len(_LEAD) :]}(?=/)")
+    return first + "".join(_atomic(f"(?:/.+?)??{m}(?=/)") for m in middle) + _GAP + last
+
+
+@cache
+def _linear_pattern() -> Any:
+    """pathspec's gitignore pattern, with expressions that do not backtrack."""
+    from typing import AnyStr
+
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    class LinearPattern(GitIgnoreSpecPattern):
+        __slots__ = ()
+
+        @classmethod
+        def pattern_to_regex(cls, pattern: AnyStr) -> tuple[AnyStr | None, bool | None]:
+            regex, include = super().pattern_to_regex(pattern)
+            if isinstance(regex, str):
+                return _no_backtracking(regex), include  # type: ignore[return-value]
+            return regex, include
+
+    return LinearPattern

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
+from .discover import Skipped
+from .untrusted import clean
 
 
 @dataclass(slots=True)
@@ -14,3 +16,16 @@ class Report:
     errors: list[str] = field(default_factory=list)  # internal errors, one line each
     tracebacks: list[str] = field(default_factory=list)  # of those errors, for --debug
     warnings: list[str] = field(default_factory=list)  # about the run, for stderr
+    # what the walk passed over (not a config, excluded, .gitignored ...), with the reason:
+    # for -v and --show-files; ``explicit``: named on the command line
+    skipped: list[Skipped] = field(default_factory=list)
+    # where each rule's page is published: a URL template, ``{code}`` and ``{name}`` filled
+    # in (``--docs-url``); None: no links
+    docs_url: str | None = None
+
+    def url(self, code: str, name: str) -> str | None:
+        """The link to rule ``code``'s page (``docs_url`` filled in, cleaned as every text
+        from a setting is), None without ``docs_url``."""
+        if self.docs_url is None:
+            return None
+        return clean(self.docs_url.replace("{code}", code).replace("{name}", name), None)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import fs
 from .catalog import RELEASES, TARGET_VERSIONS
 from .diagnostics import Severity
-from .globs import GlobError, compile_glob
+from .globs import GlobError, check_glob, compile_globs, relative
 
 if TYPE_CHECKING:
     from .instance import Assumptions
@@ -52,7 +52,7 @@ TABLE = ("tool", "uwsgi-lint")
 KEYS = frozenset({
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "target-version",
     "yaml-reader", "plugins", "context", "container", "exclude", "extend-exclude",
-    "allow-read",
+    "allow-read", "docs-url",
 })
 VERSIONS = TARGET_VERSIONS  # "2.0" (any 2.0 release from 2.0.18 on), "2.0.18" ... "2.0.31", "2.1"
 YAML_READERS = ("embedded", "libyaml")
@@ -89,6 +89,9 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     # paths (relative to the settings file) a run may read too: see engine.boundary_roots
     allow_read: tuple[str, ...] = ()
+    # where the rule pages are published, ``{code}``/``{name}`` filled in (for the whole
+    # run: taken from the settings of the working directory, see cli.py)
+    docs_url: str | None = None
     source: str | None = None  # the settings file these came from; None: the defaults
 
     @property
@@ -117,19 +120,57 @@ class Settings:
 @dataclass(frozen=True, slots=True)
 class Selection:
     """Rule selectors given for a whole run (``--select``, ``--extend-select``,
-    ``--ignore``), put over each file's settings: ``select`` starts the selection anew
-    (the settings' own ``select``, ``extend-select`` and ``ignore`` are dropped), the other
-    two add to the settings' own."""
+    ``--ignore``, ``--per-file-ignores``, ``--severity``), put over each file's settings:
+    ``select`` starts the selection anew (the settings' own ``select``, ``extend-select``
+    and ``ignore`` are dropped), the others add to the settings' own and win over them.
+    ``per_file_ignores`` globs are relative to ``cwd`` (the working directory)."""
 
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    cwd: str = ""
 
     def over(self, settings: Settings) -> Settings:
         if self.select is not None:
             settings = replace(settings, select=self.select, extend_select=(), ignore=())
-        return replace(settings, extend_select=settings.extend_select + self.extend_select,
-                       ignore=settings.ignore + self.ignore)
+        return replace(
+            settings,
+            extend_select=settings.extend_select + self.extend_select,
+            ignore=settings.ignore + self.ignore,
+            per_file_ignores=settings.per_file_ignores + tuple(
+                (self._rebased(glob, settings.root), rules)
+                for glob, rules in self.per_file_ignores
+            ),
+            severity=settings.severity + self.severity,  # the last of equals wins
+        )
+
+    def _rebased(self, glob: str, root: str | None) -> str:
+        """A glob relative to the working directory, made relative to ``root`` (the
+        settings file's directory, which globs there are relative to): a glob without a
+        ``/`` matches a file's name at any depth, as it did."""
+        if root is None or "/" not in glob.rstrip("/"):
+            return glob
+        here = self.cwd or os.getcwd()
+        rebased = relative(os.path.join(here, glob.lstrip("/")), root)  # as files are
+        return rebased + ("/" if glob.endswith("/") else "")
+
+
+def docs_url_problem(url: str) -> str | None:
+    """What is wrong with a ``docs-url`` template, or None: an ``http(s)://`` URL naming
+    ``{code}`` or ``{name}`` (or both), printable, with no other ``{...}`` field."""
+    import string
+
+    if not url.startswith(("https://", "http://")) or not url.isprintable() or " " in url:
+        return f"expected an http:// or https:// URL without spaces, not {url!r}"
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(url) if f is not None}
+    except ValueError:
+        fields = {"?"}
+    if not fields or not fields <= {"code", "name"}:
+        return f"expected a URL with {{code}} or {{name}} in it, not {url!r}"
+    return None
 
 
 def parse_selectors(text: str) -> tuple[str, ...]:
@@ -172,6 +213,40 @@ def _text(path: str) -> str:
         raise SettingsError(path, 1, 1, f"settings are not UTF-8: {exc.reason}") from None
 
 
+def _toml(path: str, text: str) -> dict[str, Any]:
+    """``text`` read as TOML (:mod:`tomllib`, or ``tomli`` before Python 3.11, imported
+    only when a settings file is read); a syntax error is a :class:`SettingsError` at
+    its line and column."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+    try:
+        doc: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column, message = _toml_error(exc, text)
+        raise SettingsError(path, line, column, f"invalid TOML: {message}") from None
+    except RecursionError:
+        raise SettingsError(path, 1, 1, "invalid TOML: nested too deep") from None
+    return doc
+
+
+def _toml_error(exc: ValueError, text: str) -> tuple[int, int, str]:
+    """The line, column and message of a TOML syntax error: its ``lineno``, ``colno`` and
+    ``msg`` (Python 3.13 on), else what its text ends with: ``(at line X, column Y)`` or
+    ``(at end of document)``."""
+    line, column, message = (getattr(exc, a, None) for a in ("lineno", "colno", "msg"))
+    if isinstance(line, int) and isinstance(column, int) and isinstance(message, str):
+        return line, column, message
+    found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc), re.DOTALL)
+    if found:
+        return int(found[2]), int(found[3]), found[1]
+    end_line = text.count("\n") + 1
+    end_column = len(text) - (text.rfind("\n") + 1) + 1
+    return end_line, end_column, str(exc).removesuffix(" (at end of document)")
+
+
 def _has_table(path: Path) -> bool:
     try:
         text = _text(str(path))
@@ -179,12 +254,9 @@ def _has_table(path: Path) -> bool:
         return False
     if "uwsgi-lint" not in text:
         return False
-    import tomlkit  # only when a settings file names us (start-up stays light)
-    from tomlkit.exceptions import ParseError
-
     try:
-        doc = tomlkit.parse(text).unwrap()
-    except (ParseError, RecursionError):
+        doc = _toml(str(path), text)
+    except SettingsError:
         return True  # malformed and meant for us: loading it reports where
     tool = doc.get("tool")
     return isinstance(tool, dict) and "uwsgi-lint" in tool
@@ -330,14 +402,14 @@ def enabled(settings: Settings, code: str, name: str) -> bool:
 
 
 def ignored_in(settings: Settings, file: str, code: str, name: str) -> bool:
-    """Whether a ``per-file-ignores`` entry of ``settings`` silences ``code`` in ``file``."""
-    if not settings.per_file_ignores or settings.root is None:
+    """Whether a ``per-file-ignores`` entry of ``settings`` silences ``code`` in ``file``
+    (globs relative to the settings file's directory; without a settings file, only the
+    command line gives them: relative to the working directory)."""
+    if not settings.per_file_ignores:
         return False
-    rel = os.path.relpath(os.path.abspath(file), settings.root).replace(os.sep, "/")
-    base = rel.rsplit("/", 1)[-1]
+    rel = relative(file, settings.root or os.getcwd())
     for pattern, selectors in settings.per_file_ignores:
-        hit = glob_match(pattern, rel) or ("/" not in pattern and glob_match(pattern, base))
-        if hit and _best(selectors, code, name) is not None:
+        if glob_match(pattern, rel) and _best(selectors, code, name) is not None:
             return True
     return False
 
@@ -357,30 +429,19 @@ def severity_of(settings: Settings, rule: RuleLike) -> Severity:
 
 
 def excluded(settings: Settings, file: str) -> bool:
-    """Whether ``exclude``/``extend-exclude`` of ``settings`` leave ``file`` out."""
+    """Whether ``exclude``/``extend-exclude`` of ``settings`` leave ``file`` out (in
+    that order, as the lines of a ``.gitignore`` in the settings file's directory)."""
     globs = settings.exclude + settings.extend_exclude
     if not globs or settings.root is None:
         return False
-    rel = os.path.relpath(os.path.abspath(file), settings.root).replace(os.sep, "/")
-    parts = rel.split("/")
-    for pattern in globs:
-        pat = pattern.rstrip("/")
-        if glob_match(pat, rel) or glob_match(pat + "/**", rel):
-            return True
-        if "/" not in pat and any(glob_match(pat, part) for part in parts):
-            return True
-    return False
-
-
-def _glob_text(pattern: str) -> str:
-    """A settings glob as it is matched: relative to the settings file's directory."""
-    return pattern.removeprefix("./").lstrip("/")
+    return compile_globs(globs).excluding(relative(file, settings.root)) is not None
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    """gitignore-style (see :mod:`uwsgi_lint.globs`): ``*`` and ``?`` stay within a path
-    component, ``**`` crosses them; matched without backtracking."""
-    return compile_glob(_glob_text(pattern)).match(path)
+    """Whether the gitignore-style ``pattern`` (see :mod:`uwsgi_lint.globs`) matches the
+    file ``path`` (``/``-separated, relative to the directory the glob is relative to) or
+    a directory above it; matched without backtracking."""
+    return compile_globs((pattern,)).excluding(path) is not None
 
 
 # --- reading and checking -----------------------------------------------------------
@@ -555,17 +616,8 @@ def _known_selector(selector: str) -> bool:
 
 
 def _load(path: str) -> Settings:
-    import tomlkit
-    from tomlkit.exceptions import ParseError
-
     text = _text(path)
-    try:
-        doc = tomlkit.parse(text).unwrap()
-    except ParseError as exc:
-        msg = str(exc).rsplit(" at line ", 1)[0]
-        raise SettingsError(path, exc.line, exc.col, f"invalid TOML: {msg}") from None
-    except RecursionError:
-        raise SettingsError(path, 1, 1, "invalid TOML: nested too deep") from None
+    doc = _toml(path, text)
     base: tuple[str, ...] = ()
     table: Any = doc
     if os.path.basename(path) == PYPROJECT:
@@ -666,6 +718,13 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
             values[field] = _choice(chk, key, value, YAML_READERS)
         elif key == "context":
             values[field] = _choice(chk, key, value, CONTEXTS)
+        elif key == "docs-url":
+            if not isinstance(value, str):
+                raise chk.value_error((key,), f"`docs-url` must be a string, not {_show(value)}")
+            problem = docs_url_problem(value)
+            if problem is not None:
+                raise chk.value_error((key,), f"`docs-url`: {problem}")
+            values[field] = value
         elif key == "container":
             if not isinstance(value, bool):
                 raise chk.value_error(
@@ -683,11 +742,14 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
 def _check_glob(
     chk: _Checker, keys: tuple[str, ...], glob: str, what: str, *, item: bool = False
 ) -> None:
-    """Compile ``glob`` now (a key of ``keys``, or with ``item`` a string in its list);
-    an invalid one is an error at the offending character when the string is written as
-    is, else at the string."""
+    """Check ``glob`` now (a key of ``keys``, or with ``item`` a string in its list); an
+    invalid one is an error at the offending character when the string is written as is,
+    else at the string.  Only a list of globs can re-include with ``!``."""
     try:
-        compile_glob(_glob_text(glob))
+        check_glob(glob)
+        if not item and glob.startswith("!"):
+            raise GlobError("`!` re-includes what an earlier glob of a list excludes: here it "
+                            "would match nothing (write `\\!` to match a `!`)", 0)
     except GlobError as exc:
         message = f"{exc} in the glob `{glob}` of `{what}`"
         where = chk._find(keys)
@@ -698,6 +760,6 @@ def _check_glob(
             found = [chk.text.find(f"{q}{glob}{q}", where.offset) for q in "\"'"]
             at = min((f for f in found if f >= 0), default=where.offset)
         if chk.text[at : at + 1] in ("'", '"') and chk.text.startswith(glob, at + 1):
-            at += 1 + len(glob) - len(_glob_text(glob)) + exc.offset
+            at += 1 + exc.offset
         line, col = chk._pos(at)
         raise SettingsError(chk.path, line, col, message) from None

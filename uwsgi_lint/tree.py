@@ -22,7 +22,7 @@ from .budget import current as current_budget
 from .catalog import Catalog, load_catalog
 from .discover import HEAD_BYTES, SKIP_DIRS, looks_like_uwsgi
 from .facts import candidate_entries, flag_state
-from .instance import Assumptions
+from .instance import AssumeFor, Assumptions, per_file
 from .instance.build import build_instance
 from .instance.loader import split_target
 from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
@@ -317,7 +317,7 @@ def tree_dirs(paths: Iterable[str]) -> list[str]:
 
 def assemble(
     paths: Sequence[str],
-    assume: Assumptions,
+    assume: Assumptions | AssumeFor,
     errors: list[str] | None = None,
     explicit: frozenset[str] = frozenset(),
 ) -> list[Instance]:
@@ -327,21 +327,22 @@ def assemble(
     ``explicit`` (named on the command line).  A bug met while reading one file is
     recorded in ``errors`` and that file is left out.  (Reading runs in this process:
     sending instances back from worker processes costs a third of reading them, so
-    ``--jobs`` spreads only the checking: :mod:`uwsgi_lint.parallel`.)"""
-    catalog = load_catalog(assume.version)
+    ``--jobs`` spreads only the checking: :mod:`uwsgi_lint.parallel`.)  Each file is
+    read with ``assume`` of its own path (its closest settings), a vassal too."""
+    assume_for = per_file(assume)
     errors = errors if errors is not None else []
     own: dict[str, Instance] = {}  # realpath\0path -> the file read on its own
     for p in paths:
         real = os.path.realpath(p if os.path.exists(p) else p.rsplit(":", 1)[0])
         try:
-            own.setdefault(real + "\0" + p, build_instance(p, assume))
+            own.setdefault(real + "\0" + p, build_instance(p, assume_for(p)))
         except Exception as exc:  # contain any bug to the file it happened on
             errors.append(f"{p}: internal error: {type(exc).__name__}: {exc}")
     dirs = tree_dirs(paths)
     emperors = [i for i in own.values() if is_emperor(i)]
     for e in emperors:
         e.role = Role.EMPEROR
-        resolve_monitors(e, catalog, dirs)
+        resolve_monitors(e, load_catalog(assume_for(e.root.path).version), dirs)
     governed: set[str] = set()  # the files an Emperor starts
     started: list[Instance] = []
     roots: set[int] = set()
@@ -357,12 +358,12 @@ def assemble(
         todo = deque([root])
         while todo:
             emperor = todo.popleft()
-            for v in _start_vassals(emperor, assume, expanded, errors):
+            for v in _start_vassals(emperor, assume_for, expanded, errors):
                 started.append(v)
                 governed.add(os.path.realpath(v.root.path))
                 if is_emperor(v):
                     v.role = Role.EMPEROR
-                    resolve_monitors(v, catalog, dirs)
+                    resolve_monitors(v, load_catalog(assume_for(v.root.path).version), dirs)
                     todo.append(v)
     # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
     # a snippet is checked in the instances that include it
@@ -408,7 +409,7 @@ def _roots_first(emperors: list[Instance]) -> list[Instance]:
 
 
 def _start_vassals(
-    emperor: Instance, assume: Assumptions, expanded: set[str], errors: list[str]
+    emperor: Instance, assume_for: AssumeFor, expanded: set[str], errors: list[str]
 ) -> Iterator[Instance]:
     """The vassals ``emperor`` starts, each charged to the run's budget; an Emperor file
     already expanded in this run (itself, an ancestor, one of another tree) is not
@@ -428,7 +429,7 @@ def _start_vassals(
                     "monitors, were not checked."))
                 return
             try:
-                v = vassal(path, monitor, emperor, assume)
+                v = vassal(path, monitor, emperor, assume_for(path))
             except Exception as exc:  # contain any bug to the file it happened on
                 errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
                 continue
@@ -447,7 +448,7 @@ CONTEXT_MAX_BYTES = 1024 * 1024  # a larger file is not considered as an Emperor
 
 
 def context_emperors(
-    files: Sequence[str], checked: set[str], assume: Assumptions
+    files: Sequence[str], checked: set[str], assume: Assumptions | AssumeFor
 ) -> list[str]:
     """The Emperors that start one of ``files`` (files named on the command line), found
     in the directories above them -- the file's own directory and up to
@@ -468,16 +469,18 @@ def context_emperors(
                 if sub not in listed:
                     listed.add(sub)
                     candidates.extend(_emperor_files(sub))
-    catalog = load_catalog(assume.version)
+    assume_for = per_file(assume)
     found: list[str] = []
     for path in dict.fromkeys(candidates):
         if os.path.realpath(path) in checked:
             continue
         try:
-            inst = build_instance(path, assume)
+            own = assume_for(path)
+            inst = build_instance(path, own)
             if not is_emperor(inst):
                 continue
-            resolve_monitors(inst, catalog, [*tree_dirs([*files, path]), *_nearby(path)])
+            dirs = [*tree_dirs([*files, path]), *_nearby(path)]
+            resolve_monitors(inst, load_catalog(own.version), dirs)
         except Exception:  # a broken candidate is no context; it is not being checked
             continue
         # a monitor on a directory that exists only on the server (`/etc/uwsgi/vassals`)

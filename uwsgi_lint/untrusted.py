@@ -157,7 +157,8 @@ _USERINFO = _lazy(
 _BEARER = _lazy(r"(?i)(?<![a-z0-9])bearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)")
 # a basicauth route action with an inline user:password (not an htpasswd file); the realm
 # never runs past the next `basicauth`, so a failed attempt scans only up to the next one
-BASICAUTH = re.compile(r"\bbasicauth(?:-next)?:(?:(?!basicauth)[^,])*,([^:,]++):([^\n]++)$")
+# (no possessive `++`: Python 3.10 has none; each group here can end at one place only)
+BASICAUTH = re.compile(r"\bbasicauth(?:-next)?:(?:(?!basicauth)[^,])*,([^:,]+):([^\n]+)$")
 _PEM_BEGIN = _lazy(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
 # what follows a PEM header without its END: base64 lines (line breaks raw or escaped)
 _PEM_BODY = _lazy(r"(?:[A-Za-z0-9+/=: \t\x00\r\n-]|\\[nrt0])*")

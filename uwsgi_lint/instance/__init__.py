@@ -18,7 +18,7 @@ Read it in pipeline order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..magic import Host
@@ -45,3 +45,17 @@ class Assumptions:
         """The deployment context asked for: ``context``, the deprecated ``container=True``
         read as ``"container"`` when ``context`` is left at ``"auto"``."""
         return "container" if self.container and self.context == "auto" else self.context
+
+
+AssumeFor = Callable[[str], Assumptions]
+"""What each file is read with (by its path): its closest settings' target version, YAML
+reader, plugins and context, over the command line's (see ``engine.FileAssumptions``)."""
+
+
+def per_file(assume: Assumptions | AssumeFor) -> AssumeFor:
+    """``assume`` as a function of the file: the same Assumptions for every file when one
+    is given."""
+    if isinstance(assume, Assumptions):
+        return lambda _path: assume
+    return assume
+

@@ -37,7 +37,7 @@ def render(report: Report, color: bool = False) -> str:
     style = Style(color)
     lines: list[str] = []
     for d in report.diagnostics:
-        lines.append(headline(d, style))
+        lines.append(headline(d, style, report.url(d.code, d.name)))
         lines.extend(snippet(d, style))
         for r in d.related:
             pos = r.span.start

@@ -1,11 +1,15 @@
-"""``--format gitlab``: a GitLab Code Quality report (a JSON array of issues)."""
+"""``--format gitlab``: a GitLab Code Quality report (a JSON array of issues).
+
+GitLab reads ``description``, ``check_name``, ``fingerprint``, ``severity`` and
+``location``; it has no field for a link, so the rule's page (``docs_url``) ends the
+description, in parentheses.  Paths follow symlinks as in SARIF (``source.repo_path``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..report import Report
 from ..untrusted import clean
 from .source import fingerprints, repo_path
@@ -13,10 +17,15 @@ from .source import fingerprints, repo_path
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
 
+def _description(report: Report, d: Diagnostic) -> str:
+    url = report.url(d.code, d.name)
+    return f"{d.code} [{d.name}] {d.message}" + (f" ({url})" if url else "")
+
+
 def document(report: Report) -> list[dict[str, Any]]:
     return [
         {
-            "description": f"{d.code} [{d.name}] {d.message}",
+            "description": _description(report, d),
             "check_name": d.code,
             "fingerprint": fp,
             "severity": SEVERITY[d.severity],

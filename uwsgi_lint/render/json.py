@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..diagnostics import Diagnostic
 from ..report import Report
 from . import shown_path
 
@@ -39,11 +40,18 @@ def document(report: Report) -> dict[str, Any]:
                     }
                     for r in d.related
                 ],
+                **_link(report, d),
             }
             for d in report.diagnostics
         ],
         "files_checked": len(report.files),
     }
+
+
+def _link(report: Report, d: Diagnostic) -> dict[str, str]:
+    """``{"url": ...}``, the link to the rule's page, when the report has a ``docs_url``."""
+    url = report.url(d.code, d.name)
+    return {} if url is None else {"url": url}
 
 
 def render(report: Report) -> str:

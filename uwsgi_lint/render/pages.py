@@ -38,9 +38,16 @@ def section(text: str, title: str) -> str:
 
 
 def plain(markdown: str) -> str:
-    """A section's prose as plain text: paragraphs unwrapped, code spans unmarked."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+    """A section's prose as plain text: paragraphs unwrapped (each list item a line of its
+    own), code spans unmarked."""
+    paragraphs = [
+        "\n".join(" ".join(item.split()) for item in _LIST_ITEM.split(p))
+        for p in re.split(r"\n\s*\n", markdown) if p.strip()
+    ]
     return "\n\n".join(p.replace("`", "") for p in paragraphs)
+
+
+_LIST_ITEM = re.compile(r"\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])")  # where a list item starts
 
 
 def body(text: str) -> str:

@@ -1,4 +1,5 @@
-"""ANSI colour for the text and full outputs (off unless the caller asks for it)."""
+"""ANSI colour for the text and full outputs (off unless the caller asks for it), and
+terminal hyperlinks (OSC 8) with it."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ class Style:
 
     def __call__(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color and text else text
+
+    def link(self, text: str, url: str | None) -> str:
+        """``text`` as a terminal hyperlink to ``url`` (OSC 8, as ruff links a rule's code)
+        when styling is on; else ``text`` alone.  ``url`` arrives cleaned (no control
+        characters); what is not printable ASCII is percent-encoded, as OSC 8 asks."""
+        if not (self.color and url and text):
+            return text
+        from urllib.parse import quote  # only for links: start-up stays light
+
+        target = quote(url, safe=_URL_SAFE)
+        return f"\x1b]8;;{target}\x1b\\{text}\x1b]8;;\x1b\\"
+
+
+_URL_SAFE = "".join(map(chr, range(0x21, 0x7F)))  # printable ASCII but the blank

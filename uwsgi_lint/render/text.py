@@ -8,11 +8,13 @@ from . import display_path
 from .style import BOLD, DIM, SEVERITY, Style
 
 
-def headline(d: Diagnostic, style: Style) -> str:
+def headline(d: Diagnostic, style: Style, url: str | None = None) -> str:
+    """``path:line:column: CODE [name] severity: message``; with ``url`` (the rule's page)
+    the code links to it on a terminal (nothing is added to plain output, as in ruff)."""
     start = d.span.start
     where = style(f"{display_path(d.span.file)}:{start.line}:{start.column}:", BOLD)
     sev = SEVERITY[d.severity]
-    return (f"{where} {style(d.code, sev)} {style(f'[{d.name}]', DIM)} "
+    return (f"{where} {style.link(style(d.code, sev), url)} {style(f'[{d.name}]', DIM)} "
             f"{style(d.severity.value, sev)}: {d.message}")
 
 
@@ -33,7 +35,7 @@ def render(report: Report, color: bool = False) -> str:
     style = Style(color)
     lines = []
     for d in report.diagnostics:
-        lines.append(headline(d, style))
+        lines.append(headline(d, style, report.url(d.code, d.name)))
         for r in d.related:
             pos = r.span.start
             lines.append(f"    {display_path(r.span.file)}:{pos.line}:{pos.column}: {r.message}")
