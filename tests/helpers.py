@@ -15,6 +15,7 @@ from uwsgi_lint.instance.build import build_instance
 from uwsgi_lint.magic import Host, file_table, substitute
 from uwsgi_lint.model import ConfigFile, Directive, Instance
 from uwsgi_lint.readers import read_file
+from uwsgi_lint.report import Report
 from uwsgi_lint.settings import Selection
 
 T = TypeVar("T")
@@ -136,3 +137,20 @@ def shared_tmp() -> Path:
     top = Path(tempfile.mkdtemp(prefix="uwsgi-lint-"))
     top.chmod(0o755)
     return top
+
+
+def fixed(tmp_path: Path, name: str, text: str | bytes, *codes: str,
+          unsafe: bool = False) -> str:
+    """The text of one file after ``--fix`` (``--unsafe-fixes`` with ``unsafe``) with the
+    given rules only (all rules when none is given), as :mod:`uwsgi_lint.fix` applies
+    them (in passes); the file itself is not changed."""
+    from uwsgi_lint.fix import run_passes
+
+    path = write(tmp_path, name, text)
+
+    def lint_pass(overlay: dict[str, bytes]) -> Report:
+        return lint([str(path)], only=codes or None, overlay=overlay)
+
+    outcome = run_passes(lint_pass, lambda p: Path(p).read_bytes(), unsafe=unsafe)
+    data = outcome.after.get(os.path.abspath(path), path.read_bytes())
+    return data.decode("utf-8", "surrogateescape")

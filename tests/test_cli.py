@@ -62,7 +62,7 @@ def test_json_document_matches_its_schema_and_is_sorted(tmp_path: Path) -> None:
     assert first["filename"] == str(tmp_path / "a.ini")
     assert (first["location"], first["end_location"]) == (
         {"line": 2, "column": 1}, {"line": 2, "column": 7})
-    assert first["severity"] == "warning" and first["fix"] is None
+    assert first["severity"] == "warning" and first["fix"]["applicability"] == "unsafe"
 
 
 def test_directory_means_the_files_an_emperor_would_take(tmp_path: Path) -> None:

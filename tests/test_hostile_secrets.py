@@ -321,10 +321,11 @@ def _check(view):
         raise KeyError(INJECTED)
     return iter(())
 _diagnostic = Rule.diagnostic
-def diagnostic(self, span, message, related=(), detail=""):
+def diagnostic(self, span, message, related=(), detail="", fix=None):
     where = dataclasses.replace(span, file=span.file + INJECTED)
     return _diagnostic(self, span, message + INJECTED,
-                       related + (Related("related" + INJECTED, where),), detail + INJECTED)
+                       related + (Related("related" + INJECTED, where),), detail + INJECTED,
+                       fix)
 Rule.diagnostic = diagnostic
 """
 

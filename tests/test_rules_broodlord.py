@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from uwsgi_lint.cli import main
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
@@ -98,6 +99,26 @@ def test_sos_off_or_broodlord_on_is_silent(tmp_path: Path) -> None:
     emperor = "[uwsgi]\nemperor = %dvassals\nif-env = BROOD\nemperor-broodlord = 4\nendif =\n"
     assert tree(tmp_path / "c", emperor, {"app.ini": GOOD}, "UW410") == []
 
+
+def test_sos_fix_removes_the_ignored_line(tmp_path: Path) -> None:
+    emperor = write(tmp_path, "emperor.ini", "[uwsgi]\nemperor = %dvassals\n")
+    app = write(tmp_path, "vassals/app.ini", GOOD)
+    fix = ["--fix", "--select", "UW410", str(emperor)]
+    assert main(fix) == 1  # unsafe: not by default
+    assert app.read_text() == GOOD
+    assert main(["--unsafe-fixes", *fix]) == 0
+    assert app.read_text() == GOOD.replace("vassal-sos = 5\n", "")
+    assert main(["--unsafe-fixes", *fix]) == 0
+    assert app.read_text() == GOOD.replace("vassal-sos = 5\n", "")
+
+
+def test_sos_no_fix_for_what_the_emperor_adds_or_a_placeholder_reads(tmp_path: Path) -> None:
+    emperor = "[uwsgi]\nemperor = %dvassals\nvassal-set = vassal-sos=3\n"
+    found = tree(tmp_path / "a", emperor, {"a.ini": "[uwsgi]\nsocket = /run/a.sock\n"}, "UW410")
+    assert [(d.code, d.fix) for d in found] == [("UW410", None)]
+    vassal = GOOD.replace("vassal-sos = 5\n", "vassal-sos = 5\nprocname = sos-%(vassal-sos)\n")
+    found = tree(tmp_path / "b", "[uwsgi]\nemperor = %dvassals\n", {"app.ini": vassal}, "UW410")
+    assert [(d.code, d.fix) for d in found] == [("UW410", None)]
 
 # -- UW411 vassal-sos-without-emperor ---------------------------------------------------------
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from uwsgi_lint.engine import lint
 
-from .helpers import Finding, details, write
+from .helpers import Finding, details, fixed, write
 from .helpers import findings as rule_findings
 from .helpers import positions as where
 
@@ -240,6 +240,19 @@ def test_cheaper_options_silent(tmp_path: Path) -> None:
     ]):
         assert findings(tmp_path, f"s{i}.ini", text, "UW405") == [], text
 
+
+def test_cheaper_options_fix_removes_them_but_not_the_master(tmp_path: Path) -> None:
+    # cheaper-initial turns the master on: removed only when `master` keeps it on
+    text = "[uwsgi]\nprocesses = 8\ncheaper-initial = 2\ncheaper-busyness-max = 50\n"
+    want = "[uwsgi]\nprocesses = 8\ncheaper-initial = 2\n"
+    assert fixed(tmp_path, "a.ini", text, "UW405") == text  # unsafe: not by default
+    assert fixed(tmp_path, "a.ini", text, "UW405", unsafe=True) == want
+    assert fixed(tmp_path, "a.ini", want, "UW405", unsafe=True) == want
+    text = ("uwsgi:\r\n  master: true\r\n  cheaper-initial: 2\r\n"
+            "  cheaper-busyness-max: 50\r\n")
+    want = "uwsgi:\r\n  master: true\r\n"
+    assert fixed(tmp_path, "b.yaml", text, "UW405", unsafe=True) == want
+    assert fixed(tmp_path, "b.yaml", want, "UW405", unsafe=True) == want
 
 # -- UW406 unknown-cheaper-algo -----------------------------------------------------------
 

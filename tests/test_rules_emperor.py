@@ -14,7 +14,7 @@ from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.rules.emperor_timing import penalties
 from uwsgi_lint.settings import Selection
 
-from .helpers import Finding, details, positions, write
+from .helpers import Finding, details, fixed, positions, write
 from .helpers import findings as rule_findings
 
 CODES = tuple(f"UW2{n:02d}" for n in range(1, 15))
@@ -107,6 +107,66 @@ def test_master_rules_silent_cases(tmp_path: Path) -> None:
     text = "[uwsgi]\nemperor = /e\nstats = /run/s.sock\n"
     assert single(tmp_path, "v21.ini", text, "UW201", "UW202", version="2.1") == []
 
+
+def test_emperor_under_master_fix_removes_master(tmp_path: Path) -> None:
+    for name, text, want in [
+        ("a.ini", "[uwsgi]\nemperor = /e\nmaster = true\ndie-on-term = true\n",
+         "[uwsgi]\nemperor = /e\ndie-on-term = true\n"),
+        ("b.xml", "<uwsgi>\r\n  <emperor>/e</emperor>\r\n  <master/>\r\n"
+         "  <die-on-term/>\r\n</uwsgi>\r\n",
+         "<uwsgi>\r\n  <emperor>/e</emperor>\r\n  <die-on-term/>\r\n</uwsgi>\r\n"),
+        ("c.json", '{"uwsgi": {"emperor": "/e", "master": true, "die-on-term": true}}',
+         '{"uwsgi": {"emperor": "/e", "die-on-term": true}}'),
+    ]:
+        assert fixed(tmp_path, name, text, "UW201") == text, name  # unsafe: not by default
+        assert fixed(tmp_path, name, text, "UW201", unsafe=True) == want, name
+        assert fixed(tmp_path, name, want, "UW201", unsafe=True) == want, name
+
+
+def test_emperor_under_master_no_fix_when_master_is_read_elsewhere(tmp_path: Path) -> None:
+    write(tmp_path, "master.ini", "[uwsgi]\nmaster = true\n")
+    for text in [
+        "[uwsgi]\nemperor = /e\nmaster = true\ndie-on-term = true\nmaster = true\n",
+        "[uwsgi]\nemperor = /e\nini = master.ini\ndie-on-term = true\n",
+        "[uwsgi]\nemperor = /e\nmaster = true\ndie-on-term = true\n"
+        "if-opt = master\nprocname-prefix = m-\nendif =\n",
+    ]:
+        path = write(tmp_path, "e.ini", text)
+        assert [(d.code, d.fix) for d in run([path], "UW201")] == [("UW201", None)], text
+
+
+def test_sigterm_reload_fix_adds_die_on_term_after_the_switch(tmp_path: Path) -> None:
+    for name, text, want in [
+        ("a.ini", "[uwsgi]\nmaster = true\nemperor = /e\n",
+         "[uwsgi]\nmaster = true\ndie-on-term = true\nemperor = /e\n"),
+        ("b.ini", "[uwsgi]\nemperor = /e\nstats = /run/uwsgi/stats.sock",
+         "[uwsgi]\nemperor = /e\nstats = /run/uwsgi/stats.sock\ndie-on-term = true"),
+        ("c.yaml", "uwsgi:\n  emperor: /e\n  master: 1  # for the logger\n"
+         "  logger: file:/var/log/e.log\n",
+         "uwsgi:\n  emperor: /e\n  master: 1  # for the logger\n  die-on-term: true\n"
+         "  logger: file:/var/log/e.log\n"),
+        ("d.json", '{"uwsgi": {"emperor": "/e", "master": true}}',
+         '{"uwsgi": {"emperor": "/e", "master": true, "die-on-term": true}}'),
+    ]:
+        assert fixed(tmp_path, name, text, "UW202") == text, name  # unsafe: not by default
+        assert fixed(tmp_path, name, text, "UW202", unsafe=True) == want, name
+        assert fixed(tmp_path, name, want, "UW202", unsafe=True) == want, name
+
+
+def test_sigterm_reload_no_fix_when_die_on_term_would_hurt(tmp_path: Path) -> None:
+    # set off already (a line after `master` would lose), or a starter that stops it with
+    # SIGQUIT, which `die-on-term` turns into a reload
+    off = write(tmp_path, "off.ini", "[uwsgi]\nmaster = true\nemperor = /e\ndie-on-term = 0\n")
+    assert [(d.code, d.fix) for d in run([off], "UW202")] == [("UW202", None)]
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    emperor = write(tmp_path, "repo/emperor.ini", "[uwsgi]\nemperor = /e\nmaster = true\n")
+    write(tmp_path, "repo/uwsgi.service", "[Service]\nExecStart=/usr/bin/uwsgi --ini "
+          "/etc/uwsgi/emperor.ini\nKillSignal=SIGQUIT\n")
+    write(tmp_path, "repo/Dockerfile", "FROM python\nCOPY emperor.ini /etc/uwsgi/\n"
+          "CMD uwsgi --ini /etc/uwsgi/emperor.ini\n")
+    assert [(d.code, d.fix) for d in run([emperor], "UW202")] == [("UW202", None)]
+    (tmp_path / "repo" / "uwsgi.service").unlink()
+    assert [d.fix is not None for d in run([emperor], "UW202")] == [True]
 
 def test_sub_emperor_vassal_is_not_told_about_its_master(tmp_path: Path) -> None:
     emperor = tree(tmp_path, "[uwsgi]\nemperor = %dvassals\n",

@@ -13,7 +13,7 @@ from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.values import literal_secret, mask_text, masked, secret_name
 
-from .helpers import details, findings, write
+from .helpers import details, findings, fixed, write
 from .helpers import positions as where
 
 USER = "uid = app\ngid = app\n"  # keeps UW504 quiet in the examples that are not about it
@@ -255,6 +255,37 @@ def test_vassal_daemonize_and_inherited_umask(tmp_path: Path) -> None:
           "[uwsgi]\nemperor = %dvassals\ndaemonize = /var/log/emperor.log\numask = 022\n")
     assert [d for d in lint([str(emperor)]).diagnostics if d.code == "UW502"] == []
 
+
+
+def test_world_writable_fix_takes_the_world_bits_off(tmp_path: Path) -> None:
+    for name, text, want in [
+        ("a.ini", "[uwsgi]\r\nsocket = /run/app.sock\r\nchmod-socket = 666\r\n",
+         "[uwsgi]\r\nsocket = /run/app.sock\r\nchmod-socket = 660\r\n"),
+        ("b.ini", "[uwsgi]\nsocket = /run/app.sock\nchmod = 1\n",
+         "[uwsgi]\nsocket = /run/app.sock\nchmod = 660\n"),
+        ("c.yaml", "uwsgi:\n  socket: /run/app.sock\n  chmod-socket: 777\n",
+         "uwsgi:\n  socket: /run/app.sock\n  chmod-socket: 770\n"),
+        ("d.json", '{"uwsgi": {"socket": "/run/app.sock", "chmod-socket": 666}}',
+         '{"uwsgi": {"socket": "/run/app.sock", "chmod-socket": 660}}'),
+        ("e.xml", "<uwsgi><socket>/run/app.sock</socket><chmod-socket>000</chmod-socket></uwsgi>",
+         "<uwsgi><socket>/run/app.sock</socket><chmod-socket>660</chmod-socket></uwsgi>"),
+    ]:
+        assert fixed(tmp_path, name, text + USER, "UW502") == text + USER, name  # unsafe
+        assert fixed(tmp_path, name, text + USER, "UW502", unsafe=True) == want + USER, name
+        assert fixed(tmp_path, name, want + USER, "UW502", unsafe=True) == want + USER, name
+
+
+def test_world_writable_no_fix_without_one_chmod_line(tmp_path: Path) -> None:
+    write(tmp_path, "common.ini", "[uwsgi]\nchmod-socket = 666\n")
+    for text in [
+        "[uwsgi]\nsocket = /run/app.sock\nchmod-socket = 664\nchmod-socket = 666\n",
+        "[uwsgi]\nsocket = /run/app.sock\nchmod-socket = 007\n",  # 000: 666 again
+        "[uwsgi]\nsocket = /run/app.sock\numask = 000\n",
+        "[uwsgi]\nsocket = /run/app.sock\nini = common.ini\n",
+    ]:
+        path = write(tmp_path, "a.ini", text + USER)
+        found = [d for d in lint([str(path)]).diagnostics if d.code == "UW502"]
+        assert [d.fix for d in found] == [None], text
 
 # -- UW503 control-socket-exposed ----------------------------------------------------------
 

@@ -12,7 +12,7 @@ from uwsgi_lint.instance import Assumptions
 from uwsgi_lint.readers import ini, json, xml, yaml
 from uwsgi_lint.rules import all_rules
 
-from .helpers import write
+from .helpers import fixed, write
 
 Finding = tuple[str, int, int, int, int, str]
 FORMAT_CODES = tuple(f"UW{n:03d}" for n in range(2, 20))
@@ -711,3 +711,140 @@ def test_xml_first_child(tmp_path: Path) -> None:
             "ignored; write the whole value as one text, without comments or elements inside",
         ),
     ]
+
+
+# -- fixes (issue 15) ----------------------------------------------------------------------
+
+
+def test_bom_removed(tmp_path: Path) -> None:
+    ini = "\ufeff[uwsgi]\r\nsocket = :3031\r\n"
+    assert fixed(tmp_path, "a.ini", ini, "UW003") == ini  # unsafe: the keys take effect
+    once = fixed(tmp_path, "a.ini", ini, "UW003", unsafe=True)
+    assert once == "[uwsgi]\r\nsocket = :3031\r\n"
+    assert fixed(tmp_path, "a.ini", once, "UW003", unsafe=True) == once
+    yaml = "\ufeffuwsgi:\n  socket: :3031\n"
+    assert fixed(tmp_path, "a.yaml", yaml, "UW003", unsafe=True) == "uwsgi:\n  socket: :3031\n"
+    # a mark before another section hides nothing uWSGI is asked for: left alone
+    other = "\ufeff[app]\nx = 1\n[uwsgi]\nsocket = :3031\n"
+    assert fixed(tmp_path, "b.ini", other, unsafe=True) == other
+
+
+@pytest.mark.parametrize(
+    ("header", "written"),
+    [("[uwsgi", "[uwsgi]"), ("  [ uwsgi ]", "  [uwsgi]"),
+     ("[uwsgi] ; main section", "; main section\r\n[uwsgi]"),
+     ("\t[uwsgi]  # main", "\t# main\r\n\t[uwsgi]")],
+)
+def test_misread_header_rewritten(tmp_path: Path, header: str, written: str) -> None:
+    text = f"{header}\r\nsocket = :3031\r\n"
+    assert fixed(tmp_path, "a.ini", text, "UW004") == text  # unsafe: the keys take effect
+    once = fixed(tmp_path, "a.ini", text, "UW004", unsafe=True)
+    assert once == f"{written}\r\nsocket = :3031\r\n"
+    assert findings(tmp_path, "a.ini", once) == []
+    assert fixed(tmp_path, "a.ini", once, "UW004", unsafe=True) == once
+
+
+def test_misread_header_left_when_its_meaning_is_a_guess(tmp_path: Path) -> None:
+    for text in ("[uwsgi]x\nsocket = :3031\n", "[uwsgi main\nsocket = :3031\n",
+                 "[uwsgi]]\nsocket = :3031\n"):
+        assert [f[0] for f in findings(tmp_path, "a.ini", text, "UW004")] == ["UW004"]
+        assert fixed(tmp_path, "a.ini", text, unsafe=True) == text
+
+
+def test_keys_before_the_first_header_moved_into_the_section(tmp_path: Path) -> None:
+    text = "; app\nsocket = :3031\nmaster\n\n[uwsgi]\nprocesses = 2\n"
+    assert fixed(tmp_path, "a.ini", text, "UW005") == text  # unsafe: the keys take effect
+    once = fixed(tmp_path, "a.ini", text, "UW005", unsafe=True)
+    assert once == "; app\n[uwsgi]\nsocket = :3031\nmaster\n\nprocesses = 2\n"
+    assert findings(tmp_path, "a.ini", once) == []
+    assert fixed(tmp_path, "a.ini", once, "UW005", unsafe=True) == once
+    # another section first: a header of their own, which uWSGI merges with the later one
+    text = "  socket = :3031\r\n[app]\r\nx = 1\r\n[uwsgi]\r\nmaster = true\r\n"
+    assert fixed(tmp_path, "b.ini", text, "UW005", unsafe=True) == (
+        "  [uwsgi]\r\n  socket = :3031\r\n[app]\r\nx = 1\r\n[uwsgi]\r\nmaster = true\r\n")
+    # a line left over from a shell here-document is no option to put in the section
+    text = "sudo tee /etc/uwsgi/app.ini <<EOF\n[uwsgi]\nsocket = :3031\nEOF\n"
+    assert [f[0] for f in findings(tmp_path, "c.ini", text)] == ["UW005"]
+    assert fixed(tmp_path, "c.ini", text, unsafe=True) == text
+
+
+def test_ini_section_missing_fixed_when_its_name_is_clear(tmp_path: Path) -> None:
+    text = "socket = :3031\nmaster = true\n"
+    assert fixed(tmp_path, "a.ini", text, "UW002") == text  # unsafe
+    once = fixed(tmp_path, "a.ini", text, "UW002", unsafe=True)
+    assert once == "[uwsgi]\nsocket = :3031\nmaster = true\n"
+    assert fixed(tmp_path, "a.ini", once, "UW002", unsafe=True) == once
+    text = "[uWSGI]\nsocket = :3031\n[app]\nx = 1\n[uWSGI]\nmaster = true\n"
+    assert fixed(tmp_path, "b.ini", text, "UW002", unsafe=True) == (
+        "[uwsgi]\nsocket = :3031\n[app]\nx = 1\n[uwsgi]\nmaster = true\n")
+    # two near names: which one is meant is a guess
+    text = "[UWSGI]\nx = 1\n[Uwsgi]\ny = 2\n"
+    assert [f[0] for f in findings(tmp_path, "c.ini", text)] == ["UW002"]
+    assert fixed(tmp_path, "c.ini", text, unsafe=True) == text
+
+
+def test_json_repeated_keys_merged(tmp_path: Path) -> None:
+    text = ('{"uwsgi": {\n  "socket": ":3031",\n  "master": true,\n'
+            '  "socket": [":3032", ":3033"],\n  "socket": ":3034"\n}}\n')
+    assert fixed(tmp_path, "a.json", text, "UW014") == text  # unsafe
+    once = fixed(tmp_path, "a.json", text, "UW014", unsafe=True)
+    assert once == ('{"uwsgi": {\n  "socket": [":3031", ":3032", ":3033", ":3034"],\n'
+                    '  "master": true\n}}\n')
+    assert findings(tmp_path, "a.json", once, "UW014") == []
+    assert fixed(tmp_path, "a.json", once, "UW014", unsafe=True) == once
+
+
+def test_json_drops_without_a_fix(tmp_path: Path) -> None:
+    # a real (the value to write is a guess), an object, a repeated key whose values are
+    # not all appended (a real, objects)
+    text = ('{"uwsgi": {"limit-as": 1.5, "python": {"path": "x"}, "harakiri": 30, '
+            '"harakiri": 30.5, "python": {"path": "y"}}}')
+    assert len(findings(tmp_path, "a.json", text, "UW014")) == 5
+    assert fixed(tmp_path, "a.json", text, "UW014", unsafe=True) == text
+
+
+def test_json_integers_written_as_strings(tmp_path: Path) -> None:
+    text = '{"uwsgi": {"env": 5000000000, "route": [-1000000000, 7], "processes": 5000000000}}'
+    once = fixed(tmp_path, "a.json", text, "UW015")  # safe
+    assert once == ('{"uwsgi": {"env": "5000000000", "route": ["-1000000000", 7], '
+                    '"processes": 5000000000}}')  # a number: UW103's
+    assert fixed(tmp_path, "a.json", once, "UW015") == once
+
+
+def test_xml_attribute_written_as_the_text(tmp_path: Path) -> None:
+    text = ('<uwsgi>\n  <harakiri value="30"/>\n  <limit-as id="a" v=\'512\'></limit-as>\n'
+            '</uwsgi>\n')
+    assert fixed(tmp_path, "a.xml", text, "UW017") == text  # unsafe
+    once = fixed(tmp_path, "a.xml", text, "UW017", unsafe=True)
+    assert once == ('<uwsgi>\n  <harakiri>30</harakiri>\n  <limit-as id="a">512</limit-as>\n'
+                    '</uwsgi>\n')
+    assert fixed(tmp_path, "a.xml", once, "UW017", unsafe=True) == once
+
+
+def test_xml_attributes_left_when_the_value_is_a_guess(tmp_path: Path) -> None:
+    text = ('<uwsgi>\n  <socket addr="x" port="1"/>\n  <chdir mode="dev">/srv</chdir>\n'
+            '  <master value="true">1</master>\n  <chdir path=" /srv "/>\n</uwsgi>\n')
+    assert len(findings(tmp_path, "a.xml", text, "UW017")) == 5
+    assert fixed(tmp_path, "a.xml", text, "UW017", unsafe=True) == text
+
+
+def test_xml_whitespace_trimmed(tmp_path: Path) -> None:
+    text = ("<uwsgi>\r\n  <socket> /tmp/app.sock </socket>\r\n  <chdir>\r\n    /srv/app\r\n"
+            "  </chdir>\r\n  <env><![CDATA[ A=1 ]]></env>\r\n</uwsgi>\r\n")
+    once = fixed(tmp_path, "a.xml", text, "UW018")  # safe
+    assert once == ("<uwsgi>\r\n  <socket>/tmp/app.sock</socket>\r\n  <chdir>/srv/app</chdir>\r\n"
+                    "  <env><![CDATA[A=1]]></env>\r\n</uwsgi>\r\n")
+    assert fixed(tmp_path, "a.xml", once, "UW018") == once
+
+
+def test_xml_whitespace_trimmed_only_where_written(tmp_path: Path) -> None:
+    # a blank written as a character reference, a text of blanks only (emptied, the element
+    # would be `1`): no fix; a magic variable next to a blank: the blank goes
+    text = ("<uwsgi>\n  <module>&#32;app</module>\n  <chdir>%d </chdir>\n  <socket>  </socket>\n"
+            "</uwsgi>\n")
+    found = findings(tmp_path, "a.xml", text, "UW018")
+    assert where(found) == [("UW018", 2, 11, 2, 19), ("UW018", 3, 10, 3, 13),
+                            ("UW018", 4, 11, 4, 13)]
+    assert fixed(tmp_path, "a.xml", text, "UW018", unsafe=True) == (
+        "<uwsgi>\n  <module>&#32;app</module>\n  <chdir>%d</chdir>\n  <socket>  </socket>\n"
+        "</uwsgi>\n")

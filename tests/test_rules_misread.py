@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ORACLE_BIN, run_oracle
-from .helpers import findings, write
+from .helpers import findings, fixed, write
 from .helpers import positions as lines
 
 needs_binary = pytest.mark.skipif(not ORACLE_BIN.exists(), reason="uWSGI oracle not built")
@@ -178,6 +178,36 @@ def test_quotes_kept_by_real_uwsgi(tmp_path: Path) -> None:
     assert run_oracle(yaml, "--no-strict")["options"][0][1].startswith("\"")
 
 
+def test_quotes_removed(tmp_path: Path) -> None:
+    ini = ("[uwsgi]\r\nchdir = \"/srv/app\"  \r\nlogformat = '%(addr) %(uri)'\r\n"
+           "pidfile = \"%d/app.pid\"\r\n")
+    assert fixed(tmp_path, "a.ini", ini, "UW128") == ini  # unsafe
+    once = fixed(tmp_path, "a.ini", ini, "UW128", unsafe=True)
+    assert once == ("[uwsgi]\r\nchdir = /srv/app  \r\nlogformat = %(addr) %(uri)\r\n"
+                    "pidfile = %d/app.pid\r\n")
+    assert fixed(tmp_path, "a.ini", once, "UW128", unsafe=True) == once
+    js = '{"uwsgi": {"module": "\'app:app\'", "chdir": "\\"/srv/app\\""}}'
+    assert fixed(tmp_path, "a.json", js, "UW128", unsafe=True) == (
+        '{"uwsgi": {"module": "app:app", "chdir": "/srv/app"}}')
+    xml = "<uwsgi>\n  <module>'app:app'</module>\n</uwsgi>\n"
+    assert fixed(tmp_path, "a.xml", xml, "UW128", unsafe=True) == (
+        "<uwsgi>\n  <module>app:app</module>\n</uwsgi>\n")
+
+
+def test_quotes_that_no_fix_removes(tmp_path: Path) -> None:
+    # blanks inside (the INI reader would strip them), an empty value, quotes written as
+    # an entity or a JSON escape: reported, not fixed
+    ini = "[uwsgi]\nchdir = \" /srv/app\"\nmodule = ''\n"
+    assert len(findings(tmp_path, "a.ini", ini, "UW128")) == 2
+    assert fixed(tmp_path, "a.ini", ini, "UW128", unsafe=True) == ini
+    xml = "<uwsgi>\n  <module>&quot;app:app&quot;</module>\n  <chdir>\"\"</chdir>\n</uwsgi>\n"
+    assert len(findings(tmp_path, "a.xml", xml, "UW128")) == 2
+    assert fixed(tmp_path, "a.xml", xml, "UW128", unsafe=True) == xml
+    js = '{"uwsgi": {"module": "\\u0022app:app\\u0022"}}'
+    assert len(findings(tmp_path, "a.json", js, "UW128")) == 1
+    assert fixed(tmp_path, "a.json", js, "UW128", unsafe=True) == js
+
+
 # -- UW129 assignment-name-with-blank -------------------------------------------------------
 
 
@@ -213,6 +243,30 @@ def test_blank_names_on_real_uwsgi(tmp_path: Path) -> None:
     assert ["base ", " /srv"] in options and ["chdir", "%(base)"] in options
 
 
+def test_blanks_around_the_equals_sign_removed(tmp_path: Path) -> None:
+    text = ("[uwsgi]\nenv = FOO = bar\nenv = LANG=\tC.UTF-8\nset-placeholder = base = /srv\n"
+            "chdir = %(base)\n")
+    assert fixed(tmp_path, "a.ini", text, "UW129") == text  # unsafe
+    once = fixed(tmp_path, "a.ini", text, "UW129", unsafe=True)
+    assert once == ("[uwsgi]\nenv = FOO=bar\nenv = LANG=C.UTF-8\nset-placeholder = base=/srv\n"
+                    "chdir = %(base)\n")
+    assert fixed(tmp_path, "a.ini", once, "UW129", unsafe=True) == once
+    yaml = "uwsgi:\n  env: LANG= C.UTF-8\n"
+    assert fixed(tmp_path, "a.yaml", yaml, "UW129", unsafe=True) == "uwsgi:\n  env: LANG=C.UTF-8\n"
+    js = '{"uwsgi": {"env": "LANG =  C"}}'
+    assert fixed(tmp_path, "a.json", js, "UW129", unsafe=True) == '{"uwsgi": {"env": "LANG=C"}}'
+
+
+def test_blanks_not_written_as_read_are_not_removed(tmp_path: Path) -> None:
+    # the blank comes from a JSON escape, the name from a value that `set` split off
+    js = '{"uwsgi": {"env": "LANG\\u0020=C"}}'
+    assert len(findings(tmp_path, "a.json", js, "UW129")) == 1
+    assert fixed(tmp_path, "a.json", js, "UW129", unsafe=True) == js
+    text = "[uwsgi]\nset = env=FOO = bar\n"
+    assert len(findings(tmp_path, "a.ini", text, "UW129")) == 1
+    assert fixed(tmp_path, "a.ini", text, "UW129", unsafe=True) == text
+
+
 # -- UW130 path-option-flag-word ------------------------------------------------------------
 
 
@@ -234,6 +288,22 @@ def test_paths_and_other_rules_cases_left_alone(tmp_path: Path) -> None:
     js = '{"uwsgi": {"daemonize": true, "pidfile": null}}'  # UW016
     assert findings(tmp_path, "a.json", js, "UW130") == []
     assert findings(tmp_path, "a.xml", "<uwsgi><chdir/></uwsgi>", "UW130") == []
+
+
+def test_path_option_off_word_line_removed(tmp_path: Path) -> None:
+    # an on word needs a path that only the author can choose
+    text = "[uwsgi]\ndaemonize = true\npidfile = False\nlogto = off\nmaster = true\n"
+    assert fixed(tmp_path, "a.ini", text, "UW130") == text  # unsafe
+    once = fixed(tmp_path, "a.ini", text, "UW130", unsafe=True)
+    assert once == "[uwsgi]\ndaemonize = true\nmaster = true\n"
+    assert fixed(tmp_path, "a.ini", once, "UW130", unsafe=True) == once
+    yaml = "uwsgi:\n  socket: /run/app.sock\n  logto: false\n"
+    assert fixed(tmp_path, "a.yaml", yaml, "UW130", unsafe=True) == (
+        "uwsgi:\n  socket: /run/app.sock\n")
+    base = write(tmp_path, "base.ini", "[uwsgi]\nlogto = off\n")  # included: left alone
+    text = f"[uwsgi]\ninclude = {base}\n"
+    assert fixed(tmp_path, "b.ini", text, "UW130", unsafe=True) == text
+    assert base.read_text(encoding="utf-8") == "[uwsgi]\nlogto = off\n"
 
 
 @pytest.mark.oracle

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from uwsgi_lint.cli import main
 from uwsgi_lint.engine import lint
 
-from .helpers import details, findings, write
+from .helpers import details, findings, fixed, write
 from .helpers import positions as where
 
 # -- UW120 worker-lifetime-not-above-minimum ----------------------------------------------
@@ -92,6 +95,21 @@ def test_chmod_valid(tmp_path: Path) -> None:
     assert findings(tmp_path, "a.xml", "<uwsgi><chmod-socket/></uwsgi>\n", "UW121") == []
 
 
+def test_chmod_fix_writes_the_digits_written(tmp_path: Path) -> None:
+    # a word is a guess (666? 660?); the inline comment is UW105's fix
+    text = "[uwsgi]\nchmod-socket = 0660\nchmod = true\nchmod-socket = 664 # g\n"
+    once = fixed(tmp_path, "a.ini", text, "UW121")
+    assert once == "[uwsgi]\nchmod-socket = 660\nchmod = true\nchmod-socket = 664 # g\n"
+    assert fixed(tmp_path, "a.ini", once, "UW121") == once
+    for name, written, meant in [
+        ("a.xml", "<uwsgi>\n<chmod> 660 </chmod>\n</uwsgi>\n",
+         "<uwsgi>\n<chmod>660</chmod>\n</uwsgi>\n"),
+        ("a.json", '{"uwsgi": {"chmod-socket": "0660"}}\n', '{"uwsgi": {"chmod-socket": "660"}}\n'),
+        ("b.json", '{"uwsgi": {"chmod-socket": false}}\n', '{"uwsgi": {"chmod-socket": false}}\n'),
+    ]:
+        assert fixed(tmp_path, name, written, "UW121") == meant
+
+
 # -- UW122 uid-gid-zero -------------------------------------------------------------------
 
 
@@ -165,6 +183,43 @@ def test_uid_without_gid_silent(tmp_path: Path) -> None:
         "[uwsgi]\nsocket = /run/a.sock\n",
     ]):
         assert findings(tmp_path, f"s{i}.ini", text, "UW123") == [], text
+
+
+def test_uid_without_gid_fix_adds_gid_after_uid(tmp_path: Path) -> None:
+    cases = [
+        ("a.ini", "[uwsgi]\nsocket = /run/app.sock\n  uid = www-data\nprocesses = 2\n",
+         "[uwsgi]\nsocket = /run/app.sock\n  uid = www-data\n  gid = www-data\nprocesses = 2\n"),
+        ("b.yaml", "uwsgi:\n  uid: nobody  # the web user\n  master: true",
+         "uwsgi:\n  uid: nobody  # the web user\n  gid: nobody\n  master: true"),
+        ("c.json", '{"uwsgi": {"uid": 33, "master": true}}',
+         '{"uwsgi": {"uid": 33, "gid": 33, "master": true}}'),
+        ("d.json", '{\n  "uwsgi": {\n    "uid": "app"\n  }\n}\n',
+         '{\n  "uwsgi": {\n    "uid": "app",\n    "gid": "app"\n  }\n}\n'),
+        ("e.xml", "<uwsgi><uid>app</uid></uwsgi>", "<uwsgi><uid>app</uid><gid>app</gid></uwsgi>"),
+        ("f.ini", "[uwsgi]\nuid = app", "[uwsgi]\nuid = app\ngid = app"),
+    ]
+    for name, text, want in cases:
+        assert fixed(tmp_path, name, text, "UW123") == text, name  # unsafe: not by default
+        assert fixed(tmp_path, name, text, "UW123", unsafe=True) == want, name
+        assert fixed(tmp_path, name, want, "UW123", unsafe=True) == want, name
+
+
+def test_uid_without_gid_no_fix_where_the_name_is_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    write(tmp_path, "common.ini", "[uwsgi]\nuid = app\n")
+    for i, text in enumerate([
+        "[uwsgi]\nuid = 33\nuid = root\n",  # two entries: which one is meant?
+        "[uwsgi]\nuser = app\nuid = %(user)\n",  # written as a placeholder
+        "[uwsgi]\nini = common.ini\n",  # in an include that others may share
+        "[uwsgi]\nsocket = /run/a.sock\nuid = app ; the app user\n",
+        # uWSGI's YAML reader keeps the CR of a CRLF line: the new line would end in it
+        "uwsgi:\r\n  uid: app  # the app user\r\n",
+    ]):
+        path = write(tmp_path, f"n{i}.{'yaml' if text.startswith('uwsgi:') else 'ini'}", text)
+        assert main(["--select", "UW123", "--unsafe-fixes", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert " UW123 [uid-without-gid] " in out and "fixable" not in out, text
 
 
 # -- UW124/UW125 listen -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from uwsgi_lint.engine import lint
 
 from .conftest import ORACLE_BIN, needs_shared, run_oracle
-from .helpers import findings, positions, write
+from .helpers import findings, fixed, positions, write
 
 needs_uwsgi = pytest.mark.skipif(not ORACLE_BIN.exists(), reason="no uWSGI binary")
 
@@ -117,6 +117,23 @@ def test_parent_in_a_file_not_read_is_not_absent(tmp_path: Path) -> None:
     text = "[uwsgi]\nsocket = /run/app.sock\ninclude = exec://cat base.ini\ncarbon-freq = 10\n"
     assert findings(tmp_path, "a.ini", text, "UW417") == []
 
+
+@needs_shared
+def test_option_without_parent_fix_removes_it(tmp_path: Path) -> None:
+    text = ('{\n  "uwsgi": {\n    "socket": "/run/app.sock",\n    "spooler-processes": 2,\n'
+            '    "carbon-freq": 10\n  }\n}\n')
+    want = '{\n  "uwsgi": {\n    "socket": "/run/app.sock"\n  }\n}\n'
+    assert fixed(tmp_path, "a.json", text, "UW417") == text  # unsafe: not by default
+    assert fixed(tmp_path, "a.json", text, "UW417", unsafe=True) == want
+    assert fixed(tmp_path, "a.json", want, "UW417", unsafe=True) == want
+    # the real uWSGI reads the same, less the two options it ignored
+    before = run_oracle(write(tmp_path, "b.json", text), "--no-strict")["options"]
+    after = run_oracle(write(tmp_path, "c.json", want), "--no-strict")["options"]
+    assert before == [*after, ["spooler-processes", "2"], ["carbon-freq", "10"]]
+    # read by `if-opt` (or a `%(...)`): not removed
+    text = "[uwsgi]\nspooler-processes = 2\nif-opt = spooler-processes\nprocesses = 2\nendif =\n"
+    assert findings(tmp_path, "d.ini", text, "UW417")
+    assert fixed(tmp_path, "d.ini", text, "UW417", unsafe=True) == text
 
 # -- UW026 xml-app-dropped, UW027 xml-app-under-strict ---------------------------------------
 

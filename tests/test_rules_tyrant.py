@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from uwsgi_lint.cli import main
 from uwsgi_lint.diagnostics import Diagnostic
 from uwsgi_lint.engine import lint
 from uwsgi_lint.instance import Assumptions
@@ -319,6 +320,43 @@ def test_names_are_ignored_even_in_a_checkout(tmp_path: Path) -> None:
     assert d.code == "UW305"
     assert "this Tyrant vassal runs as the uid of its file's owner;" in d.message
 
+
+def fix_tree(emperor: Path, *flags: str) -> int:
+    """``uwsgi-lint --fix`` over the Tyrant tree of ``emperor`` (the uid/gid rules only)."""
+    return main(["--fix", *flags, "--select", "UW304,UW305,UW306", str(emperor)])
+
+
+@root_only
+@needs_free_ids
+def test_redundant_uid_fix_removes_the_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    text = "[uwsgi]\r\nsocket = /run/a.sock\r\nuid = 4242\r\ngid = nosuchgroup\r\n"
+    emperor = emperor_tree(tmp_path, TYRANT, {"app.ini": (text, (FREE, FREE))})
+    app = tmp_path / "vassals" / "app.ini"
+    assert fix_tree(emperor) == 1  # the ignored `gid` (unsafe) is left
+    assert app.read_bytes() == b"[uwsgi]\r\nsocket = /run/a.sock\r\ngid = nosuchgroup\r\n"
+    assert "app.ini:3:7: UW305 [tyrant-vassal-uid-ignored]" in capsys.readouterr().out
+    assert os.stat(app).st_uid == FREE  # the file keeps its owner, on which it all rests
+    assert fix_tree(emperor, "--unsafe-fixes") == 0
+    assert app.read_bytes() == b"[uwsgi]\r\nsocket = /run/a.sock\r\n"
+    assert fix_tree(emperor, "--unsafe-fixes") == 0
+    assert app.read_bytes() == b"[uwsgi]\r\nsocket = /run/a.sock\r\n"
+
+
+@root_only
+@needs_free_ids
+def test_uid_lines_that_something_reads_are_not_removed(tmp_path: Path) -> None:
+    vassals = {
+        "two.ini": ("[uwsgi]\nuid = nosuchuser\nuid = otheruser\n", (FREE, FREE)),
+        "ref.ini": ("[uwsgi]\nuid = 4242\nprocname-prefix = %(uid)-\n", (FREE, FREE)),
+        "inc.ini": ("[uwsgi]\nini = %dcommon.inc\n", (FREE, FREE)),
+    }
+    emperor = emperor_tree(tmp_path, TYRANT, vassals)
+    write(tmp_path, "vassals/common.inc", "[uwsgi]\ngid = 4242\n")
+    found = run([emperor], "UW305", "UW306")
+    assert brief(found) == [("UW306", "common.inc", 2, 7), ("UW306", "ref.ini", 2, 7),
+                            ("UW305", "two.ini", 3, 7)]
+    assert [d.fix for d in found] == [None, None, None]
 
 # -- UW307 tyrant-emperor-drops-root ---------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 
 from uwsgi_lint.engine import lint
 
-from .helpers import details, findings, write
+from .helpers import details, findings, fixed, write
 from .helpers import positions as lines
 
 # -- UW102 flag-value-reads-as-on ---------------------------------------------------------
@@ -504,3 +504,211 @@ def test_log_format_after_logformat_strftime_is_turned_off(tmp_path: Path) -> No
     assert [f[:3] for f in found] == [("UW107", 3, 14)]
     assert "`%d` becomes the config file's directory (before strftime sees the format)" in (
         details(tmp_path, "b.ini", text, "UW107")[0])
+
+
+# -- automatic fixes (--fix, --unsafe-fixes) ------------------------------------------------
+
+
+def settled(tmp_path: Path, name: str, text: str | bytes, *codes: str,
+            unsafe: bool = False) -> str:
+    """The text of one file after ``--fix`` with ``codes`` only; fixing it again changes
+    nothing."""
+    once = fixed(tmp_path, name, text, *codes, unsafe=unsafe)
+    assert fixed(tmp_path, name, once, *codes, unsafe=unsafe) == once
+    return once
+
+
+def test_unknown_option_renamed_to_its_one_suggestion(tmp_path: Path) -> None:
+    # `threds` has three suggestions, `proce` none: a guess, no fix
+    text = "[uwsgi]\nprocesess = 4\nmax_requests = 1000\nthreds = 2\nproce = 1\n"
+    assert fixed(tmp_path, "a.ini", text, "UW101") == text  # unsafe
+    assert settled(tmp_path, "a.ini", text, "UW101", unsafe=True) == (
+        "[uwsgi]\nprocesses = 4\nmax-requests = 1000\nthreds = 2\nproce = 1\n")
+    xml = "<uwsgi>\n  <procesess>4</procesess>\n  <Master/>\n</uwsgi>\n"
+    assert settled(tmp_path, "a.xml", xml, "UW101", unsafe=True) == (
+        "<uwsgi>\n  <processes>4</processes>\n  <master/>\n</uwsgi>\n")
+    js = '{"uwsgi": {"procesess": 4, "max_requests": 1000}}\n'
+    assert settled(tmp_path, "a.json", js, "UW101", unsafe=True) == (
+        '{"uwsgi": {"processes": 4, "max-requests": 1000}}\n')
+    yaml = "uwsgi:\n  procesess: 4\n"
+    assert settled(tmp_path, "a.yaml", yaml, "UW101", unsafe=True) == (
+        "uwsgi:\n  processes: 4\n")
+
+
+def test_unknown_option_not_renamed_on_a_guess(tmp_path: Path) -> None:
+    # `log-buffering` is three letters away from its one suggestion, `post-buffering`;
+    # `procesess` would set `processes` a second time; `{virtualenv}` is a template's name
+    text = ("[uwsgi]\nprocesses = 2\nprocesess = 4\npost-buffering = 4096\n"
+            "log-buffering = 1024\n{virtualenv} = /srv/venv\n")
+    found = findings(tmp_path, "a.ini", text, "UW101")
+    assert [m.rpartition("; ")[2] for *_, m in found] == [
+        "did you mean 'processes'?", "did you mean 'post-buffering'?",
+        "did you mean 'virtualenv'?"]
+    assert fixed(tmp_path, "a.ini", text, "UW101", unsafe=True) == text
+
+
+def test_flag_fix_writes_false_or_true(tmp_path: Path) -> None:
+    text = ("[uwsgi]\nmaster = n\nvacuum = \"false\"\nlazy-apps = /tmp/app.sock\n"
+            "log-date = no\nthunder-lock = %(lock)\nlock = nope\n")
+    assert fixed(tmp_path, "a.ini", text, "UW102") == text  # unsafe
+    # the value that comes from a placeholder is not written on the flag's line
+    assert settled(tmp_path, "a.ini", text, "UW102", unsafe=True) == (
+        "[uwsgi]\nmaster = false\nvacuum = false\nlazy-apps = true\n"
+        "thunder-lock = %(lock)\nlock = nope\n")
+    js = '{"uwsgi": {"master": "n", "vacuum": "disabled"}}\n'
+    assert settled(tmp_path, "a.json", js, "UW102", unsafe=True) == (
+        '{"uwsgi": {"master": "false", "vacuum": "false"}}\n')
+    xml = "<uwsgi>\n  <master> false </master>\n</uwsgi>\n"
+    assert settled(tmp_path, "a.xml", xml, "UW102", unsafe=True) == (
+        "<uwsgi>\n  <master>false</master>\n</uwsgi>\n")
+    yaml = "uwsgi:\n  master: n\n"
+    assert settled(tmp_path, "a.yaml", yaml, "UW102", unsafe=True) == "uwsgi:\n  master: false\n"
+    # the carriage return of a CRLF line is part of the value: the fix would drop it
+    crlf = b"uwsgi:\r\n  master: False\r\n"
+    assert settled(tmp_path, "b.yaml", crlf, "UW102", unsafe=True) == crlf.decode()
+
+
+def test_number_fix_writes_the_number_the_message_names(tmp_path: Path) -> None:
+    text = ("[uwsgi]\nlimit-as = 1G\nreload-on-rss = 1.5G\ncheaper-rss-limit-soft = 512\n"
+            "processes = \"4\"\nthreads = \"four\"\nharakiri = 0x10\nevil-reload-on-as = 0.5M\n")
+    found = findings(tmp_path, "a.ini", text, "UW103")
+    assert found[1][3] == ("uWSGI takes plain numbers, no units: `1.5G` is read as 1 (1 MB); "
+                           "write `1536` for 1.5G")
+    assert found[-1][3] == "uWSGI takes plain numbers, no units: `0.5M` is read as 0 (0 MB)"
+    assert fixed(tmp_path, "a.ini", text, "UW103") == text  # unsafe
+    # no number named for `four`, `0x10`, or half a megabyte
+    assert settled(tmp_path, "a.ini", text, "UW103", unsafe=True) == (
+        "[uwsgi]\nlimit-as = 1024\nreload-on-rss = 1536\ncheaper-rss-limit-soft = 536870912\n"
+        "processes = 4\nthreads = \"four\"\nharakiri = 0x10\nevil-reload-on-as = 0.5M\n")
+    js = '{"uwsgi": {"limit-as": "1G"}}\n'
+    assert settled(tmp_path, "a.json", js, "UW103", unsafe=True) == (
+        '{"uwsgi": {"limit-as": "1024"}}\n')
+
+
+def test_number_and_flag_before_an_inline_comment(tmp_path: Path) -> None:
+    text = ("[uwsgi]\nbuffer-size = 65536 # big\nmaster = n # off\nlimit-as = 1G # one\n"
+            "processes = 4 ; four\nvacuum = false ; for now\n")
+    assert findings(tmp_path, "a.ini", text, "UW102", "UW103") == [
+        ("UW103", 2, 15, "`65536` is above 65535: uWSGI uses 65535"),
+        ("UW102", 3, 10, "uWSGI reads `n` as on; write `master = false`"),
+        ("UW103", 4, 12, "uWSGI takes plain numbers, no units: `1G` is read as 1 (1 MB); "
+                         "write `1024` for 1G"),
+    ]
+    # no fix while the comment is part of the value: UW105's fix moves it first
+    assert fixed(tmp_path, "a.ini", text, "UW102", "UW103", unsafe=True) == text
+    assert settled(tmp_path, "a.ini", text, "UW102", "UW103", "UW105", unsafe=True) == (
+        "[uwsgi]\n# big\nbuffer-size = 65536\n# off\nmaster = false\n# one\nlimit-as = 1024\n"
+        "; four\nprocesses = 4\n; for now\nvacuum = false\n")
+
+
+def test_inline_comment_moved_to_a_line_of_its_own(tmp_path: Path) -> None:
+    # each line keeps its own indentation and line ending
+    text = "[uwsgi]\r\n\tsocket = /run/app.sock ; main\r\nprocesses = 4 # four\n"
+    assert settled(tmp_path, "a.ini", text, "UW105") == (
+        "[uwsgi]\r\n\t; main\r\n\tsocket = /run/app.sock\r\n# four\nprocesses = 4\n")
+    yaml = "uwsgi:\n  processes: 4 ; four\n"
+    assert settled(tmp_path, "a.yaml", yaml, "UW105") == "uwsgi:\n  # four\n  processes: 4\n"
+    # `--` cannot be in an XML comment
+    xml = ("<uwsgi>\n  <socket>127.0.0.1:3031 # main</socket>\n"
+           "  <chdir>/srv # not -- here</chdir>\n</uwsgi>\n")
+    assert settled(tmp_path, "a.xml", xml, "UW105") == (
+        "<uwsgi>\n  <!-- main -->\n  <socket>127.0.0.1:3031</socket>\n"
+        "  <chdir>/srv # not -- here</chdir>\n</uwsgi>\n")
+
+
+def test_inline_comment_not_moved(tmp_path: Path) -> None:
+    js = '{"uwsgi": {"chdir": "/srv/app # root"}}\n'  # JSON has no comments
+    assert lines(findings(tmp_path, "a.json", js, "UW105")) == [("UW105", 1, 31)]
+    assert fixed(tmp_path, "a.json", js, "UW105") == js
+    # a `%` in the comment: magic substitution works on comment lines too
+    text = "[uwsgi]\nchdir = /srv # 50% off\n"
+    assert lines(findings(tmp_path, "a.ini", text, "UW105")) == [("UW105", 2, 14)]
+    assert fixed(tmp_path, "a.ini", text, "UW105") == text
+
+
+def test_percent_ending_a_line_doubled(tmp_path: Path) -> None:
+    text = ("[uwsgi]\n# workers may use up to 100%\nprocesses = 4\nprocname-prefix = at 50%\n"
+            "procname = b%\nmaster = true\nprocname-master = 25%%\n")
+    assert fixed(tmp_path, "a.ini", text, "UW106") == text  # unsafe
+    # the chain of line 4 and 5 in one fix; `25%%` is a literal percent already
+    assert settled(tmp_path, "a.ini", text, "UW106", unsafe=True) == (
+        "[uwsgi]\n# workers may use up to 100%%\nprocesses = 4\nprocname-prefix = at 50%%\n"
+        "procname = b%%\nmaster = true\nprocname-master = 25%%\n")
+    yaml = "uwsgi:\n  procname-prefix: at 50%\n  processes: 4\n"
+    assert settled(tmp_path, "a.yaml", yaml, "UW106", unsafe=True) == (
+        "uwsgi:\n  procname-prefix: at 50%%\n  processes: 4\n")
+
+
+def test_vanishing_percent_doubled(tmp_path: Path) -> None:
+    # `%2F` may be meant as `%2` (a directory component): no fix
+    text = ("[uwsgi]\nlog-date = %Y-%m-%d %H:%M:%S\nprocname-prefix = 50% off\n"
+            "logto = /tmp/a%2Fb\n")
+    assert settled(tmp_path, "a.ini", text, "UW107") == (
+        "[uwsgi]\nlog-date = %%Y-%%m-%%d %%H:%%M:%%S\nprocname-prefix = 50%% off\n"
+        "logto = /tmp/a%2Fb\n")
+    for name, written, meant in [
+        ("a.json", '{"uwsgi": {"procname-prefix": "50% off"}}\n',
+         '{"uwsgi": {"procname-prefix": "50%% off"}}\n'),
+        ("a.xml", "<uwsgi>\n  <procname-prefix>50% off</procname-prefix>\n</uwsgi>\n",
+         "<uwsgi>\n  <procname-prefix>50%% off</procname-prefix>\n</uwsgi>\n"),
+        ("a.yaml", "uwsgi:\n  procname-prefix: 50% off\n", "uwsgi:\n  procname-prefix: 50%% off\n"),
+    ]:
+        assert settled(tmp_path, name, written, "UW107") == meant
+    # in `log-format` `%d` may be meant as the config directory
+    text = "[uwsgi]\nlogformat-strftime = true\nlog-format = %d %(status)\n"
+    assert lines(findings(tmp_path, "b.ini", text, "UW107")) == [("UW107", 3, 14)]
+    assert fixed(tmp_path, "b.ini", text, "UW107") == text
+
+
+def test_repeated_scalar_keeps_the_last_line(tmp_path: Path) -> None:
+    text = "[uwsgi]\nprocesses = 2\nmaster = true\nworkers = 4\nprocesses = 6\n"
+    assert fixed(tmp_path, "a.ini", text, "UW112") == text  # unsafe
+    assert settled(tmp_path, "a.ini", text, "UW112", unsafe=True) == (
+        "[uwsgi]\nmaster = true\nprocesses = 6\n")
+    for name, written, kept in [
+        ("a.json", '{"uwsgi": {"processes": 2, "workers": 4}}\n', '{"uwsgi": {"workers": 4}}\n'),
+        ("a.xml", "<uwsgi>\n  <processes>2</processes>\n  <processes>4</processes>\n</uwsgi>\n",
+         "<uwsgi>\n  <processes>4</processes>\n</uwsgi>\n"),
+        ("a.yaml", "uwsgi:\n  processes: 2\n  workers: 4\n", "uwsgi:\n  workers: 4\n"),
+    ]:
+        assert settled(tmp_path, name, written, "UW112", unsafe=True) == kept
+
+
+def test_repeated_scalar_left_alone(tmp_path: Path) -> None:
+    base = write(tmp_path, "base.ini", "[uwsgi]\nharakiri = 30\n")
+    text = f"[uwsgi]\ninclude = {base}\nharakiri = 60\n"
+    assert lines(findings(tmp_path, "a.ini", text, "UW112")) == [("UW112", 3, 1)]
+    assert fixed(tmp_path, "a.ini", text, "UW112", unsafe=True) == text
+    assert base.read_text(encoding="utf-8") == "[uwsgi]\nharakiri = 30\n"
+    # `%(processes)` reads the first value: removing it would change the name
+    text = "[uwsgi]\nprocesses = 2\nprocname = app-%(processes)\nprocesses = 4\n"
+    assert lines(findings(tmp_path, "b.ini", text, "UW112")) == [("UW112", 4, 1)]
+    assert fixed(tmp_path, "b.ini", text, "UW112", unsafe=True) == text
+
+
+def test_obsolete_option_line_removed(tmp_path: Path) -> None:
+    top = tmp_path / "t"
+    write(top, ".uwsgi-lint.toml", 'target-version = "2.0.27"\n')
+    for name, written, kept in [
+        ("a.ini", "[uwsgi]\nthreads = 2\nenable-threads = true\r\nmaster = true\n",
+         "[uwsgi]\nthreads = 2\nmaster = true\n"),
+        ("a.json", '{"uwsgi": {"threads": 2, "enable-threads": true}}\n',
+         '{"uwsgi": {"threads": 2}}\n'),
+        ("b.json", '{"uwsgi": {\n  "threads": 2,\n  "enable-threads": true\n}}\n',
+         '{"uwsgi": {\n  "threads": 2\n}}\n'),
+        ("a.xml", "<uwsgi>\n  <enable-threads/>\n  <threads>2</threads>\n</uwsgi>\n",
+         "<uwsgi>\n  <threads>2</threads>\n</uwsgi>\n"),
+        ("a.yaml", "uwsgi:\n  enable-threads: true\n  threads: 2\n", "uwsgi:\n  threads: 2\n"),
+    ]:
+        assert settled(top, name, written, "UW115") == kept
+    # the only member of a JSON object; a line in an included file (which a config of
+    # another target version may read)
+    js = '{"uwsgi": {"enable-threads": true}}\n'
+    assert fixed(top, "c.json", js, "UW115") == js
+    base = write(top, "base.ini", "[uwsgi]\nenable-threads = true\n")
+    text = f"[uwsgi]\ninclude = {base}\nthreads = 2\n"
+    assert fixed(top, "c.ini", text, "UW115") == text
+    assert base.read_text(encoding="utf-8") == "[uwsgi]\nenable-threads = true\n"
+    # under the default target (2.0.18 and later) `enable-threads` still matters
+    text = "[uwsgi]\nenable-threads = true\n"
+    assert fixed(tmp_path, "a.ini", text, "UW115") == text

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from uwsgi_lint.cli import main
 from uwsgi_lint.engine import lint
 from uwsgi_lint.suppress import add_noqa, parse_comment
+
+from .helpers import fixed
 
 
 def run(path: Path, **kw: object) -> list[str]:
@@ -196,6 +199,68 @@ def test_xml_unused(tmp_path: Path) -> None:
     assert codes(f) == ["UW090 2"]
 
 
+# --- UW090's fix: the unused suppression removed ----------------------------------------
+
+SUPPRESSED = ("UW090", "UW101", "UW102", "UW103")
+
+
+def test_fix_removes_unused_lines_and_codes_ini(tmp_path: Path) -> None:
+    text = ("[uwsgi]\n; uwsgi-lint: disable=UW101 -- legacy\nprocesses = 4\n"
+            "; uwsgi-lint: disable-file=UW102,UW101 -- keep\nbogus = 1\n"
+            "  ; uwsgi-lint: disable=UW101,UW103,UW102\nbogus-two = 1\n"
+            "; uwsgi-lint: enable=UW102")
+    after = fixed(tmp_path, "a.ini", text, *SUPPRESSED)
+    assert after == ("[uwsgi]\nprocesses = 4\n; uwsgi-lint: disable-file=UW101 -- keep\n"
+                     "bogus = 1\n  ; uwsgi-lint: disable=UW101\nbogus-two = 1\n")
+    assert fixed(tmp_path, "b.ini", after, *SUPPRESSED) == after
+
+
+def test_fix_yaml_trailing_comment(tmp_path: Path) -> None:
+    text = ("uwsgi:\n  processes: 4  # uwsgi-lint: disable=UW101\n"
+            "  bogus: 1 # uwsgi-lint: disable=UW102,UW103,UW101 -- keep\n"
+            "  # uwsgi-lint: disable=UW101\n  master: true\n")
+    after = fixed(tmp_path, "a.yaml", text, *SUPPRESSED)
+    assert after == ("uwsgi:\n  processes: 4\n  bogus: 1 # uwsgi-lint: disable=UW101 -- keep\n"
+                     "  master: true\n")
+    assert fixed(tmp_path, "b.yaml", after, *SUPPRESSED) == after
+    # with CRLF the comment cuts the CR off the value, which uWSGI's YAML reader keeps:
+    # the trailing comment stays, the line of its own goes with its CRLF
+    crlf = text.replace("\n", "\r\n")
+    assert fixed(tmp_path, "c.yaml", crlf, *SUPPRESSED) == (
+        "uwsgi:\r\n  processes: 4  # uwsgi-lint: disable=UW101\r\n"
+        "  bogus: 1 # uwsgi-lint: disable=UW101 -- keep\r\n  master: true\r\n")
+
+
+def test_fix_xml_leaves_a_comment_inside_an_element(tmp_path: Path) -> None:
+    text = ("<uwsgi>\n  <!-- uwsgi-lint: disable=UW101\n       legacy -->\n"
+            "  <processes>4</processes> <!-- uwsgi-lint: disable=UW101 -->\n"
+            "  <socket>/run/a.sock<!-- uwsgi-lint: disable=UW101 --></socket>\n</uwsgi>\n")
+    after = fixed(tmp_path, "a.xml", text, *SUPPRESSED)
+    # the one inside <socket> splits its text: reported, never removed
+    assert after == ("<uwsgi>\n  <processes>4</processes>\n"
+                     "  <socket>/run/a.sock<!-- uwsgi-lint: disable=UW101 --></socket>\n</uwsgi>\n")
+    assert codes(write(tmp_path, "c.xml", after)) == ["UW090 3"]
+    assert fixed(tmp_path, "b.xml", after, *SUPPRESSED) == after
+
+
+def test_fix_keeps_unknown_codes_and_what_settings_turn_off(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            ) -> None:
+    text = "[uwsgi]\n; uwsgi-lint: disable=UW1O1,UW101\nprocesses = 4\n"
+    assert fixed(tmp_path, "a.ini", text, *SUPPRESSED) == (
+        "[uwsgi]\n; uwsgi-lint: disable=UW1O1\nprocesses = 4\n")
+    # `all` silences a finding of a rule the run leaves out: used, not removed
+    kept = "[uwsgi]\n; uwsgi-lint: disable=all\nbogus = 1\n"
+    f = write(tmp_path, "b.ini", kept)
+    assert main(["--fix", "--ignore", "UW101", str(f)]) == 0
+    assert f.read_text() == kept
+    unused = write(tmp_path, "c.ini", "[uwsgi]\n; uwsgi-lint: disable=UW101\nprocesses = 4\n")
+    assert main(["--fix", "--unfixable", "UW090", str(unused)]) == 1
+    assert "c.ini:2:1: UW090 [unused-suppression]" in capsys.readouterr().out
+    assert main(["--fix", str(unused)]) == 0
+    assert unused.read_text() == "[uwsgi]\nprocesses = 4\n"
+
+
 # --- --add-noqa ---------------------------------------------------------------------------
 
 
@@ -245,3 +310,34 @@ def test_add_noqa_merges_codes_of_one_line(tmp_path: Path) -> None:
     add_noqa(before, roots=[str(tmp_path)])
     assert f.read_text().splitlines()[1] == f"; uwsgi-lint: disable={','.join(on_line)}"
     assert [d for d in lint([str(f)]).diagnostics if d.span.start.line > 1] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "added"),
+    [
+        # a comment in the block scalar would be text of `env` (to libyaml and to people)
+        ("a.yaml", b"uwsgi:\n  env: |\n    A=1\n    procesess = 4\n  procesess: 4\n",
+         b"# uwsgi-lint: disable-file=UW007\n"),
+        # a comment above `[uwsgi]` would take the byte order mark away from it
+        ("b.ini", b"\xef\xbb\xbf[uwsgi]\nprocesess = 4\n", b"; uwsgi-lint: disable-file=UW003\n"),
+        ("c.xml", b"<uwsgi>\n<eval><![CDATA[\nx = '\n<procesess>4</procesess>\n]]></eval>\n"
+                  b"<procesess>4</procesess>\n</uwsgi>\n", None),
+    ],
+)
+def test_add_noqa_never_writes_where_a_comment_would_be_text(
+    tmp_path: Path, name: str, data: bytes, added: bytes | None
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    report = lint([str(path)])
+    assert report.diagnostics
+    assert add_noqa(report, roots=[str(tmp_path)]) == [str(path)]
+    if added is not None:
+        assert path.read_bytes() == data + added  # only appended: nothing moved
+    else:  # the CDATA is untouched, the option after it silenced above its line
+        assert path.read_bytes() == data.replace(
+            b"]]></eval>\n<procesess>", b"]]></eval>\n<!-- uwsgi-lint: disable=UW101 -->\n"
+                                        b"<procesess>")
+    assert lint([str(path)]).diagnostics == []
+    # a second run changes nothing
+    assert add_noqa(lint([str(path)]), roots=[str(tmp_path)]) == []

@@ -142,7 +142,7 @@ def test_enable_threads_from_pyproject_target(tmp_path: Path) -> None:
     write(root, "app.ini", THREADS)
     result = run("app.ini", cwd=root)
     assert result.returncode == 1
-    assert result.stdout.startswith("app.ini:3:1: UW115 [obsolete-option] info: ")
+    assert result.stdout.startswith("app.ini:3:1: UW115 [*] [obsolete-option] info: ")
     write(root, "pyproject.toml", '[tool.uwsgi-lint]\ntarget-version = "2.0.21"\n')
     assert run("app.ini", cwd=root).returncode == 0
 

@@ -17,6 +17,7 @@ from . import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from typing import NoReturn
 
     from .diagnostics import Severity
@@ -148,6 +149,29 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
         help="where the rule pages are published: a URL with {code} or {name} in it, "
         "e.g. https://docs.example.org/uwsgi-lint/rules/{code}.html; each finding then "
         "links to its page (default: no links)",
+    )
+    p.add_argument(
+        "--fix", action="store_true",
+        help="apply the safe fixes (in place; with `-`: print the fixed buffer), then "
+        "report what is left",
+    )
+    p.add_argument(
+        "--unsafe-fixes", action="store_true",
+        help="with --fix or --diff, also apply the unsafe fixes (those that guess the "
+        "intent, such as a misspelt option renamed); marks them fixable in the output",
+    )
+    p.add_argument(
+        "--diff", action="store_true",
+        help="print a unified diff of what --fix would change, write nothing; exit 1 when "
+        "there is a change",
+    )
+    p.add_argument(
+        "--fixable", type=_selectors, metavar="RULES", default=None,
+        help="the rules whose fixes may be applied (default: all), instead of the settings'",
+    )
+    p.add_argument(
+        "--unfixable", type=_selectors, metavar="RULES", action="extend", default=[],
+        help="rules whose fixes are never applied (added to the settings' unfixable)",
     )
     p.add_argument(
         "--stdin-filename",
@@ -373,6 +397,12 @@ def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace, reason: s
         p.error("--add-noqa cannot change standard input")
     if args.show_files and args.show_settings is not None:
         p.error("give --show-files or --show-settings, not both")
+    if args.fix and args.diff:
+        p.error("give --fix or --diff, not both")
+    if (args.fix or args.diff) and args.add_noqa is not None:
+        p.error("--add-noqa cannot be given with --fix or --diff")
+    if (args.fix or args.diff) and args.statistics:
+        p.error("--statistics cannot be given with --fix or --diff")
 
 
 def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
@@ -636,8 +666,8 @@ def _run(args: argparse.Namespace) -> int:
         # memory and linted as that file, whether or not it exists
         paths = [p for p in paths if p != "-"]
         buffers[args.stdin_filename or "-"] = sys.stdin.buffer.read()
-    try:
-        report = lint(
+    def run(overlay: dict[str, bytes]) -> Report:
+        return lint(
             paths,
             Assumptions(),
             _walk(args),
@@ -649,8 +679,19 @@ def _run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             selection=_selection(args),
             overrides=_overrides(args),
+            overlay=overlay,
         )
+
+    try:
+        if args.fix or args.diff:
+            fixed = _fix(args, run, paths, buffers)
+            if isinstance(fixed, int):
+                return fixed
+            report = fixed
+        else:
+            report = run({})
         report.docs_url = args.docs_url or _run_settings(args).docs_url
+        report.unsafe_fixes = args.unsafe_fixes
     except SettingsError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -692,6 +733,78 @@ def _run(args: argparse.Namespace) -> int:
     return exit_code(report, args.exit_zero, args.fail_on)
 
 
+def _fix(
+    args: argparse.Namespace,
+    run: Callable[[dict[str, bytes]], Report],
+    paths: list[str],
+    buffers: dict[str, bytes],
+) -> Report | int:
+    """``--fix`` and ``--diff`` (:mod:`uwsgi_lint.fix`): the report of what is left after
+    the fixes were written (``--fix`` of files), or an exit status when the command is
+    done (``--diff``; ``--fix`` of standard input prints the fixed buffer)."""
+    from . import fs
+    from .edits import Refused, readable_as_before, rewrite
+    from .fix import run_passes, unified_diff
+    from .render import display_path
+
+    stdin = {os.path.abspath(k): v for k, v in buffers.items()}
+
+    def read(path: str) -> bytes:
+        return stdin[path] if path in stdin else fs.read_regular(path)
+
+    outcome = run_passes(run, read, unsafe=args.unsafe_fixes)
+    applied = sum(outcome.applied.values())
+    changed = outcome.changed
+    if args.diff:
+        _write("".join(unified_diff(display_path(p), outcome.before[p], outcome.after[p])
+                       for p in changed))
+        _error(f"would fix {_problems(applied)} in {_files(len(changed))}")
+        return EXIT_FINDINGS if changed else EXIT_CLEAN
+    if stdin:  # editors and formatters: the fixed buffer on stdout, the rest on stderr
+        [(path, data)] = stdin.items()
+        sys.stdout.buffer.write(outcome.after.get(path, data))
+        sys.stdout.flush()
+        report = outcome.report
+        report.unsafe_fixes = args.unsafe_fixes
+        if report.diagnostics:
+            from .render import text
+
+            sys.stderr.write(text.render(report))
+        _error(f"fixed {_problems(applied)}")
+        return exit_code(report, args.exit_zero, args.fail_on)
+    roots = fs.roots_for(paths or ["."])
+    refused: list[tuple[str, str]] = []
+    for path in changed:
+        before, after = outcome.before[path], outcome.after[path]
+
+        def change(old: bytes, before: bytes = before, after: bytes = after) -> bytes:
+            if old != before:
+                raise Refused("it changed while uwsgi-lint was fixing it; run again")
+            return after
+
+        try:
+            rewrite(path, roots, change, readable_as_before(path))
+        except Refused as exc:
+            refused.append((path, str(exc)))
+    for path, why in refused:
+        _error(f"not fixed, file left unchanged: {path}: {why}")
+    written = len(changed) - len(refused)
+    _error(f"fixed {_problems(applied)} in {_files(written)}" if not refused
+           else f"fixed {_files(written)} of {len(changed)}")
+    report = run({}) if changed else outcome.report  # what is on disk now
+    if refused:
+        report.errors.append(f"{_files(len(refused))} could not be written")
+    return report
+
+
+def _problems(n: int) -> str:
+    return f"{n} problem{'s' if n != 1 else ''}"
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
+
+
 def _selection(args: argparse.Namespace) -> Selection:
     """The command line's selectors, put over each file's settings."""
     from .settings import Selection
@@ -699,7 +812,8 @@ def _selection(args: argparse.Namespace) -> Selection:
     severity = tuple((sel, level) for selectors, level in args.severity for sel in selectors)
     return Selection(args.select, tuple(args.extend_select), tuple(args.ignore),
                      per_file_ignores=tuple(args.per_file_ignores), severity=severity,
-                     cwd=os.getcwd())
+                     fixable=getattr(args, "fixable", None),
+                     unfixable=tuple(getattr(args, "unfixable", ())), cwd=os.getcwd())
 
 
 def _run_settings(args: argparse.Namespace) -> Settings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .model import Span
+from .model import Fix, Span
 from .untrusted import clean
 
 
@@ -40,6 +40,7 @@ class Diagnostic:
     span: Span
     related: tuple[Related, ...] = ()
     detail: str = ""  # the longer explanation (``--format full``, JSON, SARIF)
+    fix: Fix | None = None  # applied by ``--fix`` (:mod:`uwsgi_lint.fix`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", clean(self.message))
@@ -53,11 +54,11 @@ class Diagnostic:
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule yields: where, what, and the places that explain it; the engine adds
-    the rule's code, name and severity (:meth:`uwsgi_lint.rules.Rule.diagnostic`).
-    ``fix`` is the slot for an automatic fix (none yet)."""
+    the rule's code, name and severity (:meth:`uwsgi_lint.rules.Rule.diagnostic`), and
+    ``fix`` its automatic fix, if it has one (the rule's ``fix`` says which kind)."""
 
     span: Span
     message: str
     related: tuple[Related, ...] = ()
-    fix: None = None
+    fix: Fix | None = None
     detail: str = ""

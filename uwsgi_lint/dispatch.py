@@ -110,7 +110,7 @@ def _reader(rule: Rule, view: View, out: list[Diagnostic]) -> None:
             if p.span.file in files:
                 continue
             files.add(p.span.file)
-        out.append(rule.made(Finding(p.span, p.message, detail=p.detail)))
+        out.append(rule.made(Finding(p.span, p.message, detail=p.detail, fix=p.fix)))
 
 
 def _call(

@@ -1,4 +1,5 @@
-"""Every change uwsgi-lint makes to a linted file goes through here (``--add-noqa``).
+"""Every change uwsgi-lint makes to a linted file goes through here (``--add-noqa``,
+``--fix``).
 
 A file is changed only when it is a regular file inside the roots of the run (the paths
 on the command line widened to their git work tree, :func:`uwsgi_lint.fs.roots_for`,
@@ -142,3 +143,30 @@ def _said(path: str, fmt: Format, data: bytes) -> object:
         sorted(p.code for p in cfg.problems),
         cfg.stopped.code if cfg.stopped else None,
     )
+
+
+def readable_as_before(path: str) -> Callable[[bytes, bytes], str | None]:
+    """A ``check`` for :func:`rewrite` (``--fix``): the new bytes, read as uWSGI reads
+    ``path``, have no reading problem that the old ones did not have (a fix never makes
+    a file that uWSGI refuses, or reads only in part)."""
+    from .fix import READING_ERRORS
+
+    def check(old: bytes, new: bytes) -> str | None:
+        from .readers import format_for, sniff
+
+        fmt = format_for(path) or sniff(old)
+        before, after = _reading_errors(path, fmt, old), _reading_errors(path, fmt, new)
+        added = sorted((after - before) & READING_ERRORS)
+        if not added:
+            return None
+        return (f"the fixes would make uWSGI read it differently than they say "
+                f"({', '.join(added)}: a bug in uwsgi-lint, please report it); not written")
+
+    return check
+
+
+def _reading_errors(path: str, fmt: Format, data: bytes) -> set[str]:
+    from .readers import read_file
+
+    cfg: ConfigFile = read_file(path, openers=frozenset(), fmt=fmt, data=data)
+    return {p.code for p in cfg.problems} | ({cfg.stopped.code} if cfg.stopped else set())

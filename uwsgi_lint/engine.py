@@ -104,6 +104,7 @@ def lint(
     jobs: int | None = None,
     selection: Selection | None = None,
     overrides: Mapping[str, Any] | None = None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -124,6 +125,9 @@ def lint(
     many processes read and check the files (``--jobs``; default: one per core, used
     for big runs only: :mod:`uwsgi_lint.parallel`); the output does not depend on it.
 
+    ``overlay`` maps file paths to bytes read in place of theirs, without naming those
+    files (the fixed text between two passes of ``--fix``: :mod:`uwsgi_lint.fix`).
+
     Each file is read with ``assume`` and the target version, YAML reader, plugins and
     context of its closest settings over it, then ``overrides`` (the command line's
     ``--target-version`` ...: :class:`FileAssumptions`).
@@ -131,7 +135,7 @@ def lint(
     roots, warnings = boundary_roots(
         [*paths, *(buffers or {})], allow_read, config=config, isolated=isolated
     )
-    with session.run(roots, buffers):
+    with session.run(roots, {**(buffers or {}), **(overlay or {})}):  # fixed text wins
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
                        list(buffers or {}), only,
                        default_jobs() if jobs is None else jobs, selection, overrides or {})

@@ -211,12 +211,41 @@ class ConfigFile:
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something a reader or the expander noticed; the engine turns it into a diagnostic
-    (``message`` its one line, ``detail`` the longer explanation)."""
+    (``message`` its one line, ``detail`` the longer explanation, ``fix`` its fix)."""
 
     code: str
     message: str
     span: Span
     detail: str = ""
+    fix: Fix | None = None
+
+
+class Applicability(str, Enum):
+    """How far a fix can be trusted (as ruff's): ``safe`` changes what uWSGI reads exactly
+    as the finding's message says and nothing else; ``unsafe`` guesses the intent (a
+    misspelt option renamed ...) and is applied only with ``--unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of ``span`` (in the file as written: 1-based lines and columns in
+    characters, end exclusive; an empty span inserts) with ``content``."""
+
+    span: Span
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """An automatic fix: what it does (``message``, one line), its edits (in one file,
+    not overlapping) and how far it can be trusted."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability
 
 
 class Role(str, Enum):

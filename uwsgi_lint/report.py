@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .discover import Skipped
+from .model import Applicability
 from .untrusted import clean
 
 
@@ -22,6 +23,15 @@ class Report:
     # where each rule's page is published: a URL template, ``{code}`` and ``{name}`` filled
     # in (``--docs-url``); None: no links
     docs_url: str | None = None
+    # whether unsafe fixes count as fixable (``--unsafe-fixes``): the outputs mark the
+    # findings ``--fix`` would fix
+    unsafe_fixes: bool = False
+
+    def fixable(self, d: Diagnostic) -> bool:
+        """Whether ``--fix`` (with this run's ``--unsafe-fixes``) would fix ``d``."""
+        if d.fix is None:
+            return False
+        return self.unsafe_fixes or d.fix.applicability is Applicability.SAFE
 
     def url(self, code: str, name: str) -> str | None:
         """The link to rule ``code``'s page (``docs_url`` filled in, cleaned as every text

@@ -50,7 +50,8 @@ DOTFILE = ".uwsgi-lint.toml"
 TABLE = ("tool", "uwsgi-lint")
 
 KEYS = frozenset({
-    "select", "extend-select", "ignore", "per-file-ignores", "severity", "target-version",
+    "select", "extend-select", "ignore", "fixable", "unfixable", "per-file-ignores",
+    "severity", "target-version",
     "yaml-reader", "plugins", "context", "container", "exclude", "extend-exclude",
     "allow-read", "docs-url",
 })
@@ -78,6 +79,9 @@ class Settings:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # the rules whose fixes --fix may apply (None: all), and those it may not
+    fixable: tuple[str, ...] | None = None
+    unfixable: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     severity: tuple[tuple[str, Severity], ...] = ()  # (selector, severity)
     target_version: str | None = None
@@ -130,13 +134,18 @@ class Selection:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    fixable: tuple[str, ...] | None = None  # replaces the settings' own
+    unfixable: tuple[str, ...] = ()
     cwd: str = ""
 
     def over(self, settings: Settings) -> Settings:
         if self.select is not None:
             settings = replace(settings, select=self.select, extend_select=(), ignore=())
+        if self.fixable is not None:
+            settings = replace(settings, fixable=self.fixable)
         return replace(
             settings,
+            unfixable=settings.unfixable + self.unfixable,
             extend_select=settings.extend_select + self.extend_select,
             ignore=settings.ignore + self.ignore,
             per_file_ignores=settings.per_file_ignores + tuple(
@@ -399,6 +408,17 @@ def enabled(settings: Settings, code: str, name: str) -> bool:
         return False
     ign = _best(settings.ignore, code, name)
     return ign is None or sel > ign
+
+
+def fix_allowed(settings: Settings, code: str, name: str) -> bool:
+    """Whether ``--fix`` may apply the fixes of rule ``code``/``name`` (``fixable`` and
+    ``unfixable``, the more specific selector winning as for ``select``/``ignore``)."""
+    chosen = settings.fixable if settings.fixable is not None else ("all",)
+    sel = _best(chosen, code, name)
+    if sel is None:
+        return False
+    no = _best(settings.unfixable, code, name)
+    return no is None or sel > no
 
 
 def ignored_in(settings: Settings, file: str, code: str, name: str) -> bool:
@@ -679,7 +699,7 @@ def _settings(chk: _Checker, table: Mapping[str, Any], path: str) -> Settings:
             known = ", ".join(sorted(KEYS))
             raise chk.key_error((key,), f"unknown setting `{key}` (known: {known})")
         field = key.replace("-", "_")
-        if key in ("select", "extend-select", "ignore"):
+        if key in ("select", "extend-select", "ignore", "fixable", "unfixable"):
             values[field] = _selectors(chk, (key,), value, key)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):

@@ -28,12 +28,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
-from .model import Comment, ConfigFile, Format
+from .model import Applicability, Comment, ConfigFile, Edit, Fix, Format, Position, Span
 
 if TYPE_CHECKING:
     from .report import Report
@@ -59,6 +59,7 @@ class Entry:
     first: int
     last: int
     used: bool = False
+    index: int = 0  # its place in the comment's list of codes (unknown codes counted)
 
 
 @dataclass(slots=True)
@@ -86,6 +87,7 @@ class Parsed:
     kind: str
     codes: tuple[str, ...]
     reason: str
+    indexes: tuple[int, ...] = ()  # the place of each code in the list as written
 
 
 def parse_comment(text: str) -> Parsed | None:
@@ -99,7 +101,7 @@ def parse_comment(text: str) -> Parsed | None:
         if rest.startswith(lead):
             rest = rest[len(lead) :].strip()
             break
-    return Parsed(m.group(1), codes, rest)
+    return Parsed(m.group(1), codes, rest, tuple(range(len(codes))))
 
 
 def _known(code: str, codes: frozenset[str]) -> bool:
@@ -130,13 +132,14 @@ def collect(cfg: ConfigFile, lines: list[str]) -> Suppressions:
         p = parse_comment(c.text)
         if p is None:
             continue
-        good = []
-        for code in p.codes:
+        good: list[tuple[int, str]] = []
+        for index, code in zip(p.indexes, p.codes, strict=True):
             if _known(code, known):
-                good.append(code)
+                good.append((index, code))
             else:
                 out.unknown.append((c, code))
-        p = Parsed(p.kind, tuple(good), p.reason)
+        p = Parsed(p.kind, tuple(code for _, code in good), p.reason,
+                   tuple(index for index, _ in good))
         found.append((c, p, alone))
         if alone:
             own.append((c, p))
@@ -151,11 +154,13 @@ def collect(cfg: ConfigFile, lines: list[str]) -> Suppressions:
     for i, (c, p, alone) in enumerate(found):
         line = c.span.start.line
         if p.kind == "disable-file":
-            out.entries.extend(Entry(c, p.kind, code, 1, LAST) for code in p.codes)
+            out.entries.extend(Entry(c, p.kind, code, 1, LAST, index=index)
+                               for index, code in zip(p.indexes, p.codes, strict=True))
         elif p.kind == "disable":
-            for code in p.codes:
+            for index, code in zip(p.indexes, p.codes, strict=True):
                 if not alone:
-                    out.entries.append(Entry(c, p.kind, code, line, c.span.end.line))
+                    out.entries.append(Entry(c, p.kind, code, line, c.span.end.line,
+                                             index=index))
                     continue
                 end: Comment | None = None
                 for j in range(i + 1, len(found)):
@@ -168,29 +173,96 @@ def collect(cfg: ConfigFile, lines: list[str]) -> Suppressions:
                         closed.add((j, code if code in p2.codes else ALL))
                         break
                 if end is not None:
-                    out.entries.append(Entry(c, "range", code, line, end.span.start.line))
+                    out.entries.append(Entry(c, "range", code, line, end.span.start.line,
+                                             index=index))
                 else:
                     target = next_code_line(c.span.end.line)
-                    out.entries.append(Entry(c, p.kind, code, target, target))
+                    out.entries.append(Entry(c, p.kind, code, target, target, index=index))
     for j, (c, p, _) in enumerate(found):
         if p.kind == "enable":
-            for code in p.codes:
+            for index, code in zip(p.indexes, p.codes, strict=True):
                 if (j, code) not in closed:
                     line = c.span.start.line
-                    out.stray.append(Entry(c, "enable", code, line, line))
+                    out.stray.append(Entry(c, "enable", code, line, line, index=index))
     return out
 
 
-def read_lines(path: str) -> list[str]:
-    """The lines of ``path`` (through :func:`uwsgi_lint.fs.read_regular`: a regular file
+def removal(comment: Comment, indexes: Collection[int], source: str,
+            cfg: ConfigFile) -> Fix | None:
+    """The fix that takes the codes at ``indexes`` out of the list of the suppression
+    ``comment`` (``source``: the text of its file ``cfg`` as written), or the whole comment
+    when no code is left: its lines when nothing else is written on them, else the comment
+    and the blanks before it (a trailing YAML or XML comment).  ``None`` when the comment
+    is not found there as read, lies inside a directive (an XML element's text), or cuts
+    the CR of a CRLF line off a YAML value."""
+    from .source import LineIndex
+    from .textfix import advance
+
+    lines = LineIndex(source)
+
+    def offset(p: Position) -> int:
+        return lines.starts[p.line - 1] + p.column - 1 if p.line <= len(lines.starts) else -1
+
+    start, end = offset(comment.span.start), offset(comment.span.end)
+    m = _DIRECTIVE.search(comment.text)
+    if start < 0 or source[start:end] != comment.text or m is None or any(
+            d.span.file == comment.span.file and d.span.start < comment.span.start
+            and comment.span.end <= d.span.end
+            for sec in cfg.sections for d in sec.directives()):
+        return None
+    codes = [(m.start(2) + c.start(), m.start(2) + c.end())
+             for c in re.finditer(r"[A-Za-z0-9_-]+", m.group(2))]
+    gone = sorted(set(indexes))
+    if not gone or gone[-1] >= len(codes):
+        return None
+    if len(gone) < len(codes):
+        edits = []
+        for run in _runs(gone):
+            if run[-1] + 1 < len(codes):  # the codes and the separator after them
+                cut = (codes[run[0]][0], codes[run[-1] + 1][0])
+            else:  # the last ones, with the separator before them
+                cut = (codes[run[0] - 1][1], codes[run[-1]][1])
+            edits.append(Edit(Span(comment.span.file,
+                                   advance(comment.span.start, comment.text[:cut[0]]),
+                                   advance(comment.span.start, comment.text[:cut[1]])), ""))
+        listed = ", ".join(f"`{comment.text[slice(*codes[i])]}`" for i in gone)
+        return Fix(f"remove {listed} from the suppression", tuple(edits), Applicability.SAFE)
+    first = source.rfind("\n", 0, start) + 1
+    nl = source.find("\n", end)
+    line_end = len(source) if nl == -1 else nl
+    if source[end:line_end].strip(" \t\r"):
+        return None  # something follows it on its line
+    if source[first:start].strip(" \t"):  # after a directive: the comment and its blanks
+        if cfg.format is Format.YAML and "\r" in source[end:line_end]:
+            return None  # the value would end with the \r that the comment cuts off now
+        cut = (len(source[:start].rstrip(" \t")), end)
+    else:
+        cut = (first, len(source) if nl == -1 else nl + 1)
+    edit = Edit(Span(comment.span.file, lines.position(cut[0]), lines.position(cut[1])), "")
+    return Fix("remove the suppression comment", (edit,), Applicability.SAFE)
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    """Sorted ``indexes`` cut into runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def read_text(path: str) -> str:
+    """The text of ``path`` (through :func:`uwsgi_lint.fs.read_regular`: a regular file
     inside the run's boundary, read once), empty when it cannot be read."""
     from .fs import Unreadable, read_regular
+    from .source import decode
 
     try:
-        data = read_regular(path)
+        return decode(read_regular(path))
     except Unreadable:
-        return []
-    return re.split(r"\r\n|\n|\r", data.decode("utf-8", "replace"))
+        return ""
 
 
 def describe(e: Entry) -> str:
@@ -210,14 +282,45 @@ def _format_of(path: str, data: bytes) -> Format:
     return format_for(path) or sniff(data)
 
 
-def _comment(fmt: Format, codes: list[str], reason: str, indent: str) -> str:
+def _comment(
+    fmt: Format, codes: list[str], reason: str, indent: str, kind: str = "disable"
+) -> str:
     listed = ",".join(codes)
     if fmt is Format.XML:
         why = f" - {re.sub(r'-{2,}', '-', reason).rstrip('-')}" if reason else ""
-        return f"{indent}<!-- uwsgi-lint: disable={listed}{why} -->"
+        return f"{indent}<!-- uwsgi-lint: {kind}={listed}{why} -->"
     mark = ";" if fmt is Format.INI else "#"
     why = f" -- {reason}" if reason else ""
-    return f"{indent}{mark} uwsgi-lint: disable={listed}{why}"
+    return f"{indent}{mark} uwsgi-lint: {kind}={listed}{why}"
+
+
+# findings about a file as a whole, silenced with the file-level form (a comment above
+# their line could not silence them, or would change the file: above a byte order mark)
+FILE_WIDE = frozenset({"UW001", "UW002", "UW003"})
+_YAML_BLOCK = re.compile(r"^([ \t]*)(?:- +)?[^#\s][^#]*:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _inside_text(fmt: Format, physical: list[bytes]) -> set[int]:
+    """The lines (1-based) where a comment would become text: inside a YAML block
+    scalar (``key: |``) or an XML CDATA section; a finding there is silenced with the
+    file-level form."""
+    inside: set[int] = set()
+    if fmt is Format.YAML:
+        block: int | None = None  # the indentation of the key that opened a block
+        for n, raw in enumerate(physical, 1):
+            line = raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
+            indent = len(line) - len(line.lstrip(" \t"))
+            if block is not None and (not line.strip() or indent > block):
+                inside.add(n)
+                continue
+            found = _YAML_BLOCK.match(line)
+            block = len(found.group(1)) if found else None
+    elif fmt is Format.XML:
+        text = b"".join(physical)
+        for m in re.finditer(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)", text, re.S):
+            first = text.count(b"\n", 0, m.start()) + 1
+            inside.update(range(first, text.count(b"\n", 0, m.end()) + 2))
+    return inside
 
 
 def _dominant_newline(data: bytes) -> bytes:
@@ -229,9 +332,24 @@ def _dominant_newline(data: bytes) -> bytes:
 def _with_comments(
     fmt: Format, data: bytes, lines: dict[int, list[str]], reason: str
 ) -> bytes:
-    """``data`` with a suppression comment above each line of ``lines`` (line -> codes)."""
+    """``data`` with a suppression comment above each line of ``lines`` (line -> codes),
+    and one ``disable-file=`` comment at its end for the findings about the whole file
+    (:data:`FILE_WIDE`) and those on a line where a comment would become text."""
     nl = _dominant_newline(data)
     physical = data.splitlines(keepends=True)
+    inside = _inside_text(fmt, physical)
+    whole: list[str] = []
+    lines = dict(lines)
+    for n in sorted(lines):
+        if n in inside:
+            whole += lines.pop(n)
+        else:
+            here = [c for c in lines[n] if c not in FILE_WIDE]
+            whole += [c for c in lines[n] if c in FILE_WIDE]
+            if here:
+                lines[n] = here
+            else:
+                del lines[n]
     for n in sorted(lines, reverse=True):
         codes = sorted(lines[n])
         index = min(max(n, 1), len(physical) + 1) - 1
@@ -249,6 +367,11 @@ def _with_comments(
         physical.insert(index, comment.encode("utf-8", errors="surrogateescape") + nl)
         if index > 0 and not physical[index - 1].endswith((b"\n", b"\r")):
             physical[index - 1] += nl
+    if whole:
+        if physical and not physical[-1].endswith((b"\n", b"\r")):
+            physical[-1] += nl
+        comment = _comment(fmt, sorted(set(whole)), reason, "", "disable-file")
+        physical.append(comment.encode("utf-8", errors="surrogateescape") + nl)
     return b"".join(physical)
 
 

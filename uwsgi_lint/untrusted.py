@@ -388,6 +388,17 @@ def clean(text: str, limit: int | None = LIMIT) -> str:
     return cap(escape(mask(text)), limit)
 
 
+def clean_lines(text: str) -> str:
+    """:func:`clean` for a text of several lines (a fix's new text): each line cleaned,
+    the line breaks and tabs kept as they are (JSON and SARIF escape them; an editor
+    applies the text as it is)."""
+    return "".join(part if part in ("\r\n", "\n", "\r", "\t") else clean(part, None)
+                   for part in _BREAKS.split(text))
+
+
+_BREAKS = re.compile(r"(\r\n|\n|\r|\t)")
+
+
 def source_line(text: str, start: int, end: int, *, tab: int = 8,
                 width: int = 240) -> tuple[str, int, int]:
     """A source line as ``full`` quotes it, with the caret under ``text[start:end]``:

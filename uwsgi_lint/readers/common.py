@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from sys import intern
 
-from ..model import Block, Directive, Format, Loc, Section, Span
+from ..model import Applicability, Block, Directive, Edit, Fix, Format, Loc, Position, Section, Span
 from ..source import Expanded
 
 # uWSGI ends any logic block on these keys, by name (core/config.c: add_exported_option_do)
@@ -47,6 +47,13 @@ def make_directive(
         unresolved=exp.unresolved_in(vs, ve) + exp.unresolved_in(ks, ke),
         note=note,
     )
+
+
+def without_bom(exp: Expanded) -> Fix:
+    """The fix for a UTF-8 byte order mark at the start of the file: remove it (unsafe:
+    the section it hid, and the keys in it, then take effect)."""
+    span = Span(exp.path, Position(1, 1), Position(1, 2))
+    return Fix("remove the byte order mark", (Edit(span, ""),), Applicability.UNSAFE)
 
 
 def group_logic(

@@ -15,9 +15,11 @@ continuation (``UW006``).
 
 from __future__ import annotations
 
-from ..model import Comment, ConfigFile, Directive, Format, Problem, Span
+import re
+
+from ..model import Applicability, Comment, ConfigFile, Directive, Edit, Fix, Format, Problem, Span
 from ..source import Expanded
-from .common import make_directive, section_of
+from .common import make_directive, section_of, without_bom
 
 SECTION_NOT_FOUND = "UW002"
 BYTE_ORDER_MARK = "UW003"
@@ -27,6 +29,8 @@ NO_CONTINUATION = "UW006"
 
 _WS = " \t\r"
 _SHOWN = 6  # names listed in a message
+_SECTION_NAME = re.compile(r"[^\s\[\];#]+")  # a name a fix writes in a header
+_OPTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a key a fix puts in a section
 
 
 def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
@@ -136,8 +140,9 @@ class _Checks:
         # a byte order mark glued to the first header: its keys are no one's to move
         self.hidden = False
 
-    def add(self, code: str, message: str, span: Span, detail: str = "") -> None:
-        self.cfg.problems.append(Problem(code, message, span, detail))
+    def add(self, code: str, message: str, span: Span, detail: str = "",
+            fix: Fix | None = None) -> None:
+        self.cfg.problems.append(Problem(code, message, span, detail, fix))
 
     def run(self) -> None:
         self.byte_order_mark()
@@ -168,6 +173,7 @@ class _Checks:
             self.exp.span(0, e),
             "The file starts with a UTF-8 byte order mark, so its first line is no section "
             "header for uWSGI" + (": it finds no such section." if self.explained else "."),
+            without_bom(self.exp),
         )
 
     def headers_misread(self) -> None:
@@ -190,7 +196,40 @@ class _Checks:
                 f"write `[{meant}]` alone on the line",
                 self.exp.span(s, e),
                 f"For the section name, uWSGI {why}.",
+                self.header_fix(s, e, meant),
             )
+
+    def header_fix(self, s: int, e: int, meant: str) -> Fix | None:
+        """``[meant]`` written for the header at ``[s, e)``; a comment after it goes to a
+        line of its own above (``[uwsgi]x``: no fix, the ``x`` is a guess)."""
+        text = self.text
+        first = text.rfind("\n", 0, s) + 1
+        nl = text.find("\n", e)
+        if not _SECTION_NAME.fullmatch(meant) or self.exp.raw(first, e) != text[first:e]:
+            return None
+        if "\0" in text[first : len(text) if nl == -1 else nl]:
+            return None
+        close = text.find("]", s, e)
+        rest = "" if close == -1 else text[close + 1 : e].strip(_WS)
+        header = f"[{meant}]"
+        if not rest:
+            return Fix(f"write `{header}`", (Edit(self.exp.span(s, e), header),),
+                       Applicability.UNSAFE)
+        if rest[0] not in ";#":
+            return None
+        above = f"{rest}{self.ending(s)}{text[first:s]}{header}"
+        return Fix(f"write `{header}` alone, the comment on the line above",
+                   (Edit(self.exp.span(s, e), above),), Applicability.UNSAFE)
+
+    def ending(self, offset: int) -> str:
+        """The line ending of the line ``offset`` is on (the last line, which has none:
+        the file's)."""
+        source = self.exp.source
+        at = self.exp.src_start(offset)
+        nl = source.find("\n", at)
+        if nl != -1:
+            return "\r\n" if nl > 0 and source[nl - 1] == "\r" else "\n"
+        return self.cfg.newline
 
     def missing_section(self) -> None:
         if self.section in self.headers or self.explained:
@@ -208,11 +247,14 @@ class _Checks:
             span = loose[0].span
             has = f"{_keys(len(loose))} but no section header"
         hint = ""
+        fix = None
         near = [n for n in others if n.lower().strip() == self.section.lower()]
         if near:
             hint = f"; write `[{self.section}]` (section names are case-sensitive)"
+            fix = self.renamed(near[0]) if len(near) == 1 else None
         elif not others:
             hint = f"; put `[{self.section}]` above them"
+            fix = self.header_above(loose)
         assert span is not None
         self.add(
             SECTION_NOT_FOUND,
@@ -220,7 +262,33 @@ class _Checks:
             f"nothing from it{hint}",
             span,
             "uWSGI logs \"Can't find section\" and goes on without this file's options.",
+            fix,
         )
+
+    def renamed(self, name: str) -> Fix | None:
+        """Every ``[name]`` header written ``[section]``; none when one of them is not
+        written ``[name]`` as it is read (UW004 speaks for those first)."""
+        header = f"[{self.section}]"
+        edits = []
+        for s, e in self.lines:
+            if self.text[s] == "[" and self.text[s + 1 : e - 1] == name:
+                if self.exp.raw(s, e) != f"[{name}]":
+                    return None
+                edits.append(Edit(self.exp.span(s, e), header))
+        return Fix(f"write `{header}`", tuple(edits), Applicability.UNSAFE)
+
+    def header_above(self, loose: list[Directive]) -> Fix | None:
+        """``[section]`` on a line of its own above the first of the ``loose`` keys (those
+        before any header); none when one of them is no option name (a line left over
+        from a shell here-document) or the first stands behind a byte order mark."""
+        from ..textfix import line_above
+
+        if not all(_OPTION_NAME.fullmatch(d.key) for d in loose):
+            return None
+        above = line_above(loose[0], f"[{self.section}]")
+        if above is None:
+            return None
+        return Fix(f"put `[{self.section}]` above the first key", (above,), Applicability.UNSAFE)
 
     def keys_before_section(self) -> None:
         loose = [d for d in self.found[""] if d.key.strip("\ufeff")]
@@ -235,7 +303,30 @@ class _Checks:
             f"{_keys(len(keys))} ({_names(keys)}) before the first section header {belong} to "
             f"no section: uWSGI ignores {them}; move {them} under `[{self.section}]`",
             loose[0].span,
+            fix=self.header_moved(loose),
         )
+
+    def header_moved(self, loose: list[Directive]) -> Fix | None:
+        """``[section]`` above the ``loose`` keys (as :meth:`header_above`); when the first
+        header of the file is ``[section]`` itself, moved there (the section goes on)."""
+        fix = self.header_above(loose)
+        if fix is None:
+            return None
+        header = f"[{self.section}]"
+        s, e = next((s, e) for s, e in self.lines if self.text[s] == "[")
+        if self.exp.raw(s, e) != header:
+            return fix
+        source = self.exp.source
+        start = self.exp.src_start(s)
+        line_start = source.rfind("\n", 0, start) + 1
+        nl = source.find("\n", self.exp.src_end(e))
+        if source[line_start:start].strip(_WS):
+            return fix
+        end = len(source) if nl == -1 else nl + 1
+        lines = self.exp.lines
+        cut = Span(self.exp.path, lines.position(line_start), lines.position(end))
+        return Fix(f"move `{header}` above the first key", (*fix.edits, Edit(cut, "")),
+                   Applicability.UNSAFE)
 
     def continuations(self) -> None:
         """A value ending in ``\\``: no line continuation in uWSGI's INI."""

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
 
-from ..model import ConfigFile, Directive, Format, Problem
+from ..model import Applicability, ConfigFile, Directive, Edit, Fix, Format, Problem
 from ..source import Expanded
 from .common import make_directive, section_of
 
@@ -47,6 +47,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _HEX = "0123456789abcdefABCDEF"
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WORDS = {"true": "true", "false": "false", "null": "null"}
+_SCALARS = frozenset({"string", "integer", "true", "false", "null"})  # what uWSGI appends
 
 
 class _Error(Exception):
@@ -479,6 +480,7 @@ def _dropped(
     """Problems for what uWSGI drops of ``member``: its replaced duplicates, a real or an
     object value, and array elements that are not scalars."""
     value = member.value
+    merged = _merged(exp, member)
     for old in member.earlier:
         n = len(old.value.items) if old.value.kind == "array" else 1
         what = "this value" if n == 1 else f"these {n} values"
@@ -490,6 +492,7 @@ def _dropped(
                 f'`"{member.key}": [..., ...]`',
                 exp.span(old.key_start, old.value.end),
                 "jansson, uWSGI's JSON parser, keeps only the last value of a repeated key.",
+                merged if old is member.earlier[0] else None,
             )
         )
     if value.kind in ("real", "object"):
@@ -518,6 +521,35 @@ def _dropped(
                         exp.span(item.start, item.end),
                     )
                 )
+
+
+def _merged(exp: Expanded, member: _Member) -> Fix | None:
+    """The values of a repeated key as one array at the place of the first (where jansson
+    puts the last one), the later members removed with the comma before each; none when
+    a value is not one that uWSGI appends (a real, an object, a nested array), or the
+    text is not written as uWSGI reads it (a magic ``%`` variable)."""
+    members = [*member.earlier, member]
+    start, end = members[0].key_start, member.value.end
+    if len(members) < 2 or exp.raw(start, end) != exp.text[start:end]:
+        return None
+    texts: list[str] = []
+    for m in members:
+        items = m.value.items if m.value.kind == "array" else [m.value]
+        if any(item.kind not in _SCALARS for item in items):
+            return None
+        texts += [exp.text[item.start : item.end] for item in items]
+    merged = "[" + ", ".join(texts) + "]"
+    first = members[0].value
+    edits = [Edit(exp.span(first.start, first.end), merged)]
+    for m in members[1:]:
+        comma = m.key_start - 1
+        while comma > 0 and exp.text[comma] in " \t\r\n":
+            comma -= 1
+        if exp.text[comma] != ",":
+            return None
+        edits.append(Edit(exp.span(comma, m.value.end), ""))
+    return Fix(f"write the {len(texts)} values as one array, at the first one's place",
+               tuple(edits), Applicability.UNSAFE)
 
 
 def _directives(

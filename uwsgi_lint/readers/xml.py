@@ -30,7 +30,18 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from ..model import Comment, ConfigFile, Directive, Format, Problem, Section, Span
+from ..model import (
+    Applicability,
+    Comment,
+    ConfigFile,
+    Directive,
+    Edit,
+    Fix,
+    Format,
+    Problem,
+    Section,
+    Span,
+)
 from ..source import Expanded
 from .common import (
     APP_NOTE,
@@ -448,9 +459,10 @@ class _Reader:
         self.first_child(node, first)
         return [self.directive(node, (first.vstart, first.vend), node.name, first.value, note)]
 
-    def report(self, code: str, message: str, start: int, end: int, detail: str = "") -> None:
+    def report(self, code: str, message: str, start: int, end: int, detail: str = "",
+               fix: Fix | None = None) -> None:
         if self.problems is not None:
-            self.problems.append(Problem(code, message, self.exp.span(start, end), detail))
+            self.problems.append(Problem(code, message, self.exp.span(start, end), detail, fix))
 
     def first_child(self, node: _Node, first: _Node) -> None:
         """A comment taken as the value, or content after the first child node, lost."""
@@ -493,15 +505,17 @@ class _Reader:
             return
         allowed = _APP_ATTRIBUTES if node.name == "app" else frozenset()
         tag = self.exp.text[node.start : node.tag_end]
-        for m in _ATTRIBUTE.finditer(tag):
+        ignored = [
+            m for m in _ATTRIBUTE.finditer(tag)
+            if not (m.group(1) == "xmlns" or m.group(1).startswith("xmlns:"))
+            and m.group(1).rpartition(":")[2] not in (*allowed, "id")
+        ]
+        for m in ignored:
             qname = m.group(1)
             local = qname.rpartition(":")[2]
-            if qname == "xmlns" or qname.startswith("xmlns:") or local == "id":
-                continue
-            if local in allowed:
-                continue
             written = m.group(0)
             detail = ""
+            fix = None
             if local == "mode":
                 message = (
                     f"uWSGI 2.0.31 never filters on `mode`: the `mode` option is not set yet "
@@ -514,13 +528,32 @@ class _Reader:
                     f"{_shown(node.attrs.get(local, ''))}</{node.name}>"
                 )
                 detail = "uWSGI ignores XML attributes (only `id` selects a block)."
+                fix = self.as_text(node, m) if len(ignored) == 1 else None
             else:
                 message = (
                     f"uWSGI ignores XML attributes (only `id` selects): `{_shown(written)}` "
                     f"has no effect on <{node.name}>"
                 )
             start = node.start + m.start()
-            self.report(ATTRIBUTE_IGNORED, message, start, start + len(written), detail)
+            self.report(ATTRIBUTE_IGNORED, message, start, start + len(written), detail, fix)
+
+    def as_text(self, node: _Node, attribute: re.Match[str]) -> Fix | None:
+        """The empty element ``node`` rewritten with the value of its one ignored
+        ``attribute`` as its text (``<harakiri value="30"/>`` -> ``<harakiri>30</harakiri>``);
+        none for a value that would not read the same as text (blanks, line breaks)."""
+        written = self.exp.raw(node.start, node.end)
+        value = attribute.group(2)[1:-1]
+        if written != self.exp.text[node.start : node.end] or not value:
+            return None
+        if value != value.strip(" ") or any(c in value for c in "\t\r\n") or "]]>" in value:
+            return None
+        qname = written[1 : node.name_end - node.start]
+        tag = written[: node.tag_end - node.start]
+        others = (tag[: attribute.start()].rstrip(" \t\r\n") + tag[attribute.end() :])
+        others = others.removesuffix(">").removesuffix("/").rstrip(" \t\r\n")
+        element = f"{others}>{value}</{qname}>"
+        return Fix(f"write {element}", (Edit(self.exp.span(node.start, node.end), element),),
+                   Applicability.UNSAFE)
 
     def app(self, node: _Node) -> list[Directive]:
         """``<app>``: ``mount`` from its only child, or from its second child's first child."""

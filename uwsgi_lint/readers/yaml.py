@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..model import Comment, ConfigFile, Directive, Format, Problem, Section, Span
 from ..source import Expanded
-from .common import CLOSERS, make_directive, section_of
+from .common import CLOSERS, make_directive, section_of, without_bom
 
 if TYPE_CHECKING:
     from yaml.tokens import ScalarToken, Token
@@ -552,7 +552,7 @@ def _check_bom(exp: Expanded, first: _Line, section: str, cfg: ConfigFile) -> bo
             BOM, msg, _header_span(exp, first),
             f"The file starts with a UTF-8 byte order mark: uWSGI's embedded YAML reader "
             f"reads the first key as BOM + `{section}` and does not find the `{section}` "
-            "section."))
+            "section.", without_bom(exp)))
         return True
     return False
 

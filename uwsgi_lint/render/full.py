@@ -7,7 +7,7 @@ from textwrap import wrap
 
 from ..diagnostics import Diagnostic
 from ..report import Report
-from ..untrusted import source_line
+from ..untrusted import clean, source_line
 from . import display_path
 from .source import line_text
 from .style import CARET, DIM, Style
@@ -37,7 +37,7 @@ def render(report: Report, color: bool = False) -> str:
     style = Style(color)
     lines: list[str] = []
     for d in report.diagnostics:
-        lines.append(headline(d, style, report.url(d.code, d.name)))
+        lines.append(headline(d, style, report.url(d.code, d.name), report.fixable(d)))
         lines.extend(snippet(d, style))
         for r in d.related:
             pos = r.span.start
@@ -45,6 +45,8 @@ def render(report: Report, color: bool = False) -> str:
         if d.detail:
             lines.extend(f"  {row}".rstrip() for row in wrap(
                 d.detail, WIDTH, break_long_words=False, break_on_hyphens=False))
+        if d.fix is not None:
+            lines.append(f"  fix ({d.fix.applicability.value}): {clean(d.fix.message)}")
         lines.append("")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

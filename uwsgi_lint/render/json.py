@@ -11,6 +11,7 @@ from typing import Any
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..report import Report
+from ..untrusted import clean, clean_lines
 from . import shown_path
 
 SCHEMA_VERSION = 1
@@ -30,7 +31,7 @@ def document(report: Report) -> dict[str, Any]:
                 "filename": shown_path(d.span.file),
                 "location": {"line": d.span.start.line, "column": d.span.start.column},
                 "end_location": {"line": d.span.end.line, "column": d.span.end.column},
-                "fix": None,
+                "fix": _fix(d),
                 "related": [
                     {
                         "message": r.message,
@@ -45,6 +46,25 @@ def document(report: Report) -> dict[str, Any]:
             for d in report.diagnostics
         ],
         "files_checked": len(report.files),
+    }
+
+
+def _fix(d: Diagnostic) -> dict[str, Any] | None:
+    """The finding's fix: applicability, message and edits (their new text masked, as all
+    printed text is: a fix that writes a secret does not print it)."""
+    if d.fix is None:
+        return None
+    return {
+        "applicability": d.fix.applicability.value,
+        "message": clean(d.fix.message),
+        "edits": [
+            {
+                "content": clean_lines(e.content),
+                "location": {"line": e.span.start.line, "column": e.span.start.column},
+                "end_location": {"line": e.span.end.line, "column": e.span.end.column},
+            }
+            for e in d.fix.edits
+        ],
     }
 
 

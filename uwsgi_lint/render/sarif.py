@@ -53,10 +53,10 @@ from typing import Any
 
 from .. import __version__
 from ..diagnostics import Severity
-from ..model import Span
+from ..model import Fix, Position, Span
 from ..report import Report
 from ..rules import Rule, all_rules
-from ..untrusted import clean
+from ..untrusted import clean, clean_lines
 from . import pages
 from .source import file_uri, fingerprints, line_hash, project_root, relative, uri
 
@@ -156,6 +156,29 @@ def _location(span: Span, message: str | None = None) -> dict[str, Any]:
     return loc
 
 
+def _fix(fix: Fix, file: str) -> dict[str, Any]:
+    """A SARIF ``fix``: its edits as replacements of regions of the finding's file (the
+    new text masked, as all printed text is), applicability in its properties."""
+    artifact = _location(Span(file, Position(1, 1), Position(1, 1)))
+    return {
+        "description": {"text": clean(fix.message)},
+        "artifactChanges": [{
+            "artifactLocation": artifact["physicalLocation"]["artifactLocation"],
+            "replacements": [
+                {
+                    "deletedRegion": {
+                        "startLine": e.span.start.line, "startColumn": e.span.start.column,
+                        "endLine": e.span.end.line, "endColumn": e.span.end.column,
+                    },
+                    "insertedContent": {"text": clean_lines(e.content)},
+                }
+                for e in fix.edits
+            ],
+        }],
+        "properties": {"applicability": fix.applicability.value},
+    }
+
+
 def document(report: Report) -> dict[str, Any]:
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
@@ -174,6 +197,8 @@ def document(report: Report) -> dict[str, Any]:
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
+        if d.fix is not None:
+            result["fixes"] = [_fix(d.fix, d.span.file)]
         if d.related:
             result["relatedLocations"] = [
                 {"id": i, **_location(r.span, r.message)} for i, r in enumerate(d.related, 1)

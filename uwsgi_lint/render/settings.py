@@ -67,6 +67,8 @@ def render(
             continue  # deprecated (`context`), shown only when a settings file sets it
         if key == "select" and value is None:
             value = DEFAULT_SELECT
+        if key == "fixable" and value is None:
+            value = ("all",)
         shown = _toml(value)
         if key == "plugins" and value is None:
             shown = "(those built into `pip install uwsgi`)"

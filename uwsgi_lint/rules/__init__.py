@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..diagnostics import Diagnostic, Finding, Related, Severity
-from ..model import Span
+from ..model import Fix, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +103,17 @@ class Rule:
     group: str = "default"  # one of GROUPS
 
     def diagnostic(
-        self, span: Span, message: str, related: tuple[Related, ...] = (), detail: str = ""
+        self, span: Span, message: str, related: tuple[Related, ...] = (), detail: str = "",
+        fix: Fix | None = None,
     ) -> Diagnostic:
-        return Diagnostic(self.code, self.name, self.severity, message, span, related, detail)
+        return Diagnostic(self.code, self.name, self.severity, message, span, related, detail,
+                          fix)
 
     def made(self, finding: Finding) -> Diagnostic:
         """The diagnostic of one of this rule's findings (through :meth:`diagnostic`, the
         one way a diagnostic is made)."""
-        return self.diagnostic(finding.span, finding.message, finding.related, finding.detail)
+        return self.diagnostic(finding.span, finding.message, finding.related, finding.detail,
+                               finding.fix)
 
 
 _REGISTRY: dict[str, Rule] = {}

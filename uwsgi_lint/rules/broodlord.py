@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive, Format, Instance, Section, Span
+from ..model import Applicability, Directive, Format, Instance, Section, Span
+from ..textfix import remove_entry
 from ..values import shown
 from . import Instances, rule
 
@@ -63,6 +64,7 @@ def _monitor_related(inst: Instance) -> tuple[Related, ...]:
     "`vassal-sos`/`vassal-sos-backlog` under an Emperor without `emperor-broodlord`: every "
     "SOS is ignored.",
     on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
+    fix="unsafe",
 )
 def check_no_broodlord(view: View) -> Iterator[Finding]:
     emperor = view.emperor
@@ -85,6 +87,7 @@ def check_no_broodlord(view: View) -> Iterator[Finding]:
             detail=f"`{d.key}` asks the Emperor for reinforcements, but the Emperor that "
             f"starts this vassal {why} (0: Broodlord mode off) and ignores every SOS, so no "
             "zerg is ever started. `emperor-broodlord` is the most zergs at once.",
+            fix=remove_entry(view, d, f"remove the `{d.key}` line", Applicability.UNSAFE),
         )
 
 

@@ -21,7 +21,8 @@ from functools import cache
 from ..catalog import Catalog, close_matches, load_catalog, plugin_default_build
 from ..diagnostics import Finding, Related, Severity
 from ..facts import Numbers, View
-from ..model import Directive, Span
+from ..model import Applicability, Directive, Span
+from ..textfix import remove_entry
 from ..values import shown, switched_on
 from . import Entries, Instances, rule
 
@@ -299,6 +300,7 @@ _ANY_CHEAPER_OPTION = _any_version((CHEAPER,))
     Severity.WARNING,
     "A `cheaper-*` option while `cheaper` is unset or 0: ignored, though it turns the master on.",
     on=Entries(names=_ANY_CHEAPER_OPTION, unique=True),
+    fix="unsafe",
 )
 def check_without_cheaper(view: View, d: Directive) -> Iterator[Finding]:
     cat = view.catalog
@@ -327,6 +329,7 @@ def check_without_cheaper(view: View, d: Directive) -> Iterator[Finding]:
         tuple(Related("`cheaper` is set here", z.span) for z in set_to_zero),
         detail=f"{detail} turns cheaper mode off{master}. Set `cheaper` to the minimum "
         "number of workers (below `processes`).",
+        fix=remove_entry(view, d, f"remove the `{d.key}` line", Applicability.UNSAFE),
     )
 
 
@@ -336,6 +339,7 @@ def check_without_cheaper(view: View, d: Directive) -> Iterator[Finding]:
     Severity.WARNING,
     "A `carbon-*` or `spooler-*` option without `carbon` or `spooler`: uWSGI ignores it.",
     on=Entries(names=_any_version(DEPENDENT), unique=True),
+    fix="unsafe",
 )
 def check_without_parent(view: View, d: Directive) -> Iterator[Finding]:
     """UW405's check for the other families of :data:`DEPENDENT`: their parent is a list
@@ -350,6 +354,7 @@ def check_without_parent(view: View, d: Directive) -> Iterator[Finding]:
         f"`{d.key}` is ignored: without {parents}, {family.off}; {family.fix} or remove "
         "this line",
         detail=f"{family.why} No other option turns it on.",
+        fix=remove_entry(view, d, f"remove the `{d.key}` line", Applicability.UNSAFE),
     )
 
 

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from ..deploy import Launch
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive
+from ..model import Applicability, Directive, Fix
+from ..textfix import directive_after, remove_entry
 from ..values import flag_is_on, shown
 from . import Entries, Instances, rule
 from .exposure_sockets import CONTAINER_NETWORK, EXPOSED, address, reach, where
@@ -49,6 +50,7 @@ def _features_note(features: list[Directive]) -> str:
     "`master` in an Emperor that serves nothing: the Emperor runs as a child of a master "
     "with no workers.",
     group="pedantic", on=Instances(needs=frozenset({"emperor"})),
+    fix="unsafe",
 )
 def check_under_master(view: View) -> Iterator[Finding]:
     if view.inst.emperor is not None or view.socket_or_gateway() is not None:
@@ -70,6 +72,7 @@ def check_under_master(view: View) -> Iterator[Finding]:
         detail="No master-only option such as `log-master`, `logger`, `stats` or "
         "`touch-reload` is set. Without the master the uWSGI process is the Emperor itself, "
         "the setup the uWSGI docs recommend.",
+        fix=remove_entry(view, switch, f"remove the `{switch.key}` line", Applicability.UNSAFE),
     )
 
 
@@ -132,6 +135,7 @@ def _stopped_by(launch: Launch) -> Related:
     "An Emperor under a master that its stop signal reloads (uWSGI 2.0): SIGTERM without "
     "`die-on-term`, or SIGQUIT with it.",
     on=Instances(needs=frozenset({"emperor"})),
+    fix="unsafe",
 )
 def check_sigterm(view: View) -> Iterator[Finding]:
     if view.catalog.version != "2.0" or view.inst.emperor is not None:
@@ -175,7 +179,21 @@ def check_sigterm(view: View) -> Iterator[Finding]:
         detail += (" Nothing here needs the master: a master-less Emperor stops its "
                    "vassals and exits on SIGTERM.")
     yield Finding(switch.key_span, message, tuple(_stopped_by(b) for b in bad[:1]),
-                  detail=detail)
+                  detail=detail, fix=_die_on_term(view, switch))
+
+
+def _die_on_term(view: View, switch: Directive) -> Fix | None:
+    """`die-on-term = true` added after the line that turns the master on, in the
+    instance's own file, when no `die-on-term` is set and nothing that starts it stops it
+    with SIGQUIT (which `die-on-term` turns into a reload)."""
+    if (view.sets("die-on-term") or switch.file != view.inst.root.path or switch.origin
+            or any(launch.stop_signal() == "SIGQUIT" for launch in _starters(view))):
+        return None
+    edit = directive_after(switch, "die-on-term", "true")
+    if edit is None:
+        return None
+    return Fix(f"add `die-on-term = true` after the `{switch.key}` line", (edit,),
+               Applicability.UNSAFE)
 
 
 # -- stats servers ----------------------------------------------------------------------

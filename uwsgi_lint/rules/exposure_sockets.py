@@ -20,7 +20,8 @@ from functools import cache
 from ..catalog import Catalog
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive, Role
+from ..model import Applicability, Directive, Fix, Role
+from ..textfix import replace_value
 from ..values import atoi, shown
 from . import Entries, rule
 
@@ -360,6 +361,20 @@ def umask_value(value: str) -> tuple[int, bool]:
     return mode & 0o777, all("0" <= c <= "7" for c in digits)
 
 
+def _private_mode(view: View, chmods: list[Directive], mode: int) -> Fix | None:
+    """The one `chmod-socket` line, in the instance's own file, written with the mode
+    ``mode`` leaves to the owner and the group only (``666`` -> ``660``): a guess, as the web
+    server may not be in the socket's group."""
+    d = chmods[0]
+    private = mode & 0o770
+    if len(chmods) != 1 or not private or d.file != view.inst.root.path or d.origin:
+        return None  # (no digits at all would be 666 again)
+    edits = replace_value(d, f"{private:03o}")
+    if edits is None:
+        return None
+    return Fix(f"write `{d.key} = {private:03o}`", edits, Applicability.UNSAFE)
+
+
 def _sockets_text(socks: list[tuple[Directive, str]]) -> str:
     names = [f"`{path}`" for _, path in socks[:2]]
     more = f" and {len(socks) - 2} more" if len(socks) > 2 else ""
@@ -391,6 +406,7 @@ _CHOWN_FIX = "use `chmod-socket = 660` with `chown-socket = <app user>:<web serv
     Severity.WARNING,
     "A UNIX socket every local user may connect to (`chmod-socket = 666`, a 0 umask).",
     on=_BINDING,
+    fix="unsafe",
 )
 def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
     """Judged once per instance, at the first entry that binds a socket."""
@@ -423,6 +439,7 @@ def check_world_writable(view: View, entry: Directive) -> Iterator[Finding]:
             f"{how} {what} world-writable; {_CHOWN_FIX}",
             related,
             detail=_local_users(view, socks),
+            fix=_private_mode(view, chmods, mode),
         )
         return
     umasks = view.entries("umask")

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Directive
-from ..values import FALSE_WORDS, flag_is_on, inline_comment, shown
+from ..model import Applicability, Directive, Fix, Span
+from ..textfix import remove_directive, replace_value
+from ..values import FALSE_WORDS, flag_is_on, inline_comment, shown, value_subspan
 from . import Entries, rule
 
 FLAG_KINDS = frozenset({"bool", "bool-inverted"})
@@ -21,6 +22,17 @@ _OFF_LOOKING = re.compile(
     re.I,
 )
 LOG_DATE_HANDLER = "uwsgi_opt_log_date"
+
+
+def before_comment(d: Directive) -> tuple[str, Span] | None:
+    """The value of ``d`` before its inline comment (UW105 reports the comment) and where
+    it is written; None when there is no inline comment, or when what uWSGI gets is not
+    the value as written (placeholders): then it cannot be told apart."""
+    at = inline_comment(d.value)
+    if at is None or d.effective != d.value:
+        return None
+    cut = d.value[:at].rstrip(" \t")
+    return cut, value_subspan(d, 0, len(cut))
 
 
 def looks_off(value: str) -> bool:
@@ -83,17 +95,29 @@ def log_date_message(d: Directive, value: str) -> tuple[str, str] | None:
     Severity.WARNING,
     "A flag whose value uWSGI reads as on although it looks like off (`n`, `00`, `\"false\"`).",
     on=Entries(kinds=FLAG_KINDS, handlers=frozenset({LOG_DATE_HANDLER}), unique=True),
+    fix="unsafe",
 )
 def check(view: View, d: Directive) -> Iterator[Finding]:
     opt = view.catalog.get(d.key)
     if opt is None or d.unresolved:
         return
-    value = d.effective
+    value, span = d.effective, d.value_span
+    fix = None
     if opt.value_kind in FLAG_KINDS:
         if inline_comment(d.value) is not None:
-            return  # UW105 says what the comment does to the flag
+            # judged without the comment (UW105's), and fixed once UW105 moved it
+            cut = before_comment(d)
+            if cut is None:
+                return
+            value, span = cut
         message = flag_message(d, value)
+        word = "false" if message and looks_off(value) else "true"
+        if message and value == d.value and (edits := replace_value(d, word)):
+            fix = Fix(f"write `{d.key} = {word}`", edits, Applicability.UNSAFE)
     else:
         message = log_date_message(d, value)
+        removable = value and d.key not in view.placeholder_names()
+        if message and removable and (edits := remove_directive(d)):
+            fix = Fix(f"remove the `{d.key}` line", edits, Applicability.UNSAFE)
     if message:
-        yield Finding(d.value_span, message[0], detail=message[1])
+        yield Finding(span, message[0], detail=message[1], fix=fix)

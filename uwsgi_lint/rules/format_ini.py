@@ -15,6 +15,7 @@ header_misread = declare(
     "A section header that uWSGI reads under another name (`[uwsgi`, `[ uwsgi ]`, "
     "`[uwsgi] ; comment`): the keys under it are ignored.",
     on=Reader(),
+    fix="unsafe",
 )
 
 
@@ -24,6 +25,7 @@ keys_before_section = declare(
     Severity.ERROR,
     "Keys above the first section header belong to no section: uWSGI ignores them.",
     on=Reader(),
+    fix="unsafe",
 )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Format, Span
+from ..model import Applicability, Edit, Fix, Format, Span
 from ..values import NUMBER_KINDS
 from . import Instances, Reader, declare, rule
 from .flag_value import FLAG_KINDS
@@ -28,6 +28,7 @@ value_dropped = declare(
     "uWSGI drops JSON reals, nested objects and the earlier values of a repeated key "
     "without a word.",
     on=Reader(),
+    fix="unsafe",
 )
 
 
@@ -38,6 +39,7 @@ value_dropped = declare(
     "uWSGI casts JSON integers to a 32-bit int and prints at most 10 characters (for an option "
     "that takes text; UW103 speaks for numbers).",
     on=Instances(),
+    fix="safe",
 )
 def integer_cut(view: View) -> Iterator[Finding]:
     for _, d in view.written_in(Format.JSON):
@@ -52,10 +54,13 @@ def integer_cut(view: View) -> Iterator[Finding]:
                 continue
         elif opt.value_kind in NUMBER_KINDS:
             continue  # UW103 says which number uWSGI reads
+        fix = Fix(f'write it as the string `"{raw}"`', (Edit(d.value_span, f'"{raw}"'),),
+                  Applicability.SAFE)
         yield Finding(
             d.value_span,
             f"`{d.key}` gets the text `{d.value}`, not `{raw}`; write it as a string, "
             f'`"{raw}"`',
+            fix=fix,
             detail="uWSGI casts JSON integers to a 32-bit int and prints them into 10 "
             "characters.",
         )

@@ -18,6 +18,7 @@ section_not_found = declare(
     Severity.ERROR,
     "The file has no section uWSGI is asked for (`[uwsgi]`, `uwsgi:`), so it reads nothing.",
     on=Reader(),
+    fix="unsafe",
 )
 
 
@@ -27,4 +28,5 @@ byte_order_mark = declare(
     Severity.ERROR,
     "A UTF-8 byte order mark glued to the first header or key hides the section from uWSGI.",
     on=Reader(),
+    fix="unsafe",
 )

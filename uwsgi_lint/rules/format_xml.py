@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Directive, Format, Span
+from ..model import Applicability, Directive, Edit, Fix, Format, Span
 from ..readers.common import COMMENT_VALUE, ONLY_FIRST_CHILD, PI_VALUE
+from ..textfix import advance
 from ..values import NUMBER_KINDS, read_number, shown
 from . import Instances, rule
 from .flag_value import FLAG_KINDS
@@ -53,7 +54,7 @@ def _xml_findings(code: str, view: View) -> Iterator[Finding]:
             ignored = _ignored_elements(view)
         if any(_inside(problem.span, s) for s in ignored.get(problem.span.file, ())):
             continue
-        yield Finding(problem.span, problem.message, detail=problem.detail)
+        yield Finding(problem.span, problem.message, detail=problem.detail, fix=problem.fix)
 
 
 @rule(
@@ -62,6 +63,7 @@ def _xml_findings(code: str, view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "uWSGI ignores the attributes of an XML option element (`<harakiri value=\"30\"/>` is 1).",
     on=Instances(),
+    fix="unsafe",
 )
 def attribute_ignored(view: View) -> Iterator[Finding]:
     yield from _xml_findings("UW017", view)
@@ -106,6 +108,7 @@ def whitespace_message(d: Directive, value: str, meant: str) -> tuple[str, str]:
     Severity.WARNING,
     "uWSGI keeps the blanks and line breaks around the text of an XML element.",
     on=Instances(),
+    fix="safe",
 )
 def whitespace_kept(view: View) -> Iterator[Finding]:
     for _, d in view.written_in(Format.XML):
@@ -130,7 +133,34 @@ def whitespace_kept(view: View) -> Iterator[Finding]:
             ):
                 continue  # atoi()/strtoul() skip leading blanks and stop at trailing ones
         message, detail = whitespace_message(d, value, meant)
-        yield Finding(d.value_span, message, detail=detail)
+        yield Finding(d.value_span, message, detail=detail, fix=trimmed(d, meant))
+
+
+def _lines_read(text: str) -> str:
+    """``text`` with its line ends as an XML parser reads them (CRLF and CR are LF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def trimmed(d: Directive, meant: str) -> Fix | None:
+    """The blanks around the text of ``d`` removed where they are written; none when some
+    of them are not written as blanks (``&#32;``, a magic ``%`` variable), or nothing is
+    left (an empty element is `1`)."""
+    raw, value = d.raw_value, d.value
+    if not meant or d.note.startswith("from "):
+        return None
+    lead = raw[: len(raw) - len(raw.lstrip(_BLANKS))]
+    trail = raw[len(raw.rstrip(_BLANKS)) :]
+    if (_lines_read(lead) != value[: len(value) - len(value.lstrip(_BLANKS))]
+            or _lines_read(trail) != value[len(value.rstrip(_BLANKS)) :]):
+        return None
+    start = d.value_span.start
+    edits = []
+    if lead:
+        edits.append(Edit(Span(d.file, start, advance(start, lead)), ""))
+    if trail:
+        kept = raw[: len(raw) - len(trail)]
+        edits.append(Edit(Span(d.file, advance(start, kept), advance(start, raw)), ""))
+    return Fix("remove the blanks around the text", tuple(edits), Applicability.SAFE)
 
 
 @rule(

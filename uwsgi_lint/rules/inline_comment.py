@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from ..catalog import Option
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Directive, Format
+from ..model import Applicability, Directive, Edit, Fix, Format, Span
+from ..textfix import advance, line_above
 from ..values import NUMBER_KINDS, flag_is_on, inline_comment, read_number, shown, value_subspan
 from . import Entries, rule
 from .flag_value import FLAG_KINDS, looks_off
@@ -59,6 +60,7 @@ def consequence(opt: Option, key: str, value: str, cut: str) -> str:
     Severity.WARNING,
     "A trailing `# ...` or `; ...` is part of the value: uWSGI has no inline comments.",
     on=Entries(unique=True),
+    fix="safe",
 )
 def check(view: View, d: Directive) -> Iterator[Finding]:
     # as written: a comment that a placeholder brings in is reported where it is written
@@ -95,4 +97,38 @@ def check(view: View, d: Directive) -> Iterator[Finding]:
         f"uWSGI has no inline comments: `{shown(comment, 40)}` is part of the "
         f"`{key}` value and {consequence(target, key, value, cut)}; put the comment on "
         "a line of its own",
+        fix=moved(d, comment),
     )
+
+
+def comment_line(fmt: Format, comment: str) -> str | None:
+    """``comment`` (starting with its ``#`` or ``;``) as a whole-line comment of ``fmt``."""
+    if fmt is Format.INI:
+        return comment
+    if fmt is Format.YAML:
+        return "#" + comment[1:]
+    if fmt is Format.XML:
+        body = comment[1:].strip(" \t")
+        if "--" in body or body.endswith("-"):
+            return None  # not allowed in an XML comment
+        return f"<!-- {body} -->" if body else "<!-- -->"
+    return None  # JSON has no comments: the text would be lost
+
+
+def moved(d: Directive, comment: str) -> Fix | None:
+    """The fix: ``comment`` (the end of ``d``'s value as written) taken out of the value,
+    with the blanks before it, and put on a line of its own above ``d``."""
+    raw = d.raw_value
+    if not raw.endswith(comment):
+        return None
+    kept = raw[: len(raw) - len(comment)].rstrip(" \t")
+    if "%" in raw[len(kept):] or kept.endswith("%"):
+        return None  # a magic `%` would eat the comment's text or the line break
+    line = comment_line(d.format, comment)
+    above = line_above(d, line) if line is not None else None
+    if above is None:
+        return None
+    start = d.value_span.start
+    cut = Span(d.file, advance(start, kept), advance(start, raw))
+    return Fix("move the comment to a line of its own above",
+               (above, Edit(cut, "")), Applicability.SAFE)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import ConfigFile, Directive, Format
+from ..model import Applicability, ConfigFile, Directive, Edit, Fix, Format, Position
+from ..textfix import at as insertion
 from ..values import magic_letters, shown
 from . import Files, Instances, rule
 
@@ -166,6 +167,7 @@ def _lost(raw: str, at: int, fmt: Format, start: int) -> tuple[str, str] | None:
     Severity.ERROR,
     "A `%` at the end of a line eats the line break: the next line joins the value and is lost.",
     on=Files(),
+    fix="unsafe",
 )
 def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
     if cfg.format not in LINE_FORMATS:
@@ -183,12 +185,14 @@ def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
                 continue
             joined, lost = got
             what = lost or f"{joined} part of the `{d.key}` value"
+            chain = [b for b in breaks if at <= b < covered]
             yield Finding(
                 d.value_span,
                 f"the `%` ending line {_line_of(start, raw, at)} eats the line break: {what}; "
                 "write `%%` for a literal percent sign",
                 detail=f"A `%` before a line break is a magic variable that eats it: {joined} "
                 f"part of the `{d.key}` value (`{shown(d.value)}`).",
+                fix=doubled(d.file, d.value_span.start, raw, chain, Applicability.UNSAFE),
             )
     for c in cfg.comments:
         at = c.text.find("%\n")
@@ -206,6 +210,8 @@ def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
             "literal percent sign",
             detail=f"A `%` before a line break is a magic variable that eats it: {joined} "
             "part of the comment.",
+            fix=doubled(c.span.file, c.span.start, c.text, scan(c.text, False)[1],
+                        Applicability.UNSAFE),
         )
 
 
@@ -215,6 +221,7 @@ def check_swallow(view: View, cfg: ConfigFile) -> Iterator[Finding]:
     Severity.WARNING,
     "A `%` followed by a letter uWSGI does not define vanishes with it (`%Y`, `50% off`).",
     on=Instances(),
+    fix="safe",
 )
 def check_vanish(view: View) -> Iterator[Finding]:
     for cfg in view.files():
@@ -239,12 +246,25 @@ def check_vanish(view: View) -> Iterator[Finding]:
             why = "; ".join(parts)
             if strftime and kept:
                 why += " (before strftime sees the format)"
+            # a defined variable is surely meant literally only in a strftime format
+            meant = not kept or d.key in view.names("log-date")
+            fix = doubled(d.file, d.value_span.start, raw, [e.at for e in eaten],
+                          Applicability.SAFE) if meant else None
             yield Finding(
                 d.value_span,
                 f"uWSGI substitutes magic `%` variables here: the value is `{shown(d.value)}`; "
                 f"write `{shown(fixed(raw, eaten, d.format))}`",
                 detail=f"uWSGI substitutes magic `%` variables in the raw text: {why}.",
+                fix=fix,
             )
+
+
+def doubled(file: str, start: Position, raw: str, where: list[int],
+            applicability: Applicability) -> Fix:
+    """The fix that doubles the ``%`` at each offset in ``where`` of ``raw``, the text
+    written from ``start``: ``%%`` is uWSGI's literal percent sign."""
+    edits = tuple(Edit(insertion(start, raw, i, file), "%") for i in sorted(where))
+    return Fix("write `%%` for a literal percent sign", edits, applicability)
 
 
 def _token(e: Eaten) -> str:

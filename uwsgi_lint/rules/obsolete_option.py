@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from ..catalog import RELEASES, first_release, recent_options
 from ..diagnostics import Finding, Severity
 from ..facts import View
-from ..model import Directive
+from ..model import Applicability, Directive, Fix
+from ..textfix import remove_directive
 from . import Entries, rule
 
 DEPRECATED = "uwsgi_opt_deprecated"  # logs "[WARNING] option X is deprecated" and does nothing
@@ -32,6 +33,7 @@ WHY = {
     "deprecated ones).",
     on=Entries(names=frozenset({"enable-threads"}), handlers=frozenset({DEPRECATED}),
                unique=True),
+    fix="safe",
 )
 def check(view: View, d: Directive) -> Iterator[Finding]:
     catalog = view.catalog
@@ -45,6 +47,7 @@ def check(view: View, d: Directive) -> Iterator[Finding]:
                 f"`{d.key}` does nothing from uWSGI {THREADS_ALWAYS_ON} on (target-version "
                 f"{catalog.target}): thread support is always on, even with a false value; "
                 "remove the line",
+                fix=_removed(view, d),
             )
     elif opt.handler == DEPRECATED:
         why = WHY.get((catalog.version, d.key))
@@ -53,7 +56,18 @@ def check(view: View, d: Directive) -> Iterator[Finding]:
             f"`{d.key}` is deprecated in uWSGI {catalog.uwsgi_version}: uWSGI logs a warning "
             "and ignores it; remove the line",
             detail=f"{why[0].upper()}{why[1:]}." if why else "",
+            fix=_removed(view, d),
         )
+
+
+def _removed(view: View, d: Directive) -> Fix | None:
+    """The fix: the line removed, when it is written in the instance's own file (a file
+    it includes may be read under another target version) and no ``%(key)`` or
+    ``if-opt`` reads it."""
+    if d.origin or d.key in view.placeholder_names():
+        return None
+    edits = remove_directive(d)
+    return Fix(f"remove the `{d.key}` line", edits, Applicability.SAFE) if edits else None
 
 
 @rule(

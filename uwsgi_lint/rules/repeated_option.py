@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from ..catalog import Option
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive
+from ..model import Applicability, Directive, Edit, Fix
+from ..textfix import remove_directive
 from ..values import atoi, flag_is_on, logic_kind, shown, strtoul
 from . import Instances, rule
 from .placeholders import where
@@ -75,6 +76,7 @@ def conditional(d: Directive, i: int, view: View) -> bool:
     Severity.WARNING,
     "A single-value option set twice: only the last value takes effect.",
     on=Instances(),
+    fix="unsafe",
 )
 def check(view: View) -> Iterator[Finding]:
     get = view.catalog.get
@@ -157,7 +159,27 @@ def _report(view: View, entries: list[Directive]) -> Iterator[Finding]:
         f"{replaced}; keep one line",
         tuple(Related(f"`{d.key}` set earlier here, overridden", d.span) for d in earlier),
         detail=f"Only the last value of `{last.key}` takes effect.{alias}",
+        fix=_keep_last(view, earlier, last),
     )
+
+
+def _keep_last(view: View, earlier: list[Directive], last: Directive) -> Fix | None:
+    """The fix: the ``earlier`` lines removed, when they are written in the file of
+    ``last`` itself, outside any block, and no ``%(key)`` or ``if-opt`` reads them (it
+    reads the first entry)."""
+    read = view.placeholder_names()
+    edits: list[Edit] = []
+    for d in [*earlier, last]:
+        if d.file != last.file or d.origin or d.block is not None or d.key in read:
+            return None
+    for d in earlier:
+        removed = remove_directive(d)
+        if removed is None:
+            return None
+        edits.extend(removed)
+    lines = "line" if len(earlier) == 1 else "lines"
+    return Fix(f"remove the earlier `{last.key}` {lines}: only the last takes effect",
+               tuple(edits), Applicability.UNSAFE)
 
 
 def _chmod_shifted(entries: list[Directive]) -> Finding:

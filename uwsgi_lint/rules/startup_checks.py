@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from ..deploy import Runs
 from ..diagnostics import Finding, Related, Severity
 from ..facts import AsRoot, View
-from ..model import Directive
+from ..model import Applicability, Directive, Fix
+from ..textfix import directive_after, replace_value, written_value
 from ..values import atoi, is_a_number, shown
 from . import Entries, Instances, rule
 
@@ -63,18 +64,19 @@ def check_lifetime(view: View) -> Iterator[Finding]:
         )
 
 
-def _chmod_fix(value: str) -> tuple[str, str]:
-    """What to write instead, and why (or "")."""
+def _chmod_fix(value: str) -> tuple[str, str, str | None]:
+    """What to write instead, why (or ""), and the mode the fix writes, when the digits are
+    written with a leading 0 or blanks around them (an inline comment is UW105's fix)."""
     v = value.strip()
     if re.fullmatch(r"0[0-7]{3}", v):
-        return f"write it with three digits, without the leading 0: `{v[1:]}`", ""
+        return f"write it with three digits, without the leading 0: `{v[1:]}`", "", v[1:]
     m = re.match(r"([0-7]{3}|1)\s+[#;]", v)
     if m:
         return (f"keep only `{m.group(1)}` on the line",
-                " uWSGI has no inline comments, so the comment is part of the value.")
+                " uWSGI has no inline comments, so the comment is part of the value.", None)
     if _OCTAL3.fullmatch(v) and v != value:
-        return f"remove the blanks around `{v}`", ""
-    return "write exactly three octal digits (`660`, `666`), or `1` for 666", ""
+        return f"remove the blanks around `{v}`", "", v
+    return "write exactly three octal digits (`660`, `666`), or `1` for 666", "", None
 
 
 @rule(
@@ -83,6 +85,7 @@ def _chmod_fix(value: str) -> tuple[str, str]:
     Severity.ERROR,
     "A `chmod-socket` value that is not three octal digits (or `1`): uWSGI exits.",
     on=Entries(names=frozenset({"chmod-socket"}), unique=True),
+    fix="safe",
 )
 def check_chmod(view: View, d: Directive) -> Iterator[Finding]:
     # every entry goes through the handler, not only the last one
@@ -95,11 +98,13 @@ def check_chmod(view: View, d: Directive) -> Iterator[Finding]:
     what = f"`{shown(value)}`" if value else "an empty value"
     if d.note:
         what += f" ({d.note})"
-    fix, why = _chmod_fix(value)
+    advice, why, mode = _chmod_fix(value)
+    edits = replace_value(d, mode) if mode is not None else None
     yield Finding(
         span,
-        f"`{d.key}` takes three octal digits or `1`: uWSGI exits on {what}; {fix}",
+        f"`{d.key}` takes three octal digits or `1`: uWSGI exits on {what}; {advice}",
         detail=f"uWSGI exits at start-up with \"invalid chmod value: {shown(value)}\".{why}",
+        fix=Fix(f"write `{d.key} = {mode}`", edits, Applicability.SAFE) if edits else None,
     )
 
 
@@ -138,6 +143,7 @@ def check_zero_ids(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "`uid` without `gid`: uWSGI drops the user but keeps group root (gid 0).",
     on=Instances(needs=frozenset({"uid"})),
+    fix="unsafe",
 )
 def check_uid_without_gid(view: View) -> Iterator[Finding]:
     if view.sets("gid") or view.sets("immediate-gid") or not view.read_whole():
@@ -160,7 +166,21 @@ def check_uid_without_gid(view: View) -> Iterator[Finding]:
         detail="uWSGI switches the user but never calls setgid(), so the processes keep group "
         "root and the supplementary groups they started with, and the files they create "
         "belong to group root.",
+        fix=_gid_fix(view, d),
     )
+
+
+def _gid_fix(view: View, d: Directive) -> Fix | None:
+    """`gid` named as the user, added after ``d``: the only `uid` entry, written as uWSGI
+    reads it in the instance's own file (a guess: the user's group may have another
+    name)."""
+    if (d.key != "uid" or d.file != view.inst.root.path or d.origin
+            or len(view.entries("uid")) != 1 or written_value(d) is None):
+        return None
+    edit = directive_after(d, "gid", d.effective)
+    if edit is None:
+        return None
+    return Fix(f"add `gid = {d.effective}` after the `uid` line", (edit,), Applicability.UNSAFE)
 
 
 def _listen(view: View) -> Iterator[tuple[Directive, int]]:

@@ -18,6 +18,7 @@ UNUSED = declare(
     Severity.WARNING,
     "A `uwsgi-lint: disable` comment silences no finding.",
     on=Report(),
+    fix="safe",
 )
 
 UNKNOWN = declare(

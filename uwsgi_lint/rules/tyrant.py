@@ -20,7 +20,8 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive, Instance, Role, Span
+from ..model import Applicability, Directive, Instance, Role, Span
+from ..textfix import remove_entry
 from ..values import is_a_number, shown
 from . import Instances, rule
 
@@ -249,6 +250,7 @@ def check_uid_fatal(view: View) -> Iterator[Finding]:
     Severity.WARNING,
     "A Tyrant vassal sets `uid`/`gid` by name: ignored, it runs as the owner of its file.",
     on=Instances(needs=_IDS),
+    fix="unsafe",
 )
 def check_uid_ignored(view: View) -> Iterator[Finding]:
     for outcome, d, key, tyrant, owner in _uid_findings(view):
@@ -276,6 +278,7 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
             detail=f"Tyrant mode starts this vassal without root, and uWSGI looks "
             f"{_KIND[key]} names up only as root: `{d.key} = {shown(value)}` ({what}) is "
             f"silently ignored{here}.",
+            fix=remove_entry(view, d, f"remove the `{d.key}` line", Applicability.UNSAFE),
         )
 
 
@@ -285,6 +288,7 @@ def check_uid_ignored(view: View) -> Iterator[Finding]:
     Severity.INFO,
     "A Tyrant vassal sets `uid`/`gid` to its file's owner: redundant.",
     group="pedantic", on=Instances(needs=_IDS),
+    fix="safe",
 )
 def check_uid_redundant(view: View) -> Iterator[Finding]:
     for outcome, d, key, tyrant, owner in _uid_findings(view):
@@ -300,6 +304,7 @@ def check_uid_redundant(view: View) -> Iterator[Finding]:
             f"this vassal as {key} {mine}, the owner of its file; remove the line",
             _related_tyrant(tyrant),
             detail=how,
+            fix=remove_entry(view, d, f"remove the `{d.key}` line", Applicability.SAFE),
         )
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Directive, Format
+from ..model import Applicability, Directive, Edit, Fix, Format, Span
+from ..textfix import advance, remove_directive
 from ..values import NUMBER_KINDS, shown, value_subspan
 from . import Entries, Instances, rule
 from .flag_value import FLAG_KINDS
@@ -250,6 +251,7 @@ _QUOTES = "\"'"
     "A value in quotes in INI, XML or JSON: uWSGI keeps the quotes (`chdir = \"/srv\"` is "
     "the directory `\"/srv\"`).",
     on=Entries(unique=True),
+    fix="unsafe",
 )
 def check_quoted(view: View, d: Directive) -> Iterator[Finding]:
     """The INI reader (``core/ini.c``) strips only blanks, the XML reader takes the text
@@ -275,7 +277,31 @@ def check_quoted(view: View, d: Directive) -> Iterator[Finding]:
             "uWSGI's config readers do not unquote values: the quotes become part of the "
             "path, module or text the option receives."
         ),
+        fix=unquoted(d),
     )
+
+
+def unquoted(d: Directive) -> Fix | None:
+    """The quotes around ``d``'s value removed where they are written; none when the value
+    inside them is empty or starts or ends with a blank (the INI reader would strip it,
+    an empty XML element is `1`)."""
+    value, raw = d.value, d.raw_value
+    inner = value[1:-1]
+    if not inner or inner != inner.strip(" \t\r\n") or d.note.startswith("from "):
+        return None
+    if d.format is Format.JSON:
+        quote = '\\"' if value[0] == '"' else value[0]
+        raw = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else ""
+        skip = 1  # the JSON string's own quote
+    else:
+        quote, skip = value[0], 0
+    if len(raw) < 2 * len(quote) or not (raw.startswith(quote) and raw.endswith(quote)):
+        return None
+    start = advance(d.value_span.start, d.raw_value[:skip])
+    end = advance(start, raw)
+    edits = (Edit(Span(d.file, start, advance(start, quote)), ""),
+             Edit(Span(d.file, advance(start, raw[: len(raw) - len(quote)]), end), ""))
+    return Fix("remove the quotes", edits, Applicability.UNSAFE)
 
 
 # -- UW129: `env = NAME = value` ---------------------------------------------------------
@@ -289,6 +315,7 @@ _ASSIGN_HANDLERS = frozenset({_ENV_HANDLER, "uwsgi_opt_set_placeholder"})
     Severity.WARNING,
     "`env = NAME = value` (or `set`): the name ends in a blank and the value starts with one.",
     on=Entries(handlers=_ASSIGN_HANDLERS, unique=True),
+    fix="unsafe",
 )
 def check_assignment(view: View, d: Directive) -> Iterator[Finding]:
     """``core/uwsgi.c: uwsgi_opt_set_env()`` hands the value to ``putenv()`` as it is;
@@ -316,7 +343,34 @@ def check_assignment(view: View, d: Directive) -> Iterator[Finding]:
         d.value_span,
         f"{text}; write `{d.key} = {shown(bare, 24)}=...`",
         detail=f"uWSGI keeps the blanks on both sides of the `=`: {how}.",
+        fix=joined(d, name, value),
     )
+
+
+def joined(d: Directive, name: str, value: str) -> Fix | None:
+    """The blanks around the first ``=`` of ``d``'s value removed where they are written
+    (``name``/``value``: the two sides uWSGI splits); none when the text up to the blanks
+    after the ``=`` is not written as uWSGI reads it."""
+    raw = d.raw_value
+    skip = 0
+    if d.format is Format.JSON:
+        if not (len(raw) >= 2 and raw[0] == raw[-1] == '"'):
+            return None
+        skip = 1
+    gap = len(value) - len(value.lstrip(" \t"))
+    head = name + "=" + value[:gap]  # as uWSGI reads it, up to the value's first character
+    if d.note.startswith("from ") or not raw.startswith(head, skip):
+        return None
+    bare = len(name.rstrip(" \t"))
+    start = advance(d.value_span.start, raw[:skip])
+    edits = []
+    if bare < len(name):
+        edits.append(Edit(Span(d.file, advance(start, name[:bare]), advance(start, name)), ""))
+    if gap:
+        after = advance(start, name + "=")
+        edits.append(Edit(Span(d.file, after, advance(after, value[:gap])), ""))
+    return Fix(f"write `{shown(name[:bare], 24)}=...` without the blanks", tuple(edits),
+               Applicability.UNSAFE)
 
 
 # -- UW130: a path option given a flag word ----------------------------------------------
@@ -350,6 +404,7 @@ _OFF_WORDS = frozenset({"false", "no", "off", "0", "n", "disable", "disabled"})
     Severity.WARNING,
     "A path option given a flag word: `daemonize = true` logs to a file named `true`.",
     on=Entries(names=frozenset(PATH_OPTIONS), unique=True),
+    fix="unsafe",
 )
 def check_path_flag(view: View, d: Directive) -> Iterator[Finding]:
     """``core/uwsgi.c``: these options are read by ``uwsgi_opt_set_str()`` or
@@ -362,14 +417,19 @@ def check_path_flag(view: View, d: Directive) -> Iterator[Finding]:
     if (d.format is Format.JSON and d.raw_value in ("true", "false", "null")) or (
             d.format is Format.XML and d.raw_value == ""):
         return  # a JSON literal or an empty XML element: UW016
-    fix = "remove the line to turn it off" if word.lower() in _OFF_WORDS else "write a path"
+    off = word.lower() in _OFF_WORDS
+    advice = "remove the line to turn it off" if off else "write a path"
+    edits = None
+    if off and not d.origin and d.key not in view.placeholder_names():
+        edits = remove_directive(d)  # not in an included file that others may read
     yield Finding(
         d.value_span,
-        f"`{d.key}` takes a path, not a flag: uWSGI {effect} `{shown(word)}`; {fix}",
+        f"`{d.key}` takes a path, not a flag: uWSGI {effect} `{shown(word)}`; {advice}",
         detail=(
             "The option stores its text as a file name, relative to uWSGI's working "
             "directory; no value turns it off, only leaving it out does."
         ),
+        fix=Fix(f"remove the `{d.key}` line", edits, Applicability.UNSAFE) if edits else None,
     )
 
 
