@@ -37,7 +37,7 @@ def test_text_output_is_one_finding_a_line_then_a_summary(tmp_path: Path) -> Non
     assert result.stdout == (
         "app.ini:2:1: UW101 [unknown-option] warning: unknown option 'procesess': uWSGI 2.0.31 "
         "ignores it; did you mean 'processes'?\n"
-        "Found 1 problem in 1 file (1 file checked).\n")
+        "Found 1 problem in 1 file (1 file checked). 1 fixable with --fix --unsafe-fixes.\n")
     assert result.stderr == ""
 
 
@@ -131,7 +131,8 @@ def test_bundled_examples_show_real_findings() -> None:
     # reading (UW0), values (UW1), Emperor (UW2), Tyrant (UW3) and scaling (UW4) findings
     assert set(codes) == {"UW001", "UW007", "UW101", "UW103", "UW105", "UW202", "UW305",
                           "UW410"}
-    assert lines[-1] == "Found 12 problems in 5 files (5 files checked)."
+    assert lines[-1] == ("Found 12 problems in 5 files (5 files checked). [*] 1 fixable with --fix "
+                         "(8 more with --unsafe-fixes).")
 
 
 

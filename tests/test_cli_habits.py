@@ -66,7 +66,7 @@ def test_named_files_that_are_no_uwsgi_config_are_skipped_never_judged(tmp_path:
     assert result.stdout == (
         "uwsgi/vassals/bad.ini:2:1: UW101 [unknown-option] warning: unknown option "
         "'procesess': uWSGI 2.0.31 ignores it; did you mean 'processes'?\n"
-        "Found 1 problem in 1 file (1 file checked).\n")
+        "Found 1 problem in 1 file (1 file checked). 1 fixable with --fix --unsafe-fixes.\n")
     for name in names:
         assert (f"uwsgi-lint: skipped {name}: not a uWSGI config (named on the command line)\n"
                 in result.stderr)

@@ -79,7 +79,8 @@ def test_every_finding_gets_an_annotation_and_a_readable_line(
     assert not any("\x1b" in line or line.lstrip().startswith("::") for line in group)
     # outside the group, last: the summary and what got no annotation
     assert after == ["::endgroup::", (
-        "Found 16 problems in 3 files (1 file checked). 3 findings past GitHub's limit of "
+        "Found 16 problems in 3 files (1 file checked). [*] 1 fixable with --fix. "
+        "3 findings past GitHub's limit of "
         "10 error, 10 warning and 10 notice annotations a step got no annotation: the group "
         "above lists every finding.")]
 
@@ -123,7 +124,8 @@ def test_step_summary(tree: Path, capsys: pytest.CaptureFixture[str],
     summary = github.step_summary(report)
     lines = summary.splitlines()
     assert lines[:3] == ["## uwsgi-lint", "",
-                         r"Found 16 problems in 3 files \(1 file checked\)\."]
+                         r"Found 16 problems in 3 files \(1 file checked\)\. "
+                         r"\[\*\] 1 fixable with \-\-fix\."]
     assert "error: 2, warning: 13, info: 1" in lines
     table = lines.index("| Code | Name | Severity | Count |")
     assert lines[table + 1:table + 6] == [

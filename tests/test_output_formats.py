@@ -57,7 +57,7 @@ def test_text(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"app.ini:3:2: UW101 [unknown-option] warning: {MSG2}\n"
         f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
         "    app.ini:4:1: included here (include = base.ini)\n"
-        "Found 3 problems in 2 files (1 file checked).\n"), "")
+        "Found 3 problems in 2 files (1 file checked). 2 fixable with --fix --unsafe-fixes.\n"), "")
 
 
 def test_full_shows_the_line_and_marks_the_span_with_tabs_expanded(
@@ -66,17 +66,19 @@ def test_full_shows_the_line_and_marks_the_span_with_tabs_expanded(
         f"app.ini:2:1: UW101 [unknown-option] warning: {MSG1}\n"
         " 2 | procesess = 4\n"
         "   | ^^^^^^^^^\n"
+        "  fix (unsafe): rename `procesess` to `processes`\n"
         "\n"
         f"app.ini:3:2: UW101 [unknown-option] warning: {MSG2}\n"
         " 3 |         Master = 1\n"
         "   |         ^^^^^^\n"
+        "  fix (unsafe): rename `Master` to `master`\n"
         "\n"
         f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
         " 2 | bad_opt = 1, a:b %\n"
         "   | ^^^^^^^\n"
         "  = app.ini:4:1: included here (include = base.ini)\n"
         "\n"
-        "Found 3 problems in 2 files (1 file checked).\n"), "")
+        "Found 3 problems in 2 files (1 file checked). 2 fixable with --fix --unsafe-fixes.\n"), "")
 
 
 def test_full_never_crashes_on_lines_it_cannot_show(
@@ -108,7 +110,7 @@ def test_github(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"base.ini:2:1: UW101 [unknown-option] warning: {MSG3}\n"
         "    app.ini:4:1: included here (include = base.ini)\n"
         "::endgroup::\n"
-        "Found 3 problems in 2 files (1 file checked).\n"
+        "Found 3 problems in 2 files (1 file checked). 2 fixable with --fix --unsafe-fixes.\n"
     ), "")
 
 
@@ -312,7 +314,7 @@ def test_output_file(tree: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert lint(capsys, "--output-file", "out.txt", "app.ini") == (1, "", "")
     assert (tree / "out.txt").read_text(encoding="utf-8").endswith(
-        "Found 3 problems in 2 files (1 file checked).\n")
+        "Found 3 problems in 2 files (1 file checked). 2 fixable with --fix --unsafe-fixes.\n")
     assert "\x1b" not in (tree / "out.txt").read_text(encoding="utf-8")
     code, _, err = lint(capsys, "-o", "no/such/dir/out.txt", "app.ini")
     assert code == 2 and err.startswith("uwsgi-lint: cannot write no/such/dir/out.txt:")
