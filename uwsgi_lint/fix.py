@@ -19,11 +19,11 @@ diff (``--diff``) or the fixed buffer (standard input).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
-from .model import Applicability, Edit, Fix
+from .model import Edit, Fix
 from .report import Report
 from .source import LineIndex, decode
 
@@ -82,9 +82,7 @@ def applicable(d: Diagnostic, unsafe: bool) -> bool:
     """Whether ``d``'s fix is applied: it has one (the settings' ``unfixable`` rules have
     none: :mod:`uwsgi_lint.postprocess`), and it is safe or ``unsafe`` is given
     (``--unsafe-fixes``)."""
-    if d.fix is None:
-        return False
-    return unsafe or d.fix.applicability is Applicability.SAFE
+    return d.fix is not None and d.fix.applies(unsafe)
 
 
 def _spans(fix: Fix) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -181,14 +179,3 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
         if not line.endswith(("\n", "\r")):
             out.append("\\ No newline at end of file\n")
     return "".join(out)
-
-
-def counts(diagnostics: Iterable[Diagnostic], unsafe: bool) -> tuple[int, int]:
-    """(fixable now, fixable only with ``--unsafe-fixes``) among ``diagnostics``."""
-    now = hidden = 0
-    for d in diagnostics:
-        if applicable(d, unsafe):
-            now += 1
-        elif applicable(d, True):
-            hidden += 1
-    return now, hidden

@@ -247,6 +247,10 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability
 
+    def applies(self, unsafe: bool) -> bool:
+        """Whether ``--fix`` applies it: safe, or ``unsafe`` (``--unsafe-fixes``) given."""
+        return unsafe or self.applicability is Applicability.SAFE
+
 
 class Role(str, Enum):
     """What an instance is in the deployment."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .discover import Skipped
-from .model import Applicability
 from .untrusted import clean
 
 
@@ -29,9 +28,7 @@ class Report:
 
     def fixable(self, d: Diagnostic) -> bool:
         """Whether ``--fix`` (with this run's ``--unsafe-fixes``) would fix ``d``."""
-        if d.fix is None:
-            return False
-        return self.unsafe_fixes or d.fix.applicability is Applicability.SAFE
+        return d.fix is not None and d.fix.applies(self.unsafe_fixes)
 
     def url(self, code: str, name: str) -> str | None:
         """The link to rule ``code``'s page (``docs_url`` filled in, cleaned as every text

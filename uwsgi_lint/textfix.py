@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _JSON_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _WORD = re.compile(r"[^\s%]+")  # what a fix writes as a value or a key
+_YAML_QUOTING = re.compile(r"[:#\"'{}\[\],&*!|>@`]")  # a YAML value with these needs quotes
 
 
 def advance(start: Position, text: str) -> Position:
@@ -67,7 +68,7 @@ def replace_value(d: Directive, new: str) -> tuple[Edit, ...] | None:
             content = json.dumps(new)
     elif d.format is Format.XML:
         content = new.replace("&", "&amp;").replace("<", "&lt;")
-    elif d.format is Format.YAML and re.search(r"[:#\"'{}\[\],&*!|>@`]", new):
+    elif d.format is Format.YAML and _YAML_QUOTING.search(new):
         return None  # would need quoting, which uWSGI's YAML reader keeps in the value
     return (Edit(span, content),)
 
@@ -179,7 +180,6 @@ def line_above(d: Directive, text: str) -> Edit | None:
     return Edit(Span(d.file, p, p), indent + text + ending)
 
 
-_YAML_QUOTING = re.compile(r"[:#\"'{}\[\],&*!|>@`]")  # a YAML value written with these needs quotes
 
 
 def directive_after(d: Directive, key: str, value: str) -> Edit | None:
