@@ -4,9 +4,12 @@ Seeded random mixes of catalog options with plausible values, placeholders ``%(x
 (defined, undefined, arithmetic), magic variables (``%n %d %e %s %%`` and unknown
 letters), ``$(ENV)``, logic blocks (``if-env`` with the variable set or not through the
 oracle's ``--env``, ``if-not-env``, ``for``) and includes of generated sibling files
-(``ini = %dpart.ini``), in INI, YAML, JSON and XML.  The expanded (key, value) list of the
-instance uwsgi-lint builds must equal uWSGI's ``--show-config`` list, exactly as in
-``tests/test_oracle.py``.  Skipped only where ``../shared`` is absent.
+(``ini = %dpart.ini``), loader entries with a ``:section`` in every format and what
+``%(ini)``/``%(xml)``... and ``%o``/``%j`` make of them, and ``inject-before``/``inject-after``
+of a generated snippet, in INI, YAML, JSON and XML (nested ``inherit`` is compared in
+``tests/test_reading_gaps.py``: the oracle refuses ``inherit``).  The expanded (key, value)
+list of the instance uwsgi-lint builds must equal uWSGI's ``--show-config`` list, exactly as
+in ``tests/test_oracle.py``.  Skipped only where ``../shared`` is absent.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .test_oracle import same_machine
 
 pytestmark = [needs_shared, pytest.mark.oracle]
 
-CASES = 60
+CASES = 72
 SEED = 20260701
 ENV_NAME = "UWL_FUZZ_SET"
 
@@ -74,10 +77,17 @@ def _options() -> list[tuple[str, str]]:
 
 OPTIONS = _options()
 MAGIC = ["%n", "%d", "%e", "%s", "%%", "%c", "%x", "%p", "%o", "%h", "%k", "%u", "%U", "%g",
-         "%G", "%N", "%E", "%q", "%z", "%!", "%_"]
+         "%G", "%N", "%E", "%q", "%z", "%!", "%_", "%j", "%J", "%O", "%X"]
 PLACEHOLDERS = ["%(x)", "%(y)", "%(undefined)", "%(x + 1)", "%(x - y)", "%(n * 2)",
                 "%(x)%(y)", "%(%n)", "%(_)", "%(processes)", "%(x+1)", "%(x * y)", "%(", "%()",
-                "%(x", "%(x)%", "%(%(x))", "@(%done.txt)", "%(y ++ 1)", "%(x / 0)"]
+                "%(x", "%(x)%", "%(%(x))", "@(%done.txt)", "%(y ++ 1)", "%(x / 0)",
+                "%(ini)", "%(xml)", "%(yaml)", "%(json)"]
+# how the generated part is loaded: (key, value) of the main file's entry; an `inject-*`
+# entry is followed by a plain include, whose text it joins
+LOADER_ENTRIES = [("ini", "%dpart.ini"), ("ini", "%dpart.ini:part"), ("xml", "%dpart.xml:part"),
+                  ("yaml", "%dpart.yml:part"), ("yaml", "%dlate.yml:part"),
+                  ("json", "%dpart.json:part"), ("inject-before", "%dinject.txt"),
+                  ("inject-after", "%dinject.txt")]
 ENVS = [f"$({ENV_NAME})", "$(HOME)", "$(UWL_UNSET_VAR)", "$(PATH)"]
 
 
@@ -87,6 +97,7 @@ class Case:
     main: list[tuple[str, str]]
     part: list[tuple[str, str]] | None
     env: bool
+    loader: tuple[str, str] = ("ini", "%dpart.ini")
 
 
 def _value(rng: random.Random, kind: str) -> str:
@@ -106,7 +117,8 @@ def _value(rng: random.Random, kind: str) -> str:
     return rng.choice(["", "/", " ", "-"]).join(parts)
 
 
-def _lines(rng: random.Random, n: int, include: bool, unique: bool) -> list[tuple[str, str]]:
+def _lines(rng: random.Random, n: int, include: bool, unique: bool,
+           loader: tuple[str, str] = LOADER_ENTRIES[0]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if rng.random() < 0.8:
         out.append(("set-placeholder", f"x={rng.choice(['4', '10', '/srv', '%n'])}"))
@@ -135,7 +147,9 @@ def _lines(rng: random.Random, n: int, include: bool, unique: bool) -> list[tupl
     if opened:
         out.append(("endfor" if _last_open(out) == "for" else "endif", ""))
     if include:
-        out.insert(rng.randint(0, len(out)), ("ini", "%dpart.ini"))
+        at = rng.randint(0, len(out))
+        out[at:at] = [loader] if not loader[0].startswith("inject") else [
+            loader, ("ini", "%dpart.ini")]
     if unique:  # jansson keeps the last of repeated keys: write each key once
         seen: set[str] = set()
         out = [(k, v) for k, v in out if not (k in seen or seen.add(k))]
@@ -159,9 +173,13 @@ def generate(seed: int) -> Case:
     rng = random.Random(seed)
     fmt = ["ini", "ini", "yaml", "json", "xml"][seed % 5]
     include = rng.random() < 0.4
-    main = _lines(rng, rng.randint(2, 10), include, fmt == "json")
-    part = _lines(rng, rng.randint(1, 5), False, False) if include else None
-    return Case(fmt, main, part, rng.random() < 0.5)
+    loader = LOADER_ENTRIES[0]
+    if seed >= SEED + 60:  # the cases of the loader entries: each loads the part
+        include, loader = True, LOADER_ENTRIES[(seed - SEED) % len(LOADER_ENTRIES)]
+    main = _lines(rng, rng.randint(2, 10), include, fmt == "json", loader)
+    # the JSON part is read by jansson too: each key once
+    part = _lines(rng, rng.randint(1, 5), False, loader[0] == "json") if include else None
+    return Case(fmt, main, part, rng.random() < 0.5, loader)
 
 
 def _ini(lines: list[tuple[str, str]]) -> str:
@@ -202,7 +220,16 @@ def write_case(directory: Path, seed: int) -> tuple[Path, Case]:
     # a multi-line value: @() reads a one-line file
     (directory / "one.txt").write_text("from-file\n")
     if case.part is not None:
-        (directory / "part.ini").write_text(_ini(case.part))
+        (directory / "part.ini").write_text(_ini(case.part) + _ini(case.part).replace(
+            "[uwsgi]", "[part]", 1))
+        # the embedded YAML reader returns at `other:` (its entry stays cut), or at the end
+        (directory / "part.yml").write_text(_yaml(case.part).replace("uwsgi:", "part:", 1)
+                                            + "other:\n  z: 1\n")
+        (directory / "late.yml").write_text(_yaml(case.part).replace("uwsgi:", "part:", 1))
+        (directory / "part.xml").write_text(
+            "<root>" + _xml(case.part).replace("<uwsgi>", '<uwsgi id="part">', 1) + "</root>\n")
+        (directory / "part.json").write_text(_json(case.part).replace('"uwsgi"', '"part"', 1))
+        (directory / "inject.txt").write_text(_ini(case.part))
     return path, case
 
 
@@ -259,7 +286,8 @@ def test_generator_covers_the_mix(generated: list[tuple[Path, Case, dict[str, An
              for p, c, _ in generated]
     joined = "\n".join(texts)
     for needle in ("%(x)", "%(undefined)", "%(x + 1)", "%n", "%d", "%e", "%%", "%q",
-                   "if-env", "if-not-env", "for", "endfor", "ini = %dpart.ini", "$("):
+                   "if-env", "if-not-env", "for", "endfor", "ini = %dpart.ini", "$(",
+                   "%j", "%(xml)", *(value for _, value in LOADER_ENTRIES)):
         assert needle in joined, needle
     assert {c.fmt for _, c, _ in generated} == set(WRITERS)
     assert {c.env for _, c, _ in generated} == {True, False}

@@ -475,15 +475,15 @@ def test_curse_tolerance(tmp_path: Path) -> None:
 
 def test_heartbeat_at_the_default_limit(tmp_path: Path) -> None:
     emperor = tree(tmp_path, "[uwsgi]\nemperor = %dvassals\n",
-                   {"app.ini": VASSAL + "heartbeat = 30\n", "ok.ini": VASSAL + "heartbeat = 10\n"})
+                   {"app.ini": VASSAL + "heartbeat = 31\n", "ok.ini": VASSAL + "heartbeat = 30\n"})
     [d] = run([emperor], "UW210")
     assert brief([d]) == [("UW210", "app.ini", 5, 13)]
     assert (d.message, d.detail) == (
-        "`heartbeat = 30` is not below the Emperor's `emperor-required-heartbeat` (30 s): it "
+        "`heartbeat = 31` is above the Emperor's `emperor-required-heartbeat` (30 s): it "
         "SIGKILLs this vassal again and again; use e.g. `heartbeat = 10`",
         "Once the vassal has sent a heartbeat, the Emperor kills it with SIGKILL whenever "
         "more than 30 s pass without one (\"sent no heartbeat in last 30 seconds, brutally "
-        "respawning it\"), and a heartbeat comes at best every 30 s. The Emperor does not set "
+        "respawning it\"), and a heartbeat comes at best every 31 s. The Emperor does not set "
         "`emperor-required-heartbeat`: 30 s is the default.")
     [rel] = d.related
     assert (rel.message, Path(rel.span.file).name, rel.span.start.line) == (
@@ -498,7 +498,7 @@ def test_heartbeat_against_an_explicit_limit_and_injected(tmp_path: Path) -> Non
     # b.ini's own value wins; a.ini gets the Emperor's vassal-set, reported where written
     assert brief(found) == [("UW210", "emperor.ini", 4, 14)]
     [d] = found
-    assert d.message.startswith("`heartbeat = 25` is not below the Emperor's "
+    assert d.message.startswith("`heartbeat = 25` is above the Emperor's "
                                 "`emperor-required-heartbeat` (20 s):")
     assert next((r.message, r.span.start.line) for r in d.related) == (
         "the Emperor requires a heartbeat this often here", 3)

@@ -444,42 +444,49 @@ def linked_tree(tmp_path: Path, emperor: str, target_owner: tuple[int, int],
 @root_only
 @needs_free_ids
 def test_symlink_target_owner_counts(tmp_path: Path) -> None:
-    emperor = linked_tree(tmp_path, TYRANT, (FREE, FREE), (FREE + 1, FREE + 1))
-    [d] = run([emperor])
+    # a non-root link to a root file: refused (UW303); the link's owner would run it
+    emperor = linked_tree(tmp_path, TYRANT, (0, 0), (FREE + 1, FREE + 1))
+    found = run([emperor])
+    assert [d.code for d in found] == ["UW303", "UW308"]
+    d = found[1]
     assert brief([d]) == [("UW308", "app.ini", 1, 1)]
     assert d.span.file == str(tmp_path / "vassals" / "app.ini")
     assert said(d) == (
-        "Tyrant mode runs this symlinked vassal as the owner of its target, not of the link; "
-        "add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner\n"
+        "Tyrant mode refuses this vassal: it takes its target's owner, root; add "
+        "`emperor-tyrant-nofollow = true` to run as the link's owner, or chown the target\n"
         "This vassal is a symlink owned by uid 4243, gid 4243 to ../apps/app.ini, "
-        "owned by uid 4242, gid 4242: of the two owners Tyrant mode uses the target's "
-        "(stat() follows the link), so it runs as uid 4242, gid 4242.")
+        "owned by uid 0 (root), gid 0 (root): of the two owners Tyrant mode uses the "
+        "target's (stat() follows the link), and refuses a vassal owned by uid 0 or gid 0 "
+        "(\"[emperor-tyrant] invalid permissions for vassal app.ini\"); the link's own "
+        "owner would run it.")
 
 
 @root_only
 @needs_free_ids
 @pytest.mark.parametrize("option", ["emperor-tyrant-nofollow", "emperor-nofollow"])
 def test_symlink_link_owner_counts_under_nofollow(tmp_path: Path, option: str) -> None:
-    emperor = linked_tree(tmp_path, TYRANT + f"{option} = true\n", (FREE, FREE),
-                          (FREE + 1, FREE + 1))
-    [d] = run([emperor])
-    assert d.code == "UW308"
-    assert d.message.endswith(f"; remove `{option}` to use the target's owner instead")
-    assert d.detail.endswith(
-        f"of the two owners Tyrant mode uses the link's own (`{option}` makes the Emperor "
-        "lstat() it), so it runs as uid 4243, gid 4243.")
+    # a root link (`sudo ln -s`) under nofollow: refused; its target's owner would run it
+    emperor = linked_tree(tmp_path, TYRANT + f"{option} = true\n", (FREE, FREE), (0, 0))
+    d = run([emperor], "UW308")[0]
+    assert d.message == (f"Tyrant mode refuses this vassal: `{option}` takes the link's "
+                         "owner, root; remove it to run as its target's owner, or `chown -h` "
+                         "the link")
     assert [r.message for r in d.related] == [
         "the Emperor runs in Tyrant mode here", f"`{option}` is set here"]
 
 
 @root_only
-def test_symlink_link_owner_root_under_nofollow(tmp_path: Path) -> None:
-    # the link is root's (as `ln -s` run with sudo makes it): refused under nofollow
-    emperor = linked_tree(tmp_path, TYRANT + "emperor-tyrant-nofollow = 1\n", (FREE, FREE),
-                          (0, 0))
-    assert [d.code for d in run([emperor])] == ["UW303", "UW308"]
-    plain = linked_tree(tmp_path / "b", TYRANT, (FREE, FREE), (0, 0))
-    assert [d.code for d in run([plain])] == ["UW308"]
+@needs_free_ids
+def test_symlink_normal_layouts_are_silent(tmp_path: Path) -> None:
+    # both run (uWSGI 2.0.31): a non-root link to a non-root file, as the file's owner
+    # (a root link too), and a non-root link under nofollow, as the link's owner
+    plain = linked_tree(tmp_path / "a", TYRANT, (FREE, FREE), (FREE + 1, FREE + 1))
+    assert run([plain]) == []
+    rooted_link = linked_tree(tmp_path / "b", TYRANT, (FREE, FREE), (0, 0))
+    assert run([rooted_link]) == []
+    nofollow = TYRANT + "emperor-tyrant-nofollow = true\n"
+    for i, target in enumerate([(FREE, FREE), (0, 0)]):
+        assert run([linked_tree(tmp_path / f"c{i}", nofollow, target, (FREE + 1, FREE + 1))]) == []
 
 
 @root_only

@@ -278,8 +278,9 @@ def test_symlinked_vassal_is_reported_under_its_real_path(
     # a link to a file outside the source root keeps the link's path
     write(tmp_path, "elsewhere/other.ini", WORLD_WRITABLE)
     (tree / "vassals" / "other.ini").symlink_to(tmp_path / "elsewhere" / "other.ini")
-    results = results_of(sarif(capsys, "--allow-read", str(tmp_path / "elsewhere"),
-                               "emperor.ini"))
+    results = [r for r in results_of(sarif(capsys, "--allow-read", str(tmp_path / "elsewhere"),
+                                           "emperor.ini"))
+               if r["ruleId"] == "UW502"]  # both bind one socket too (UW217): not the point
     assert sorted(where(r) for r in results) == [
         ("UW502", "apps/app.ini", 3), ("UW502", "vassals/other.ini", 3)]
     for r in results:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "full", "json", "sarif", "github", "gitlab", "junit")
+SHOW_FORMATS = ("text", "json", "mermaid", "dot")
 SEVERITIES = ("info", "warning", "error")  # lowest first
 VERSION = f"uwsgi-lint {__version__}"
 
@@ -90,12 +91,42 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         description="Print the effective configuration of each instance, as uWSGI would "
         "build it (magic variables, placeholders, logic, includes and Emperor options "
         "applied), one `key = value` a line in uWSGI's order with the file and line that "
-        "wrote it.",
-        epilog="Exit status: 0 shown, 2 usage error or internal error.",
+        "wrote it; a vassal named alone is shown as the Emperor above it starts it, as "
+        "`uwsgi-lint check` reads it. With --tree: the deployment instead, each Emperor, "
+        "its monitors and every process it starts, with its user and group, sockets, "
+        "whether it starts and the findings of the run.",
+        epilog="Exit status: 0 shown, 2 usage error, unreadable path or internal error.",
     )
     _common(show)
     _settings_arguments(show)
-    show.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    show.add_argument(
+        "--format", choices=SHOW_FORMATS, default="text",
+        help="output format (mermaid and dot with --tree only: a diagram to paste into a "
+        "README or a merge request, or for Graphviz)",
+    )
+    show.add_argument(
+        "--tree", action="store_true",
+        help="draw the deployment: each Emperor, its monitors and the processes it starts "
+        "(vassals, sub-Emperors, Broodlord zergs) with the user and group they run as, "
+        "their sockets, whether they start (starts, never-started, refused, "
+        "crash-looping) and the findings of a lint run with the same settings",
+    )
+    show.add_argument(
+        "--env", type=_env_pair, metavar="NAME=VALUE", action="append", default=[],
+        help="evaluate `$(NAME)` and the `if-env` family with this environment variable "
+        "(repeatable; with --env or --env-file, a variable not given is unset, as in a "
+        "process started with exactly this environment); default: left unresolved",
+    )
+    show.add_argument(
+        "--env-file", metavar="FILE", action="append", default=[],
+        help="read environment variables from FILE: one NAME=VALUE a line, `#` comments, "
+        "an optional `export ` and quotes around the value removed (--env wins)",
+    )
+    show.add_argument(
+        "--stdin-filename", metavar="PATH",
+        help="with `-` as PATH: show standard input as if it were this file (its format, "
+        "settings and Emperor come from this path)",
+    )
     rule = sub.add_parser(
         "rule",
         help="print a rule's page, or list every rule",
@@ -363,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         _check_excludes(here, args.exclude)
     if command == "check":
         _check_usage(here, args, reason)
+    if command == "show":
+        _show_usage(here, args)
     try:
         if command == "rule":
             return _rule(args)
@@ -450,39 +483,107 @@ def _traceback(text: str) -> None:
     sys.stderr.write("".join(clean(line, None) + "\n" for line in text.splitlines()))
 
 
+def _show_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The usage errors of ``show`` that argparse cannot see."""
+    if args.format in ("mermaid", "dot") and not args.tree:
+        p.error(f"--format {args.format} draws the tree: give --tree")
+    if args.stdin_filename is not None and "-" not in args.paths:
+        p.error("--stdin-filename needs `-` among the paths")
+
+
 def _show(args: argparse.Namespace) -> int:
-    from . import session
-    from .engine import FileAssumptions, boundary_roots, targets
+    """``show``: the effective configuration of each instance, or (``--tree``) the
+    deployment drawn from a lint run; both read as ``check`` reads (the Emperor above a
+    vassal named alone, standard input, the settings of each file)."""
+    from .engine import FileAssumptions, lint
     from .instance import Assumptions
+    from .model import Instance
     from .postprocess import SettingsLookup
-    from .render import show
+    from .render.source import forget
     from .settings import SettingsError
-    from .tree import assemble
 
     try:
-        roots, warnings = boundary_roots(list(args.paths), args.allow_read, config=args.config,
-                                         isolated=args.isolated)
-        for line in warnings:
-            _error(line)
-        with session.run(roots):
-            named = targets(list(args.paths), _walk(args))
-            errors: list[str] = []
-            lookup = SettingsLookup(config=args.config, isolated=args.isolated)
-            assume_for = FileAssumptions(lookup, Assumptions(), _overrides(args))
-            for f in named.files:
-                assume_for(f)  # a settings file in error stops the run here, not later
-            assume_for.check()
-            instances = assemble(named.files, assume_for, errors, named.explicit)
-            assume_for.check()
+        env = _environment(args)
+    except ValueError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    assume = Assumptions(env=env)
+    paths, buffers = list(args.paths), {}
+    if "-" in paths:
+        paths = [p for p in paths if p != "-"]
+        buffers[args.stdin_filename or "-"] = sys.stdin.buffer.read()
+    instances: list[Instance] = []
+    try:
+        report = lint(paths, assume, _walk(args), config=args.config, isolated=args.isolated,
+                      buffers=buffers, allow_read=args.allow_read, jobs=args.jobs,
+                      overrides=_overrides(args), instances=instances,
+                      only=None if args.tree else ())
     except SettingsError as exc:
         _error(str(exc))
         return EXIT_ERROR
-    _write(show.render_json(instances) if args.format == "json" else show.render_text(instances))
-    for d in named.unreadable:
-        _error(f"{d.span.file}: {d.message}")
-    for line in errors:
+    forget()
+    for line in report.warnings:
         _error(line)
-    return EXIT_ERROR if errors or named.unreadable else EXIT_CLEAN
+    if args.tree:
+        from .render import tree_view
+
+        lookup = SettingsLookup(config=args.config, isolated=args.isolated)
+        graph = tree_view.build(instances, report.diagnostics,
+                                FileAssumptions(lookup, assume, _overrides(args)))
+        render = {"text": tree_view.render_text, "json": tree_view.render_json,
+                  "mermaid": tree_view.render_mermaid, "dot": tree_view.render_dot}
+        _write(render[args.format](graph))
+    else:
+        from .render import show
+
+        _write(show.render_json(instances, env) if args.format == "json"
+               else show.render_text(instances, env))
+    shown = {os.path.abspath(i.root.path) for i in instances}
+    unreadable = [d for d in report.diagnostics
+                  if d.code == "UW001" and d.span.file not in shown]
+    for d in unreadable:
+        _error(f"{d.span.file}: {d.message}")
+    for line in report.errors:
+        _error(line)
+    return EXIT_ERROR if report.errors or unreadable else EXIT_CLEAN
+
+
+def _env_pair(text: str) -> tuple[str, str]:
+    """``--env NAME=VALUE``."""
+    import argparse
+
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name, value
+
+
+def _environment(args: argparse.Namespace) -> dict[str, str] | None:
+    """The environment ``show`` evaluates `$(NAME)` and `if-env` with: the ``--env-file``
+    files in order, then ``--env``; None when neither is given (left unresolved).
+    Raises ValueError for a file that cannot be read or a line that is no NAME=VALUE."""
+    if not args.env and not args.env_file:
+        return None
+    env: dict[str, str] = {}
+    for path in args.env_file:
+        try:
+            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+                lines = f.read().splitlines()
+        except OSError as exc:
+            raise ValueError(f"--env-file {path}: cannot read: {exc.strerror}") from None
+        for n, line in enumerate(lines, 1):
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            name, equals, value = text.removeprefix("export ").partition("=")
+            name, value = name.strip(), value.strip()
+            if not equals or not name:
+                raise ValueError(f"--env-file {path}:{n}: expected NAME=VALUE")
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            env[name] = value
+    env.update(args.env)
+    return env
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:

@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, Finding
 from .facts import View
 from .instance.loader import split_target
 from .model import Instance, Position, Role, Span
-from .rules import Emperors, Entries, Files, Instances, Reader, Rule
+from .rules import Deployment, Emperors, Entries, Files, Instances, Reader, Rule
 
 
 @dataclass(slots=True)
@@ -39,6 +39,7 @@ class Dispatch:
                             if isinstance(r.scope, Entries)]
         self.file_rules = [r for r in rules if isinstance(r.scope, Files)]
         self.emperor_rules = [r for r in rules if isinstance(r.scope, Emperors)]
+        self.deployment_rules = [r for r in rules if isinstance(r.scope, Deployment)]
         self.reader_rules = [r for r in rules if isinstance(r.scope, Reader)]
         self.instance_rules: list[tuple[Rule, frozenset[str] | None]] = [
             (r, self._folded(r.scope.needs)) for r in rules
@@ -97,6 +98,16 @@ class Dispatch:
             vassals = view.vassals
             for r in self.emperor_rules:
                 _call(r, inst, failures, out, view, vassals)
+        return out
+
+
+    def run_deployment(self, views: Sequence[View], failures: Failures) -> list[Diagnostic]:
+        """Every finding of the rules about the whole run (``Deployment()``), once; a
+        failing rule is reported at the first instance's file."""
+        out: list[Diagnostic] = []
+        if views:
+            for r in self.deployment_rules:
+                _call(r, views[0].inst, failures, out, views)
         return out
 
 

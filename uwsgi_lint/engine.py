@@ -18,7 +18,8 @@ from .model import Instance, Origin, Position, Span
 from .parallel import default_jobs, map_indexes
 from .postprocess import SettingsLookup, apply
 from .report import Report
-from .rules import all_rules
+from .rules import Deployment as DeploymentScope
+from .rules import Rule, all_rules
 from .settings import Selection, SettingsError
 from .tree import assemble, context_emperors, for_checked
 
@@ -105,6 +106,7 @@ def lint(
     selection: Selection | None = None,
     overrides: Mapping[str, Any] | None = None,
     overlay: Mapping[str, bytes] | None = None,
+    instances: list[Instance] | None = None,
 ) -> Report:
     """Lint ``paths``, reading nothing outside their boundary (see :func:`boundary_roots`;
     ``allow_read`` is ``--allow-read``); then (see :func:`apply`) the settings closest to
@@ -127,6 +129,8 @@ def lint(
 
     ``overlay`` maps file paths to bytes read in place of theirs, without naming those
     files (the fixed text between two passes of ``--fix``: :mod:`uwsgi_lint.fix`).
+    ``instances``, when given, receives the instances the rules ran on (``show`` draws
+    the Emperor tree from them: :mod:`uwsgi_lint.render.tree_view`).
 
     Each file is read with ``assume`` and the target version, YAML reader, plugins and
     context of its closest settings over it, then ``overrides`` (the command line's
@@ -138,7 +142,8 @@ def lint(
     with session.run(roots, {**(buffers or {}), **(overlay or {})}):  # fixed text wins
         report = _lint(paths, assume or Assumptions(), walk, config, isolated, suppressions,
                        list(buffers or {}), only,
-                       default_jobs() if jobs is None else jobs, selection, overrides or {})
+                       default_jobs() if jobs is None else jobs, selection, overrides or {},
+                       instances)
     report.warnings[:0] = warnings
     return report
 
@@ -195,6 +200,7 @@ def _lint(
     jobs: int,
     selection: Selection | None,
     overrides: Mapping[str, Any],
+    checked_out: list[Instance] | None = None,
 ) -> Report:
     rules = [r for r in all_rules() if only is None or r.code in only]
     dispatches: dict[str, Dispatch] = {}  # one per target version met
@@ -220,6 +226,8 @@ def _lint(
     report.diagnostics.extend(reading_error(line) for line in report.errors)
     if context:
         instances, allowed = for_checked(instances, checked, context)
+    if checked_out is not None:
+        checked_out.extend(instances)
     roots = {os.path.abspath(i.root.path) for i in instances}
     report.files = sorted(roots | {os.path.abspath(split_target(f)[0]) for f in files})
     views = Views(assume_for)
@@ -246,6 +254,7 @@ def _lint(
                 report.diagnostics.append(with_chain(d, chains))
         report.errors += failures.lines
         report.tracebacks += failures.tracebacks
+    _deployment(instances, views, rules, report, seen)
     if context:
         report.diagnostics = [
             d for d in report.diagnostics
@@ -257,6 +266,35 @@ def _lint(
         sources = {k: v for k, v in sources.items() if os.path.realpath(k) in allowed}
     return apply(report, settings_for=lookup, suppressions=suppressions, sources=sources,
                  ran=only)
+
+
+def _deployment(
+    instances: list[Instance],
+    views: Views,
+    rules: Sequence[Rule],
+    report: Report,
+    seen: set[tuple[str, Span, str]],
+) -> None:
+    """The findings of the ``Deployment()`` rules, run once in this process over every
+    instance of the run (after the per-instance checks, which may run in workers)."""
+    if not instances or not any(isinstance(r.scope, DeploymentScope) for r in rules):
+        return
+    all_views = [views.of(i) for i in instances]
+    failures = Failures()
+    found = Dispatch(rules, all_views[0].catalog).run_deployment(all_views, failures)
+    chains: dict[tuple[str, Position], tuple[Origin, ...]] = {}
+    for inst in instances if found else ():
+        for where, chain in origin_chains(inst).items():
+            chains.setdefault(where, chain)
+    for d in found:
+        key = (d.code, d.span, d.message)
+        if key not in seen:
+            seen.add(key)
+            report.diagnostics.append(with_chain(d, chains))
+    report.errors += failures.lines
+    report.tracebacks += failures.tracebacks
+    for inst in instances:
+        views.release(inst)
 
 
 @dataclass

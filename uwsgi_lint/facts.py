@@ -911,3 +911,135 @@ class View:
         """1:1 of the instance's own file: where findings about the whole file go."""
         return Span(self.inst.root.path, Position(1, 1), Position(1, 1))
 
+
+    # -- facts between instances (UW216-UW221: :mod:`uwsgi_lint.rules.deployment`) ---
+
+    @property
+    def emperor_name(self) -> str | None:
+        """The name this vassal's Emperor knows it by (:func:`uwsgi_lint.tree.emperor_name`:
+        the bare file name under a directory monitor)."""
+        from .tree import emperor_name
+
+        inst = self.inst
+        if inst.role is not Role.VASSAL or inst.monitor is None or inst.emperor is None:
+            return None
+        return emperor_name(inst.root.path, inst.monitor, inst.emperor.cwd)
+
+    def bound_addresses(self) -> list[tuple[str, Directive]]:
+        """``(address, entry)`` for each :meth:`binds` entry, resolved once per run of this
+        View: a UNIX socket as its absolute path (relative to the instance's working
+        directory; ``@name`` for an abstract one), a TCP one as ``host:port`` (``:port``
+        and ``0.0.0.0:port`` alike).  Left out: unresolved values, entries under an
+        undecided condition, references to a shared socket (``=0``), port 0 (any free
+        port) and file descriptors."""
+
+        def answer() -> list[tuple[str, Directive]]:
+            conditional, options = self.inst.conditional, self.inst.options
+            undecided = {id(options[i]) for i in conditional}
+            out = []
+            for d in self.binds():
+                if d.unresolved or id(d) in undecided:
+                    continue
+                address = socket_address(d.effective.split(",")[0].strip(), self.inst.cwd)
+                if address is not None:
+                    out.append((address, d))
+            return out
+
+        return self._cached("bound_addresses", None, answer)
+
+    def on_demand_socket(self) -> tuple[str, Directive] | None:
+        """The UNIX socket this vassal's Emperor binds for it in on-demand mode
+        (``core/emperor.c: emperor_check_on_demand_socket()``), as an absolute path, and
+        the Emperor's entry that asks for it: `emperor-on-demand-directory` (``DIR/`` the
+        vassal's name up to its last dot ``.socket``) or `emperor-on-demand-extension`
+        (the first line of the file named like the vassal plus that extension).  Relative
+        paths are resolved where the Emperor is when it scans: in the directory it
+        watches (a directory monitor), else in its working directory."""
+
+        def answer() -> tuple[str, Directive] | None:
+            emperor, name, monitor = self.emperor, self.emperor_name, self.inst.monitor
+            if emperor is None or name is None or monitor is None:
+                return None
+            here = monitor.target if monitor.kind == "dir" else emperor.inst.cwd
+            ext = emperor.last("emperor-on-demand-extension")
+            if ext is not None:  # the extension wins (the order of the C checks)
+                if ext.unresolved or not ext.effective:
+                    return None
+                try:
+                    text = fs.read_regular(os.path.join(here, name + ext.effective), 4096)
+                except (OSError, fs.Unreadable):
+                    return None
+                line = re.split(r"[\x00-\x1f]", text.decode("utf-8", "replace"), maxsplit=1)[0]
+                return (os.path.normpath(os.path.join(here, line)), ext) if line else None
+            directory = emperor.last("emperor-on-demand-directory")
+            if directory is None or directory.unresolved or "." not in name:
+                return None
+            stem = os.path.basename(name[: name.rindex(".")])
+            path = os.path.join(here, directory.effective, stem + ".socket")
+            return os.path.normpath(path), directory
+
+        return self._cached("on_demand_socket", None, answer)
+
+
+    # -- the groups and directories of the processes the Emperor starts (UW310) ---------
+
+    def supplementary_groups(self, uid: int) -> frozenset[int] | None:
+        """The groups that list user ``uid`` as a member on this machine (the group
+        database), its primary group aside: what ``initgroups()`` gives a process started
+        as that user, and what Tyrant mode's ``setgroups(0, NULL)`` takes away; asked once
+        per run (``Views.disk``).  ``None`` when ``uid`` names nobody here."""
+        name = self.account_name("uid", uid)
+        if name is None:
+            return None
+        key = ("member-of", name)
+        disk = self.views.disk
+        if key not in disk:
+            disk[key] = frozenset(g.gr_gid for g in grp.getgrall() if name in g.gr_mem)
+        found = disk[key]
+        return found if isinstance(found, frozenset) else None
+
+    def may_create_in(self, directory: str, uid: int, gids: frozenset[int]) -> bool | None:
+        """Whether a process of user ``uid`` with the groups ``gids`` may create a file (a
+        UNIX socket's ``bind()``) in ``directory``, as the disk says: search permission on
+        each ancestor, write and search on ``directory`` itself, the class of bits (owner,
+        group, other) chosen as the kernel does.  ``None`` when a directory cannot be
+        ``stat()``ed (asked once per path per run: ``Views.disk``)."""
+        if uid == 0:
+            return True
+        path, needed = os.path.abspath(directory), 0o3  # write and search on the last one
+        while True:
+            key = ("stat", path)
+            disk = self.views.disk
+            if key not in disk:
+                try:
+                    st = os.stat(path)
+                    disk[key] = (st.st_uid, st.st_gid, st.st_mode)
+                except OSError:
+                    disk[key] = None
+            found = disk[key]
+            if not isinstance(found, tuple):
+                return None
+            owner, group, mode = found
+            shift = 6 if owner == uid else 3 if group in gids else 0
+            if (mode >> shift) & needed != needed:
+                return False
+            parent = os.path.dirname(path)
+            if parent == path:
+                return True
+            path, needed = parent, 0o1
+
+
+def socket_address(value: str, cwd: str) -> str | None:
+    """A socket value as the address it binds (:meth:`View.bound_addresses`), ``None`` for
+    one that names no fixed address."""
+    if not value or value.startswith(("=", "fd://")) or "%" in value:
+        return None
+    if value.startswith("@"):
+        return value
+    if ":" not in value or value.startswith(("/", ".")):
+        return os.path.normpath(os.path.join(cwd, value))
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or int(port) == 0:
+        return None
+    host = host.strip("[]")
+    return f"{'' if host in ('0.0.0.0', '*') else host}:{int(port)}"

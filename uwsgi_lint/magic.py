@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .inject import Joined, Part
 from .source import Expanded, Segment, identity
 
 UWSGI_VERSION = "2.0.31"
@@ -44,8 +45,8 @@ def _djb33x(data: bytes) -> str:
     h = 5381
     for b in data:  # uWSGI XORs a signed char
         h = ((h * 33) ^ (b - 256 if b > 127 else b)) & 0xFFFFFFFF
-    # uWSGI hex-dumps the 4 bytes of the hash in memory order (little endian)
-    return h.to_bytes(4, "little").hex()
+    # uWSGI hex-dumps the 4 bytes of the hash in memory order (little endian), in upper case
+    return h.to_bytes(4, "little").hex().upper()
 
 
 @dataclass(slots=True)
@@ -123,14 +124,21 @@ def file_table(
     return MagicTable(t)
 
 
-def substitute(source: str, table: MagicTable, path: str) -> Expanded:
+def substitute(
+    source: str, table: MagicTable, path: str, parts: tuple[Part, ...] = (), own: int = 0
+) -> Expanded:
     """Apply the table to ``source`` and return the text mapped to its source.
 
     A variable whose value is unknown here keeps its text and is listed in
     ``Expanded.unresolved`` as ``(offset in the expanded text, "%X")``.
     A ``%`` as the very last character is followed by uWSGI's terminating NUL and vanishes.
+    ``parts`` are the files ``source`` joins (``inject-before``/``inject-after`` around the
+    config file, ``parts[own]``): positions then point into each of them.
     """
     if "%" not in source:
+        if parts:
+            return Joined(source, source, [Segment(0, 0, len(source), True)], path, None,
+                          parts, own)
         return identity(source, path)
     out: list[str] = []
     segs: list[Segment] = []
@@ -162,4 +170,6 @@ def substitute(source: str, table: MagicTable, path: str) -> Expanded:
     if pos < n:
         segs.append(Segment(olen, pos, n - pos, True))
         out.append(source[pos:])
+    if parts:
+        return Joined("".join(out), source, segs, path, unresolved, parts, own)
     return Expanded("".join(out), source, segs, path, unresolved)

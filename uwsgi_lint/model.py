@@ -200,6 +200,9 @@ class ConfigFile:
     newline: str = "\n"
     # where a reader silently stopped (uWSGI's embedded YAML reader does): what and why
     stopped: Problem | None = None
+    # the reader returned before the end of the file (the embedded YAML one does at the end
+    # of its section): its loader then leaves `:section` cut off its own list entry
+    ended_early: bool = False
 
     def section(self, name: str) -> Section | None:
         for sec in self.sections:

@@ -180,8 +180,26 @@ def _monitor(
                     away.append(p)
             elif _valid(p, extra, nofollow):
                 files.append(p)
+            elif os.path.islink(p) or os.path.isfile(p):
+                ignored.append(p)  # filtered by suffix as a directory monitor filters
         exists = bool(files)
     return Monitor(d, kind, path, exists, mapped_from, files, ignored)
+
+
+def emperor_name(path: str, monitor: Monitor, cwd: str) -> str:
+    """The name the Emperor knows the vassal ``path`` by (``emperor_get()``, ``emperor_add()``):
+    the bare file name under a directory monitor (``readdir()``), the path as ``glob()``
+    returns it under a glob monitor (relative to the Emperor's working directory ``cwd``
+    when the pattern is, the server's path when an absolute one was mapped into the tree)."""
+    if monitor.kind != "glob":
+        return os.path.basename(path)
+    pattern = monitor.directive.effective.removeprefix("glob://")
+    if not os.path.isabs(pattern):
+        return os.path.relpath(path, cwd)
+    if monitor.mapped_from is not None:
+        base = _split_glob(monitor.target)[0]
+        return monitor.mapped_from + path[len(base):]
+    return path
 
 
 def _split_glob(pattern: str) -> tuple[str, str]:
@@ -365,23 +383,10 @@ def assemble(
                     v.role = Role.EMPEROR
                     resolve_monitors(v, load_catalog(assume_for(v.root.path).version), dirs)
                     todo.append(v)
-    # a file that an Emperor starts is checked as its Emperor starts it, not on its own;
-    # a snippet is checked in the instances that include it
-    included = {
-        real
-        for i in [*own.values(), *started]
-        for f in i.files[1:]
-        if (real := os.path.realpath(f.path)) != os.path.realpath(i.root.path)
-    } - {os.path.realpath(i.root.path) for i in own.values() if i.role is Role.EMPEROR}
-    dropped = {
-        id(i)
-        for k, i in own.items()
-        if id(i) not in roots
-        and (
-            k.split("\0")[0] in governed
-            or (k.split("\0")[0] in included and k.split("\0", 1)[1] not in explicit)
-        )
-    }
+    # a file that an Emperor starts is checked as its Emperor starts it, not on its own
+    dropped = {id(i) for k, i in own.items()
+               if id(i) not in roots and k.split("\0")[0] in governed}
+    dropped |= _snippets(own, started, roots, dropped, explicit)
     kept = [i for i in own.values() if id(i) not in dropped]
     for v in started:
         if v.emperor is not None and id(v.emperor) in dropped:
@@ -389,6 +394,45 @@ def assemble(
         else:
             kept.append(v)
     return kept
+
+
+def _includes(inst: Instance) -> set[str]:
+    """The real paths of the files ``inst`` reads besides its own."""
+    own = os.path.realpath(inst.root.path)
+    return {real for f in inst.files[1:] if (real := os.path.realpath(f.path)) != own}
+
+
+def _snippets(
+    own: dict[str, Instance],
+    started: list[Instance],
+    roots: set[int],
+    dropped: set[int],
+    explicit: frozenset[str],
+) -> set[int]:
+    """The files read on their own (``own``, keyed ``realpath\\0path``) that are snippets: a
+    file that a checked instance includes is checked as part of it, not alone (unless it
+    is named on the command line, or is the root of an Emperor tree).  Files that only
+    include each other (a cycle that nothing checked includes) would all be snippets:
+    the first of them in the order given is checked on its own, and reports the cycle
+    (UW021) once, as linting that file alone does; the others are its snippets."""
+    included = set().union(*map(_includes, [*own.values(), *started]))
+    pending = {id(i): i for k, i in own.items()
+               if id(i) not in roots and id(i) not in dropped
+               and k.split("\0")[0] in included and k.split("\0", 1)[1] not in explicit}
+    reached: set[str] = set()  # what a checked instance includes
+    for i in [*started, *own.values()]:
+        if id(i) not in pending and id(i) not in dropped:
+            reached |= _includes(i)
+    snippets: set[int] = set()
+    while pending:
+        for key, i in list(pending.items()):
+            if os.path.realpath(i.root.path) in reached:
+                snippets.add(key)
+                del pending[key]
+        if pending:
+            first = pending.pop(next(iter(pending)))
+            reached |= _includes(first)
+    return snippets
 
 
 def _roots_first(emperors: list[Instance]) -> list[Instance]:

@@ -13,9 +13,9 @@ from ..catalog import Catalog, load_catalog
 from ..model import ConfigFile, Directive, Format, Instance
 from ..readers import format_for
 from . import Assumptions
-from .loader import LOADERS, Loader, split_section, split_target
+from .loader import INJECT, LOADERS, Loader, split_section, split_target
 from .logic import Logic
-from .options import OptionList
+from .options import CommandEntry, OptionList
 from .passes import run_passes
 
 
@@ -54,6 +54,8 @@ class _Builder:
             if not self.lst.budget.spend("includes"):  # a fan-out DAG multiplies the copies
                 return self.lst.stop(d, "includes")
             self.loader.load(d.value, LOADERS[handler], d, explicit=handler != "uwsgi_opt_load")
+        elif d.key in INJECT:
+            self.loader.injected.append(d)
         elif kind == "logic-open":
             self.logic.open(d)
         elif kind == "assignment" and handler == "uwsgi_opt_set_placeholder":
@@ -90,8 +92,12 @@ def build_instance(
     for d in before:
         b.add(d)
     root_index = len(files)
+    # `uwsgi --ini FILE` lists `ini = FILE` before the file's options (not kept here)
+    lst.command = CommandEntry(fmt.value if fmt else "", config_arg or path, len(lst.options))
     b.loader.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name),
                   whole=config_arg is None and section is None)
+    if not lst.command.key and root_index < len(files):
+        lst.command.key = files[root_index].format.value  # the format read by its content
     for d in after:
         b.add(d)
     if root_index < len(files):

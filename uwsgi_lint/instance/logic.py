@@ -107,8 +107,7 @@ class Logic:
         name, eq, want = arg.partition("=")
         found: str | None
         if base == "if-opt":
-            at = self.lst.first_index.get(name)  # the first entry, as uwsgi_get_exported_opt()
-            found = None if at is None else self.lst.options[at].value
+            found = self.lst.first_value(name)[1]  # the first entry, as uwsgi_get_exported_opt()
             return _cond(found, eq, want, negate)
         if base == "if-env":
             if assume.env is None:

@@ -6,6 +6,7 @@ applied while reading, the problems and unread sources met on the way, and the b
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from ..budget import BUDGET_REACHED, Allowance, Clock
 from ..budget import current as current_budget
@@ -14,6 +15,17 @@ from ..model import Directive, Problem, Unread
 from . import Assumptions
 
 MAX_VALUE = 1 << 20  # the longest value expanded, and the most of a file read for one
+
+
+@dataclass(slots=True)
+class CommandEntry:
+    """The command line's own loader entry (``ini = FILE`` for ``uwsgi --ini FILE``): uWSGI
+    lists it after the options given before the file, so ``%(ini)`` and ``if-opt = ini``
+    see it; it is not an option of the config, so it is not in the list here."""
+
+    key: str
+    value: str  # as the list holds it now (its loader cuts `:section` off while it reads)
+    at: int  # the number of entries before it
 
 
 class OptionList:
@@ -27,6 +39,10 @@ class OptionList:
         self.configured: list[bool] = []  # applied while reading: the passes skip it
         self.conditional: set[int] = set()  # added under a condition decided nowhere here
         self.first_index: dict[str, int] = {}  # key -> index of its first option entry
+        self.command: CommandEntry | None = None
+        # entries whose value in uWSGI's list differs from what was written: the
+        # `:section` a loader cut off its own entry (index -> the value listed)
+        self.listed: dict[int, str] = {}
         self.problems: list[Problem] = []
         self.unread: list[Unread] = []
         self.budget: Allowance = current_budget().instance()
@@ -45,6 +61,18 @@ class OptionList:
         if not decided:
             self.conditional.add(len(self.options) - 1)
         return True
+
+    def first_value(self, key: str) -> tuple[int | None, str | None]:
+        """The first entry named ``key`` as ``uwsgi_get_exported_opt()`` finds it: its index
+        (``None`` for the command line's own entry, or when there is none) and its value
+        as listed (before the passes)."""
+        at = self.first_index.get(key)
+        cmd = self.command
+        if cmd is not None and cmd.key == key and (at is None or at >= cmd.at):
+            return None, cmd.value
+        if at is None:
+            return None, None
+        return at, self.listed.get(at, self.options[at].value)
 
     def fatal(
         self, d: Directive, message: str, code: str = "uwsgi-fatal", detail: str = ""

@@ -52,7 +52,7 @@ class _Passes:
 
     def run(self) -> None:
         lst = self.lst
-        expanded = [d.value for d in lst.options]
+        expanded = [lst.listed.get(i, d.value) for i, d in enumerate(lst.options)]
         unresolved: list[list[str]] = [[] for _ in lst.options]
         todo = [i for i, d in enumerate(lst.options) if not lst.configured[i] and "(" in d.value]
         for symbol, hook in (("$", self.env_hook), ("@", self.file_hook)):
@@ -91,7 +91,7 @@ class _Passes:
             notes = d.unresolved
             if unresolved[i]:
                 notes = tuple(dict.fromkeys(notes + tuple(unresolved[i])))
-            value = None if lst.configured[i] else expanded[i]
+            value = lst.listed.get(i) if lst.configured[i] else expanded[i]
             if id(d) in seen:  # the same directive twice (an include read twice): copy
                 lst.options[i] = replace(d, expanded=value, unresolved=notes)
             else:
@@ -120,12 +120,10 @@ class _Passes:
     def placeholder(self, name: str, values: list[str]) -> str | None:
         """``uwsgi_manage_placeholder()`` (``core/config.c``): the value of the first entry
         named ``name`` (found through ``first_index``), or an expression over them."""
-        first_index = self.lst.first_index
-
         def lookup(key: str) -> str | None:
-            at = first_index.get(key)
+            at, listed = self.lst.first_value(key)
             if at is None:
-                return None
+                return listed  # none, or the command line's own loader entry
             if self.live is not None and at == self.live[0]:
                 return self.live[1]()  # the value being expanded, as it is now
             return values[at]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from .. import session
 from ..fs import MAX_BYTES, Unreadable, read_regular
+from ..inject import Joined, join, rebase
 from ..magic import Host, MagicTable, file_table, substitute
 from ..model import ConfigFile, Format, Position, Problem, Span
 from ..source import Expanded, decode
@@ -93,16 +94,19 @@ def read_file(
     on_table: Callable[[MagicTable], None] | None = None,
     cache: bool = False,
     data: bytes | None = None,
+    inject: tuple[Sequence[tuple[str, bytes]], Sequence[tuple[str, bytes]]] = ((), ()),
 ) -> ConfigFile:
     """Read ``path`` as uWSGI would; never raises.
 
-    ``config_arg`` is the name the file was given by (``%o``), ``explicit_section`` the
+    ``config_arg`` is the name the file was given by, without ``:section`` (``%o``: the
+    loader cuts it off before it reads the file), ``explicit_section`` the
     section named in it (``%x``, empty when none was named), ``first`` the magic table of
     the first file loaded (for the upper-case variables), ``on_table`` receives this
     file's magic table.  With ``cache``, a file read again the same way (a snippet that
     many vassals include) is parsed once per run; callers must not change what it
     returns.  ``data`` is read instead of the file (as is a buffer of the run:
-    :func:`buffer_for`).
+    :func:`buffer_for`).  ``inject`` is the ``(path, bytes)`` of the files ``inject-before``
+    and ``inject-after`` name: their text is joined around the file's before it is read.
     """
     fmt = fmt or format_for(path)
     if data is None:
@@ -117,6 +121,9 @@ def read_file(
         except Unreadable as exc:
             return unreadable(path, fmt or Format.INI, str(exc))
     fmt = fmt or sniff(data)
+    before, after = inject
+    if before or after:
+        cache = False
     table = file_table(config_arg or path, path, explicit_section, host or Host(), first)
     if on_table is not None:
         on_table(table)
@@ -135,10 +142,21 @@ def read_file(
             if hit is not None:
                 parsed.move_to_end(key)
                 return hit
-    source = decode(data)
-    exp = substitute(source, table, os.fspath(path))
-    cfg = _reader(fmt, yaml_reader)(exp, openers, section)
-    if fmt in (Format.INI, Format.YAML) and not source.isascii():
+    if before or after:
+        source, parts = join([(p, decode(b)) for p, b in (*before, (path, data), *after)])
+        exp = substitute(source, table, os.fspath(path), parts, len(before))
+    else:
+        source = decode(data)
+        exp = substitute(source, table, os.fspath(path))
+    if fmt is Format.XML and explicit_section:  # `FILE:id` filters by id, even `:uwsgi`
+        from .xml import parse as parse_xml
+
+        cfg = parse_xml(exp, openers, section, explicit=True)
+    else:
+        cfg = _reader(fmt, yaml_reader)(exp, openers, section)
+    if isinstance(exp, Joined):
+        rebase(cfg, exp, len(before))
+    if fmt in (Format.INI, Format.YAML) and not source.isascii() and not (before or after):
         _check_utf8(data, source, exp, cfg)
     if key is not None and parsed is not None:
         parsed[key] = cfg

@@ -16,7 +16,9 @@ external or skipped entity references stop the parse (nothing is expanded or fet
 libxml2's depth limit (256 open ancestors without ``XML_PARSE_HUGE``) stops it early.
 
 ``section`` is the ``id`` of ``FILE:id``; the default ``"uwsgi"`` means no id was given
-(uWSGI then filters nothing).  ``""`` is the empty id, which uWSGI refuses.
+(uWSGI then filters nothing) unless ``explicit`` says it was (``FILE:uwsgi`` skips the
+children with another ``id``, verified with uWSGI 2.0.31).  ``""`` is the empty id, which
+uWSGI refuses.
 
 What uWSGI ignores in the chosen ``<uwsgi>`` is recorded as problems: attributes of option
 elements (``UW017``) and the child nodes after the first one, or a comment taken as the
@@ -629,8 +631,11 @@ def _shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> ConfigFile:
-    """The ``<uwsgi>`` block uWSGI reads for ``section``, and other ``<uwsgi id>`` blocks."""
+def parse(
+    exp: Expanded, openers: frozenset[str], section: str = "uwsgi", *, explicit: bool = False
+) -> ConfigFile:
+    """The ``<uwsgi>`` block uWSGI reads for ``section``, and other ``<uwsgi id>`` blocks;
+    with ``explicit``, ``section`` was named (``FILE:uwsgi`` filters by the id ``uwsgi``)."""
     cfg = ConfigFile(path=exp.path, format=Format.XML)
     if "\r\n" in exp.source:
         cfg.newline = "\r\n"
@@ -644,7 +649,7 @@ def parse(exp: Expanded, openers: frozenset[str], section: str = "uwsgi") -> Con
     root = builder.root
     if root is None:
         return cfg
-    want = None if section == "uwsgi" else section
+    want = None if section == "uwsgi" and not explicit else section
     chosen = _choose(root, want)
     if chosen is None:
         if not builder.failed:

@@ -434,6 +434,7 @@ def _parse_embedded(exp: Expanded, openers: frozenset[str], section: str) -> Con
     if reader.asked is not None:
         _check_header(exp, reader.asked, cfg)
         cfg.stopped = reader.stopped()
+        cfg.ended_early = reader.asked.stop is not None or reader.after_asked is not None
         _check_last_bare_key(exp, reader.asked, cfg)
         _check_aliases(exp, reader.asked, cfg)
     elif first is not None and not _check_bom(exp, first, section, cfg) and reader.tops:

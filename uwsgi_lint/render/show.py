@@ -7,6 +7,7 @@ Every key, value, target and path is untrusted text: it goes through ``untrusted
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
@@ -46,8 +47,20 @@ def _title(inst: Instance) -> str:
     return title + ")"
 
 
-def render_text(instances: list[Instance]) -> str:
+def _environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The environment given with ``--env``/``--env-file``, as shown: a secret-named
+    variable's value masked (``values.masked``), every name and value cleaned."""
+    return [(_key(name), clean(masked(name, value), VALUE_LIMIT))
+            for name, value in sorted(env.items())]
+
+
+def render_text(instances: list[Instance], env: Mapping[str, str] | None = None) -> str:
+    """``env``: the environment the values were evaluated with (None: left unresolved)."""
     out: list[str] = []
+    if env is not None:
+        out.append("; evaluated with the environment " + (" ".join(
+            f"{name}={value}" for name, value in _environment(env)) or "(empty)"))
+        out.append("")
     for inst in instances:
         out.append(f"; {_title(inst)}")
         out.append("[uwsgi]")
@@ -77,10 +90,12 @@ def _stops(inst: Instance) -> list[Problem]:
     return [p for p in inst.problems if p.code == BUDGET_REACHED]
 
 
-def document(instances: list[Instance]) -> dict[str, Any]:
+def document(instances: list[Instance], env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``environment``: the variables given (null: `$(...)` and `if-env` left unresolved)."""
     return {
         "schema_version": 1,
         "tool": {"name": "uwsgi-lint", "version": __version__},
+        "environment": None if env is None else dict(_environment(env)),
         "instances": [
             {
                 "filename": shown_path(inst.root.path),
@@ -128,6 +143,6 @@ def document(instances: list[Instance]) -> dict[str, Any]:
     }
 
 
-def render_json(instances: list[Instance]) -> str:
-    text = json.dumps(document(instances), indent=2, ensure_ascii=False) + "\n"
+def render_json(instances: list[Instance], env: Mapping[str, str] | None = None) -> str:
+    text = json.dumps(document(instances, env), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8", "replace").decode("utf-8")

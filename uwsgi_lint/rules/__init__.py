@@ -11,6 +11,8 @@ scope                  the check runs
                        ``check(view, file)``
 ``Instances(needs)``   once per instance (that sets one of ``needs``): ``check(view)``
 ``Emperors()``         once per Emperor, with its vassals: ``check(emperor, vassals)``
+``Deployment()``       once per run, with the View of every instance checked:
+                       ``check(views)``; its findings go in whichever file they name
 ``Reader()``           never: the readers and the expander record these findings as
                        :class:`~uwsgi_lint.model.Problem`\\ s carrying the rule's code
 ``Report()``           never: made about the report (unused suppressions, internal
@@ -69,6 +71,12 @@ class Emperors:
 
 
 @dataclass(frozen=True, slots=True)
+class Deployment:
+    """Once per run, with the Views of every instance: facts between instances (two that
+    bind one socket, one vassal file started twice)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Reader:
     """Findings the readers and the expander record as problems with this rule's code;
     ``once_per_file``: only the first of each file."""
@@ -81,7 +89,7 @@ class Report:
     """Findings about the report, made by the engine's post-processing."""
 
 
-Scope = Entries | Files | Instances | Emperors | Reader | Report
+Scope = Entries | Files | Instances | Emperors | Deployment | Reader | Report
 
 #: The rule sets.  ``default``: on without any settings; what uWSGI ignores, misreads,
 #: refuses, crashes on or exposes, in the deployment as the tree shows it.  The others are

@@ -1,4 +1,4 @@
-"""UW410-UW416: Broodlord/zerg scaling, and Cheaper used where it cannot work.
+"""UW410-UW416, UW419: Broodlord/zerg scaling, and Cheaper used where it cannot work.
 
 A vassal asks for reinforcements with ``vassal-sos`` (all workers busy, at most once per
 N seconds: ``core/master.c: uwsgi_update_load_counters()``) or ``vassal-sos-backlog``
@@ -14,8 +14,9 @@ import os
 from collections.abc import Iterator
 
 from ..catalog import Catalog
+from ..deploy import Runs
 from ..diagnostics import Finding, Related, Severity
-from ..facts import View
+from ..facts import AsRoot, View
 from ..model import Applicability, Directive, Format, Instance, Section, Span
 from ..textfix import remove_entry
 from ..values import shown
@@ -329,8 +330,17 @@ def check_cheaper_master(view: View) -> Iterator[Finding]:
         (Related("cheaper mode is asked for here", c.span),),
         detail="It wins over the master that every cheaper option turns on. With "
         f"`{c.key} = {cheapers[0][1]}` uWSGI starts a fixed set of workers (the first "
-        "`cheaper-initial`, plus the main process serving as a second worker 1).",
+        "`cheaper-initial`, plus the main process serving as a second worker 1)."
+        + (_NO_MASTER_VASSAL if view.emperor is not None else ""),
     )
+
+
+# what a vassal without its master misses (UW415 says it for a cheaper vassal, UW223 else)
+_NO_MASTER_VASSAL = (
+    " The master is also what obeys the Emperor: touching the file does not reload this "
+    "vassal, and stopping it ends in a SIGKILL after `emperor-curse-tolerance` (30 s) "
+    "that leaves its workers running (verified with uWSGI 2.0.31)."
+)
 
 
 # -- UW416: Broodlord with a monitor that has no files ----------------------------------
@@ -361,3 +371,56 @@ def check_plugin_monitor(view: View) -> Iterator[Finding]:
             f"file (`--ini NAME:zerg` ...), but the vassals of this monitor get their config "
             f"pushed from {m.kind} and no file of that name exists.",
         )
+
+
+# -- UW419: zergs that run as root ------------------------------------------------------
+
+
+@rule(
+    "UW419",
+    "broodlord-zerg-runs-as-root",
+    Severity.WARNING,
+    "A vassal that drops root asks a root Broodlord Emperor for zergs whose `zerg` section "
+    "sets no `uid`: every zerg serves as root.",
+    on=Instances(needs=frozenset({"vassal-sos", "vassal-sos-backlog"})),
+)
+def check_zerg_root(view: View) -> Iterator[Finding]:
+    inst, emperor = view.inst, view.emperor
+    brood = view.governing_broodlord()
+    if brood is None or emperor is None or not view.sos():
+        return
+    sections = _zerg_sections(inst)
+    root = inst.root
+    if not sections or _opaque(sections, view.catalog) or root.stopped is not None or any(
+            p.code in View.INCOMPLETE for p in root.problems):
+        return
+    if emperor.drops_root_for_vassals() or view.start().runs is Runs.UNPRIVILEGED:
+        return  # Tyrant mode: zergs run as the file's owner; else as the Emperor's user
+    effect = view.uid_effect()
+    if effect is None or effect[0] is not AsRoot.DROPS or effect[1] is None:
+        return
+    setter = effect[1]
+    ids = {n for key in ("uid", "immediate-uid") for n in view.names(key)}
+    if any(d.key in ids for s in sections for d in s.directives()) or any(
+            _injected(d) for key in ("uid", "immediate-uid") for d in view.entries(key)):
+        return  # the zerg drops root itself (the Emperor injects the same lines into it)
+    name = os.path.basename(root.path)
+    gid = view.last("gid")
+    also = ""
+    if gid is not None and not gid.unresolved:
+        also = f" Give it `gid = {shown(gid.effective)}` too, as the vassal has."
+    header = sections[0].span
+    section = _SECTION.get(root.format, "zerg section")
+    yield Finding(
+        header if header is not None else _where(view, view.sos()[0][0]),
+        f"the Broodlord Emperor starts `{name}:zerg` as root, and this {section} "
+        f"sets no `uid`: each zerg serves as root; add `uid = {shown(setter.effective)}`",
+        (Related("the vassal itself drops root here, not its zergs", setter.span),
+         Related("the Emperor answers an SOS with zergs here", brood.span)),
+        detail=f"A zerg reads only the zerg section of this file (`{name}:zerg`), and the "
+        "Emperor starts it as it starts every vassal, as root: it attaches to this vassal's "
+        "sockets and runs the app as root, though the vassal itself runs as "
+        f"`{setter.key} = {shown(setter.effective)}` (verified with uWSGI 2.0.31: the vassal "
+        "ran as nobody, its zergs as uid 0; under Tyrant mode they run as the file's owner)."
+        f"{also}",
+    )

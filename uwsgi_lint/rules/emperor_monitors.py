@@ -221,11 +221,18 @@ def check_dir_missing(view: View) -> Iterator[Finding]:
 
 
 def _ignored(inst: Instance) -> Iterator[tuple[Monitor, str]]:
+    """The files the monitors pass over, but the snippets: a file that the Emperor or
+    one of its vassals reads (`vassals-include`, a vassal's `include`) is no vassal."""
     seen: set[str] = set()
+    read: set[str] | None = None
     for m in inst.monitors:
         for path in m.ignored:
-            if path not in seen:
-                seen.add(path)
+            if path in seen:
+                continue
+            seen.add(path)
+            if read is None:
+                read = {os.path.realpath(f.path) for i in [inst, *inst.vassals] for f in i.files}
+            if os.path.realpath(path) not in read:
                 yield m, path
 
 
@@ -234,7 +241,8 @@ def _at_start(path: str) -> Span:
 
 
 def _watched_by(m: Monitor) -> tuple[Related, ...]:
-    return (Related("the Emperor watches this directory here", m.directive.span),)
+    what = "pattern" if m.kind == "glob" else "directory"
+    return (Related(f"the Emperor watches this {what} here", m.directive.span),)
 
 
 def _backup(name: str) -> bool:

@@ -1,4 +1,4 @@
-"""UW201, UW202, UW211-UW214: how the Emperor process itself runs (``core/emperor.c:
+"""UW201, UW202, UW211-UW214, UW223: how the Emperor process itself runs (``core/emperor.c:
 uwsgi_emperor_start()``, ``emperor_loop()``, ``uwsgi_emperor_spawn_vassal()``) and what
 it exposes.
 
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from ..deploy import Launch
 from ..diagnostics import Finding, Related, Severity
 from ..facts import View
-from ..model import Applicability, Directive, Fix
+from ..model import Applicability, Directive, Fix, Role
 from ..textfix import directive_after, remove_entry
 from ..values import flag_is_on, shown
 from . import Entries, Instances, rule
@@ -397,4 +397,48 @@ def check_wait_for_command(view: View, d: Directive) -> Iterator[Finding]:
         f"`{d.key} = {shown(d.effective)}` does nothing: {why}; remove it",
         detail="No vassal waits for a command. For this option to matter, enable "
         "`emperor-wait-for-command` with an `emperor-command-socket`.",
+    )
+
+
+# -- the vassal's side: the master that obeys the Emperor -------------------------------
+
+
+@rule(
+    "UW223",
+    "vassal-master-off",
+    Severity.WARNING,
+    "A vassal with `master = false`: its Emperor can neither reload nor stop it (SIGKILL "
+    "after 30 s, workers left running).",
+    on=Instances(needs=frozenset({"master"})),
+    fix="unsafe",
+)
+def check_vassal_master_off(view: View) -> Iterator[Finding]:
+    emperor = view.emperor
+    if view.inst.role is not Role.VASSAL or emperor is None:
+        return
+    # a vassal has the master unless an entry turns it off: the Emperor's environment
+    # (UWSGI_EMPEROR_FD) turns it on before the config is read
+    masters = view.candidates("master")
+    if None in masters or view.flag("master") is not False:
+        return
+    cheapers = view.numbers("cheaper", 0)
+    if cheapers and not any(c <= 0 for _, c in cheapers):
+        return  # UW415 says it, with what it does to Cheaper
+    d = masters[0]
+    assert d is not None
+    tolerance = emperor.decided_number("emperor-curse-tolerance", 30)
+    after = f"{tolerance[1]} s" if tolerance is not None else "`emperor-curse-tolerance`"
+    injected = any(o.kind.startswith("vassal") for o in d.origin)
+    yield Finding(
+        view.file_start if injected else (d.value_span if d.raw_value else d.key_span),
+        f"`{d.key} = {shown(d.effective)}` in a vassal: its Emperor can neither reload nor "
+        f"stop it (SIGKILL after {after}, workers left running); remove this line",
+        detail="A vassal's master is what obeys its Emperor: uWSGI turns it on for every "
+        "vassal, and this line turns it off again. Touching the file then reloads nothing, "
+        f"and removing it or stopping the Emperor ends, after {after}, in a SIGKILL of the "
+        "main process (\"NO MERCY for vassal\") that leaves its workers running, orphaned, "
+        "on the vassal's sockets (verified with uWSGI 2.0.31). A vassal without any `master` "
+        "line has the master.",
+        fix=None if injected else remove_entry(view, d, f"remove the `{d.key}` line",
+                                               Applicability.UNSAFE),
     )

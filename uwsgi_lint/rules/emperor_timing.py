@@ -1,4 +1,4 @@
-"""UW207-UW210: the Emperor's clocks (``core/emperor.c: emperor_loop()``,
+"""UW207-UW210, UW224: the Emperor's clocks (``core/emperor.c: emperor_loop()``,
 ``uwsgi_emperor_blacklist_add()``, ``emperor_add()``; defaults from ``core/init.c``).
 
 * ``emperor-freq`` (s, default 3) is the poll timeout of the loop: 0 makes
@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Related, Severity
@@ -247,8 +248,8 @@ def check_curse(view: View) -> Iterator[Finding]:
     "UW210",
     "vassal-heartbeat-not-below-required",
     Severity.WARNING,
-    "A vassal `heartbeat` at or above its Emperor's `emperor-required-heartbeat` "
-    "(default 30 s): the Emperor SIGKILLs it again and again.",
+    "A vassal `heartbeat` above its Emperor's `emperor-required-heartbeat` (default 30 s): "
+    "the Emperor SIGKILLs it again and again.",
     on=Instances(needs=frozenset({"heartbeat"})),
 )
 def check_heartbeat(view: View) -> Iterator[Finding]:
@@ -265,7 +266,9 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
     for d, beat in mine:
         if d is None or beat <= 0 or (d.file, d.loc.whole) in seen:
             continue
-        if not all(beat >= req for _, req in needed):
+        if not all(beat > req for _, req in needed):
+            # equal is fine: the Emperor kills only after MORE than the required seconds
+            # (verified with uWSGI 2.0.31: `heartbeat = 5` under 5 never killed)
             continue
         seen.add((d.file, d.loc.whole))
         req = max(r for _, r in needed)
@@ -285,7 +288,7 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
             ),)
         yield Finding(
             d.value_span,
-            f"{_as_read(d, beat)} is not below the Emperor's `emperor-required-heartbeat` "
+            f"{_as_read(d, beat)} is above the Emperor's `emperor-required-heartbeat` "
             f"({req} s): it SIGKILLs this vassal again and again; use e.g. "
             f"`heartbeat = {max(req // 3, 1)}`",
             related,
@@ -294,3 +297,49 @@ def check_heartbeat(view: View) -> Iterator[Finding]:
             f"seconds, brutally respawning it\"), and a heartbeat comes at best every {beat} "
             f"s.{default}",
         )
+
+
+@rule(
+    "UW224",
+    "emperor-required-heartbeat-unused",
+    Severity.INFO,
+    "`emperor-required-heartbeat` in an Emperor whose vassals set no `heartbeat`: it "
+    "watches only vassals that send one.",
+    on=Instances(needs=frozenset({"emperor-required-heartbeat"})),
+)
+def check_heartbeat_unused(view: View) -> Iterator[Finding]:
+    if not view.governs():
+        return
+    found = _written(view, "emperor-required-heartbeat", HEARTBEAT)
+    vassals = view.vassals
+    monitors = view.inst.monitors
+    if found is None or not vassals or any(m.kind not in ("dir", "glob") for m in monitors):
+        return  # (a vassal pushed by a database or queue monitor is not seen here)
+    d, req = found
+    silent: list[str] = []
+    for v in vassals:
+        beats = v.numbers("heartbeat", 0)
+        if beats is None or any(n > 0 for _, n in beats):
+            continue
+        if not v.read_whole():
+            return  # what was not read may set `heartbeat`
+        silent.append(os.path.basename(v.inst.root.path))
+    if not silent:
+        return
+    names = ", ".join(silent[:3]) + (" ..." if len(silent) > 3 else "")
+    if len(silent) == len(vassals):
+        message = (f"{_as_read(d, req)} does nothing: no vassal of this Emperor sets "
+                   f"`heartbeat`; add `heartbeat = {max(req // 3, 1)}` to them, or remove it")
+    else:
+        message = (f"{_as_read(d, req)} does not watch {len(silent)} of the "
+                   f"{len(vassals)} vassals ({names}): they set no `heartbeat`")
+    yield Finding(
+        d.value_span,
+        message,
+        detail="The Emperor kills a vassal that stops sending heartbeats only once it has "
+        "sent one (core/emperor.c: `last_heartbeat > 0`), and a vassal sends them only "
+        "with `heartbeat = N` (verified with uWSGI 2.0.31: a vassal without `heartbeat` "
+        f"under `emperor-required-heartbeat = 5` was never killed). Vassals without it: "
+        f"{names}. A `heartbeat` at most {req} s makes the Emperor respawn a vassal whose "
+        "workers are all stuck.",
+    )

@@ -14,6 +14,7 @@ from ..diagnostics import Finding, Related, Severity
 from ..facts import View
 from ..model import Block, Directive, Span
 from ..readers.common import CLOSERS
+from ..values import atoi, shown
 from . import Instances, rule
 from .placeholders import where
 
@@ -41,6 +42,61 @@ def check_fatal(view: View) -> Iterator[Finding]:
         elif "crashes" not in message:
             message += ", so uWSGI exits at start-up"
         yield Finding(p.span, message)
+    yield from _refused_values(view)
+
+
+# handlers that exit on a socket name that is empty or only blanks
+# (core/socket.c: generate_socket_name()), and those that take `=N`, shared socket N
+# (core/socket.c: uwsgi_new_socket())
+_NAMED_SOCKETS = frozenset({"uwsgi_opt_add_socket", "uwsgi_opt_add_socket_no_defer",
+                            "uwsgi_opt_add_lazy_socket", View.SHARED_SOCKET_HANDLER})
+_SHARED_USERS = (_NAMED_SOCKETS - {View.SHARED_SOCKET_HANDLER}) | {"uwsgi_opt_add_ssl_socket"}
+_STATIC_MAP = "uwsgi_opt_static_map"
+
+
+def _refused_values(view: View) -> Iterator[Finding]:
+    """Values an option handler refuses when uWSGI applies the options, in list order
+    (verified with uWSGI 2.0.31, a real start each): an empty `socket`, `socket = =N`
+    before shared socket N exists, a `static-map` without `=`."""
+    shared = 0  # shared sockets applied so far (an undecided one counts)
+    reported: set[tuple[str, tuple[int, int]]] = set()
+    for d in view.by_handler(_NAMED_SOCKETS | _SHARED_USERS | {_STATIC_MAP}):
+        handler = view.catalog.get(d.key)
+        kind = handler.handler if handler is not None else ""
+        if kind == View.SHARED_SOCKET_HANDLER:
+            shared += 1
+        value = d.effective
+        where = (d.file, d.loc.whole)
+        if d.unresolved or where in reported:
+            continue
+        span = d.value_span if d.raw_value else d.key_span
+        if kind in _NAMED_SOCKETS and not value.strip():
+            reported.add(where)
+            yield Finding(
+                span,
+                f"`{d.key}` has no address: uWSGI exits at start-up ('invalid/empty uwsgi "
+                "socket name'); write the address to bind, or remove the line",
+            )
+        elif kind in _SHARED_USERS and value.startswith("="):
+            n = atoi(value[1:].split(",", 1)[0]).value
+            if n >= 0 and shared <= n and view.read_whole():
+                reported.add(where)
+                yield Finding(
+                    span,
+                    f"`{d.key} = {shown(value)}` names shared socket {n}, which is not "
+                    "defined before it: uWSGI exits at start-up; define it first with "
+                    "`shared-socket`",
+                    detail=f"uWSGI applies the options in order and exits with 'unable to use "
+                    f"shared socket {n}': `=N` is the N-th `shared-socket` (from 0) defined "
+                    "before this line.",
+                )
+        elif kind == _STATIC_MAP and "=" not in value:
+            reported.add(where)
+            yield Finding(
+                span,
+                f"`{d.key} = {shown(value)}` has no `=`: uWSGI exits at start-up ('invalid "
+                f"document root in static map'); write `{d.key} = MOUNTPOINT=DIRECTORY`",
+            )
 
 
 @rule(

@@ -24,6 +24,7 @@ from ..model import Applicability, Directive, Instance, Role, Span
 from ..textfix import remove_entry
 from ..values import is_a_number, shown
 from . import Instances, rule
+from .exposure_sockets import address
 
 # `cap` names (core/utils.c: uwsgi_cap_list, compared with strcmp) or numbers
 _CAPS = {"setgid": "setgid", "6": "setgid", "setuid": "setuid", "7": "setuid"}
@@ -35,8 +36,8 @@ _CAPS = {"setgid": "setgid", "6": "setgid", "setuid": "setuid", "7": "setuid"}
 def _tyrant_vassal(view: View) -> Directive | None:
     """The `emperor-tyrant` entry of the Emperor that starts this vassal, when it surely
     runs in Tyrant mode."""
-    emperor = view.emperor
-    if view.inst.role is not Role.VASSAL or emperor is None:
+    emperor = view.emperor  # (a vassal that runs an Emperor of its own too)
+    if emperor is None:
         return None
     return emperor.tyrant()
 
@@ -384,18 +385,22 @@ def check_emperor_uid(view: View) -> Iterator[Finding]:
     )
 
 
-# -- UW308: a symlinked vassal whose link and target owners differ ---------------------
+# -- UW308: a symlinked vassal refused for one owner, where the other would run ---------
 
 
 @rule(
     "UW308",
     "tyrant-symlink-owner",
     Severity.WARNING,
-    "A Tyrant vassal that is a symlink owned by someone else than its target: only one of "
-    "them counts.",
+    "A Tyrant vassal that is a symlink, refused for the root owner Tyrant mode takes, while "
+    "the other owner (link or target) is not root.",
     on=Instances(),
 )
 def check_symlink(view: View) -> Iterator[Finding]:
+    """Both normal layouts run (verified with uWSGI 2.0.31): a link to a file of a non-root
+    owner runs as that owner, and under `emperor-tyrant-nofollow` a link of a non-root owner
+    runs as the link's owner, whatever its target; only the root-owned one that Tyrant mode
+    takes, beside a non-root other, is worth a word."""
     link = view.inst.link_owner
     if link is None:
         return
@@ -408,38 +413,156 @@ def check_symlink(view: View) -> Iterator[Finding]:
     if found is None:
         return
     points_to, target = found
-    if target == link:
-        return
-    related = list(_related_tyrant(tyrant))
     nofollow = None
     for name in ("emperor-tyrant-nofollow", "emperor-nofollow"):
         if emperor.flag(name) is True:
             nofollow = emperor.last(name)
             break
+    used, other = (link, target) if nofollow is not None else (target, link)
+    if not _rooted(used) or _rooted(other):
+        return
+    related = list(_related_tyrant(tyrant))
     if nofollow is not None:
         message = (
-            "Tyrant mode runs this symlinked vassal as the owner of the link, not of its "
-            f"target; remove `{nofollow.key}` to use the target's owner instead"
+            f"Tyrant mode refuses this vassal: `{nofollow.key}` takes the link's owner, root; "
+            "remove it to run as its target's owner, or `chown -h` the link"
         )
-        how = (
-            f"the link's own (`{nofollow.key}` makes the Emperor lstat() it), so it runs as "
-            f"{_owner_text(view, link)}"
-        )
+        how = f"the link's own (`{nofollow.key}` makes the Emperor lstat() it)"
         related.append(Related(f"`{nofollow.key}` is set here", nofollow.span))
+        other_is = "its target's"
     else:
         message = (
-            "Tyrant mode runs this symlinked vassal as the owner of its target, not of the "
-            "link; add `emperor-tyrant-nofollow = true` to the Emperor to use the link's owner"
+            "Tyrant mode refuses this vassal: it takes its target's owner, root; add "
+            "`emperor-tyrant-nofollow = true` to run as the link's owner, or chown the target"
         )
-        how = (
-            f"the target's (stat() follows the link), so it runs as "
-            f"{_owner_text(view, target)}"
-        )
+        how = "the target's (stat() follows the link)"
+        other_is = "the link's own"
     yield Finding(
         view.file_start,
         message,
         tuple(related),
         detail=f"This vassal is a symlink owned by {_owner_text(view, link)} to "
         f"{shown(points_to, 200)}, owned by {_owner_text(view, target)}: of the two owners "
-        f"Tyrant mode uses {how}.",
+        f"Tyrant mode uses {how}, and refuses a vassal owned by uid 0 or gid 0 (\"[emperor-"
+        f"tyrant] invalid permissions for vassal {vassal_name(view.inst)}\"); "
+        f"{other_is} owner would run it.",
     )
+
+
+def _rooted(owner: tuple[int, int]) -> bool:
+    return owner[0] == 0 or owner[1] == 0
+
+
+# -- UW309: a Tyrant sub-Emperor started without root ----------------------------------
+
+
+@rule(
+    "UW309",
+    "tyrant-sub-emperor-without-root",
+    Severity.ERROR,
+    "A vassal that runs an Emperor in Tyrant mode, started without root by its own Emperor: "
+    "every vassal it starts fails.",
+    on=Instances(needs=frozenset({"emperor-tyrant"})),
+)
+def check_sub_emperor(view: View) -> Iterator[Finding]:
+    emperor = view.emperor  # (a vassal that governs has the role of an Emperor)
+    if emperor is None or not view.governs():
+        return
+    mine = view.tyrant()
+    if mine is None:
+        return
+    owner = view.deployed_owner
+    parent = emperor.tyrant()
+    if parent is not None:
+        if owner is not None and _rooted(owner):
+            return  # refused before it starts: UW303
+        who = "its Emperor runs in Tyrant mode and starts it as the owner of this file"
+        if owner is not None:
+            who += f" ({_owner_text(view, owner)})"
+        related = (Related("the Emperor that starts this one runs in Tyrant mode here",
+                           parent.span),)
+    else:
+        drop = emperor.emperor_drop()
+        if drop is None:
+            return
+        who = f"its Emperor drops root first (`{drop.key} = {shown(drop.effective)}`)"
+        related = (Related("the Emperor that starts this one drops root here", drop.span),)
+    yield Finding(
+        mine.key_span,
+        "this Emperor is a vassal started without root: its Tyrant mode fails for every "
+        "vassal it starts; remove this line, or watch them from the root Emperor",
+        related,
+        detail=f"This config is a vassal that runs an Emperor of its own, and {who}. Tyrant "
+        "mode needs root to give each of its vassals the owner of its file: each one exits "
+        "before exec with \"setgid(): Operation not permitted\" (or \"setgroups(): Operation "
+        "not permitted\" when its file has this Emperor's own group) and is respawned over "
+        "and over (verified with uWSGI 2.0.31). Without `emperor-tyrant` here its vassals "
+        "run as this Emperor's own user; to run each as the owner of its file, let the root "
+        "Tyrant Emperor watch their directory itself.",
+    )
+
+
+# -- UW310: a Tyrant vassal's socket that needs a supplementary group ------------------
+
+
+@rule(
+    "UW310",
+    "tyrant-vassal-socket-group",
+    Severity.ERROR,
+    "A Tyrant vassal binds a UNIX socket in a directory that only a supplementary group of "
+    "its owner may write: Tyrant mode drops those groups.",
+    on=Instances(),
+)
+def check_socket_group(view: View) -> Iterator[Finding]:
+    tyrant = _tyrant_vassal(view)
+    emperor = view.emperor
+    if tyrant is None or emperor is None:
+        return
+    if emperor.flag("emperor-tyrant-initgroups") is not False:
+        return  # uWSGI 2.1 keeps the owner's groups with it
+    owner = view.deployed_owner
+    if owner is None or _rooted(owner):
+        return
+    uid, gid = owner
+    groups = view.supplementary_groups(uid)
+    if not groups or not groups - {gid}:
+        return
+    alone, member = frozenset({gid}), frozenset({gid}) | groups
+    for d in view.binds():
+        if d.unresolved:
+            continue
+        a = address(d.effective)
+        if a.kind != "unix" or not os.path.isabs(a.host):
+            continue
+        directory = os.path.dirname(os.path.normpath(a.host))
+        if view.may_create_in(directory, uid, alone) is not False:
+            continue
+        if view.may_create_in(directory, uid, member) is not True:
+            continue  # it fails with or without the groups: not this rule's case
+        granting = _granting_group(view, directory, uid, alone, groups)
+        through = f"group {_group(view, granting)}" if granting is not None else (
+            "a supplementary group")
+        yield Finding(
+            d.value_span,
+            f"Tyrant mode starts this vassal as uid {uid} without its supplementary groups: "
+            f"bind() in {shown(directory, 60)} fails, writable through {through}; chgrp the "
+            "file or the directory",
+            _related_tyrant(tyrant),
+            detail=f"The Emperor in Tyrant mode starts this vassal as the owner of its file, "
+            f"{_owner_text(view, owner)}, and calls setgroups(0, NULL) first: the groups that "
+            f"list {_user(view, uid)} as a member here are dropped, and only {through} may "
+            f"create the socket in {shown(directory, 200)}. The vassal exits with \"bind(): "
+            "Permission denied\" and is respawned over and over (verified with uWSGI 2.0.31). "
+            "Give the vassal file that group (it then runs with it), or the directory the "
+            "file's group; `emperor-tyrant-initgroups` (uWSGI 2.1) keeps the groups.",
+        )
+
+
+def _granting_group(view: View, directory: str, uid: int, alone: frozenset[int],
+                    groups: frozenset[int]) -> int | None:
+    """The supplementary group whose membership alone lets ``uid`` create a file in
+    ``directory``."""
+    for g in sorted(groups - alone):
+        if view.may_create_in(directory, uid, alone | {g}) is True:
+            return g
+    return None
