@@ -62,7 +62,7 @@ def lint(repo: Path, select_all: bool) -> list[Finding]:
         root = Path(tmp) / repo.name.partition("__")[2]  # named as a clone of it is
         shutil.copytree(repo, root, symlinks=True)
         subprocess.run(["git", "init", "-q", str(root)], check=True)
-        cmd = [*linter(), "--format", "json", "--exit-zero", "--jobs", "1"]
+        cmd = [*linter(), "--format", "json", "--exit-zero", "--allow-empty", "--jobs", "1"]
         if select_all:
             settings = Path(tmp) / "all.toml"
             settings.write_text('select = ["all"]\n')
