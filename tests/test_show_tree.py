@@ -263,3 +263,18 @@ def test_diagram_formats_need_the_tree(capsys: pytest.CaptureFixture[str],
                                        tmp_path: Path) -> None:
     code, _, err = run(capsys, tmp_path, "--format", "mermaid", ".")
     assert code == 2 and "--format mermaid draws the tree: give --tree" in err
+
+
+def test_tree_marks_the_vassal_whose_name_is_taken(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    """Two ``app.ini`` under one Emperor: the second one never starts (UW216)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "emperor.ini").write_text("[uwsgi]\nemperor = %da\nemperor = %db\n")
+    for d in ("a", "b"):
+        (tmp_path / d / "app.ini").write_text(f"[uwsgi]\nsocket = /run/{d}.sock\n")
+    _, out, _ = run(capsys, tmp_path, "--tree", "--format", "json", ".")
+    nodes = {os.path.relpath(n["path"], tmp_path): n for n in json.loads(out)["nodes"]}
+    assert nodes["a/app.ini"]["status"] == "starts"
+    assert (nodes["b/app.ini"]["status"], nodes["b/app.ini"]["status_from"]) == (
+        "never-started", ["UW216"])

@@ -12,13 +12,14 @@ status             when
 =================  ====================================================================
 ``starts``         no finding says otherwise
 ``never-started``  a file in a watched directory the Emperor never starts (UW205,
-                   UW206), or a process whose Emperor (or vassal) does not start
+                   UW206), a vassal whose name another one took (UW216), or a process
+                   whose Emperor (or vassal) does not start
 ``refused``        uWSGI exits at start-up (UW001, UW020, UW021, UW027, UW104, UW109,
                    UW113, UW120-UW122, UW124, UW204, UW401, UW403, UW404, UW509), or a
                    Tyrant Emperor refuses the file (UW303)
 ``crash-looping``  a vassal or zerg that exits at start-up: its Emperor starts it again
-                   and again (the codes above, UW304; UW307 on the Emperor for each of
-                   its vassals; UW412 for the zergs)
+                   and again (the codes above, UW220, UW221, UW304, UW310; UW307 or
+                   UW309 on the Emperor for each of its vassals; UW412 for the zergs)
 =================  ====================================================================
 
 Every path, name and socket comes from a config or the disk: it is printed through
@@ -48,9 +49,10 @@ EXITS_AT_START = frozenset({
     "UW122", "UW124", "UW204", "UW401", "UW403", "UW404", "UW509",
 })
 NEVER_STARTED = frozenset({"UW205", "UW206"})
+NAME_TAKEN = frozenset({"UW216"})  # a vassal whose name another one took
 TYRANT_REFUSES = frozenset({"UW303"})
-RESPAWNED = frozenset({"UW304"})
-VASSALS_FAIL = frozenset({"UW307"})  # found on the Emperor: each of its vassals fails
+RESPAWNED = frozenset({"UW220", "UW221", "UW304", "UW310"})
+VASSALS_FAIL = frozenset({"UW307", "UW309"})  # found on the Emperor: each of its vassals fails
 ZERG_CODES = frozenset({"UW412", "UW413", "UW419"})  # about a vassal's zergs: drawn on them
 ZERGS_FAIL = frozenset({"UW412"})
 DOWN = ("never-started", "refused", "crash-looping")  # a process that serves nothing
@@ -246,7 +248,9 @@ def _judge(node: Node, parent: Node | None, emperor_codes: frozenset[str]) -> No
     if parent is not None and parent.status in DOWN:
         node.status, node.reasons = "never-started", [f"{parent.kind} does not start"]
         return
-    if hit := sorted(codes & TYRANT_REFUSES):
+    if hit := sorted(codes & NAME_TAKEN):
+        node.status, node.reasons = "never-started", hit
+    elif hit := sorted(codes & TYRANT_REFUSES):
         node.status, node.reasons = "refused", hit
     elif hit := sorted(codes & EXITS_AT_START):
         node.status, node.reasons = ("crash-looping" if started else "refused"), hit
