@@ -246,14 +246,7 @@ def _lint(
     for inst, (found, failures) in zip(
         instances, map_indexes(check, len(instances), jobs), strict=True
     ):
-        chains = origin_chains(inst)
-        for d in found:
-            key = (d.code, d.span, d.message)
-            if key not in seen:
-                seen.add(key)
-                report.diagnostics.append(with_chain(d, chains))
-        report.errors += failures.lines
-        report.tracebacks += failures.tracebacks
+        _add(report, found, failures, origin_chains(inst), seen)
     _deployment(instances, views, rules, report, seen)
     if context:
         report.diagnostics = [
@@ -286,6 +279,20 @@ def _deployment(
     for inst in instances if found else ():
         for where, chain in origin_chains(inst).items():
             chains.setdefault(where, chain)
+    _add(report, found, failures, chains, seen)
+    for inst in instances:
+        views.release(inst)
+
+
+def _add(
+    report: Report,
+    found: list[Diagnostic],
+    failures: Failures,
+    chains: dict[tuple[str, Position], tuple[Origin, ...]],
+    seen: set[tuple[str, Span, str]],
+) -> None:
+    """Findings into the report once each (a file read by several instances gives the
+    same finding for each), with their include chains, and the rules' failures."""
     for d in found:
         key = (d.code, d.span, d.message)
         if key not in seen:
@@ -293,8 +300,6 @@ def _deployment(
             report.diagnostics.append(with_chain(d, chains))
     report.errors += failures.lines
     report.tracebacks += failures.tracebacks
-    for inst in instances:
-        views.release(inst)
 
 
 @dataclass
