@@ -154,3 +154,16 @@ def fixed(tmp_path: Path, name: str, text: str | bytes, *codes: str,
     outcome = run_passes(lint_pass, lambda p: Path(p).read_bytes(), unsafe=unsafe)
     data = outcome.after.get(os.path.abspath(path), path.read_bytes())
     return data.decode("utf-8", "surrogateescape")
+
+
+def match_snapshot(path: Path, text: str, update: bool) -> None:
+    """``text`` is what ``path`` keeps; with ``update`` (``pytest --snapshot-update`` or
+    ``UPDATE_SNAPSHOTS=1``) it is written there instead, only when it changed."""
+    if update:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"no {path}: run pytest --snapshot-update (or UPDATE_SNAPSHOTS=1)"
+    assert path.read_text(encoding="utf-8") == text, (
+        f"{path} differs: run pytest --snapshot-update (or UPDATE_SNAPSHOTS=1) and read the diff")

@@ -34,6 +34,7 @@ from uwsgi_lint.rules import Rule, all_rules
 from uwsgi_lint.settings import Selection
 
 from .conftest import ROOT
+from .helpers import match_snapshot
 
 PAGES = ROOT / "rules"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "rules"
@@ -350,16 +351,7 @@ def test_full_output_snapshot(rule: Rule, snapshot_update: bool) -> None:
         sections = {**{k: v for k, v in stored.items() if k not in sections}, **sections}
         order = [c.label for h in HEADINGS for c in examples(rule, h)]
         sections = {k: sections[k] for k in order if k in sections}
-    wanted = snapshot_text(rule, sections)
-    if snapshot_update:
-        if not path.is_file() or path.read_text(encoding="utf-8") != wanted:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(wanted, encoding="utf-8")
-        return
-    assert path.is_file(), f"no {path.relative_to(ROOT)}: run pytest --snapshot-update"
-    assert path.read_text(encoding="utf-8") == wanted, (
-        f"{path.relative_to(ROOT)} differs: run pytest --snapshot-update (or "
-        "UPDATE_SNAPSHOTS=1) and read the diff")
+    match_snapshot(path, snapshot_text(rule, sections), snapshot_update)
 
 
 def snapshot_text(rule: Rule, sections: dict[str, str]) -> str:

@@ -17,6 +17,8 @@ import pytest
 
 from uwsgi_lint import cli
 
+from .helpers import match_snapshot
+
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "show"
 EXAMPLES = ROOT / "examples"
@@ -45,15 +47,7 @@ def run(capsys: pytest.CaptureFixture[str], where: Path, *argv: str,
 def check_snapshot(name: str, text: str, where: Path, update: bool) -> None:
     for root in sorted({str(where), os.path.realpath(where)}, key=len, reverse=True):
         text = text.replace(root, PLACE)
-    path = SNAPSHOTS / f"{name}.snap"
-    if update:
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        return
-    assert path.is_file(), f"no {path.relative_to(ROOT)}: run UPDATE_SNAPSHOTS=1 pytest"
-    assert path.read_text(encoding="utf-8") == text, (
-        f"{path.relative_to(ROOT)} differs: run UPDATE_SNAPSHOTS=1 pytest and read the diff")
+    match_snapshot(SNAPSHOTS / f"{name}.snap", text, update)
 
 
 def broodlord_tree(top: Path) -> Path:
