@@ -27,7 +27,10 @@ from .model import Format
 from .readers import format_for
 
 # what a config's name can end with: uWSGI's suffix dispatch, and common snippet names
-CANDIDATE_SUFFIXES = (".ini", ".xml", ".yml", ".yaml", ".json", ".js", ".conf", ".cfg", ".skel")
+# names; and Python modules that import uwsgiconf (uwsgicfg.py)
+CANDIDATE_SUFFIXES = (
+    ".ini", ".xml", ".yml", ".yaml", ".json", ".js", ".conf", ".cfg", ".skel", ".py"
+)
 # directories a walk never enters (a directory named on the command line is still walked)
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
@@ -87,6 +90,10 @@ _XML_SKIP = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!", 
 # a string (an unterminated one runs to the end: linear on any input) or a structural byte
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[{}\[\]:]', re.DOTALL)
 _BOM = b"\xef\xbb\xbf"
+# a Python module that imports uwsgiconf (at any indentation: configurators import inside
+# functions); recognised by its text, never parsed unless it matches
+_UWSGICONF_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+uwsgiconf[. \t]|import[ \t]+uwsgiconf\b)",
+                               re.MULTILINE)
 # keys only a build profile has (buildconf/*.ini, read by uwsgiconfig.py when uWSGI is
 # compiled: `main_plugin`, `embedded_plugins` ...): its `[uwsgi]` section is no runtime config
 _BUILD_PROFILE = re.compile(
@@ -104,8 +111,11 @@ def looks_like_uwsgi(path: str, head: bytes) -> Format | None:
     ``app.js`` is read as JSON, and its reader says uWSGI exits, as for a file named on
     the command line.  Any other file is read as whichever format its content suggests.
     A build profile (``buildconf/*.ini``: ``main_plugin``, ``embedded_plugins`` ... in its
-    ``[uwsgi]`` section) is no config.
+    ``[uwsgi]`` section) is no config.  A ``.py`` file is a config when it imports
+    uwsgiconf.
     """
+    if path.endswith(".py"):
+        return Format.PYTHON if _UWSGICONF_IMPORT.search(head) else None
     if b"uwsgi" not in head:
         return None
     head = head.removeprefix(_BOM)

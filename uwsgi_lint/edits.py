@@ -121,9 +121,9 @@ def comments_only(path: str) -> Callable[[bytes, bytes], str | None]:
     ones: only comments were added."""
 
     def check(old: bytes, new: bytes) -> str | None:
-        from .readers import format_for, sniff
+        from .readers import file_format
 
-        fmt = format_for(path) or sniff(old)
+        fmt = file_format(path, old)
         if _said(path, fmt, old) == _said(path, fmt, new):
             return None
         return (
@@ -152,9 +152,9 @@ def readable_as_before(path: str) -> Callable[[bytes, bytes], str | None]:
     from .fix import READING_ERRORS
 
     def check(old: bytes, new: bytes) -> str | None:
-        from .readers import format_for, sniff
+        from .readers import file_format
 
-        fmt = format_for(path) or sniff(old)
+        fmt = file_format(path, old)
         before, after = _reading_errors(path, fmt, old), _reading_errors(path, fmt, new)
         added = sorted((after - before) & READING_ERRORS)
         if not added:

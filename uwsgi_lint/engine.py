@@ -284,6 +284,16 @@ def _deployment(
         views.release(inst)
 
 
+def _fix_fits(d: Diagnostic) -> bool:
+    """Whether a fix edits text of the kind it was made for: a uwsgiconf module is only
+    edited by the uwsgiconf rules' codemods (UW6xx) and the removal of an unused
+    suppression comment (UW090), never by an INI text fix of an option it writes."""
+    assert d.fix is not None
+    if not any(e.span.file.endswith(".py") for e in d.fix.edits):
+        return True
+    return d.code.startswith("UW6") or d.code == "UW090"
+
+
 def _add(
     report: Report,
     found: list[Diagnostic],
@@ -297,6 +307,8 @@ def _add(
         key = (d.code, d.span, d.message)
         if key not in seen:
             seen.add(key)
+            if d.fix is not None and not _fix_fits(d):
+                d = replace(d, fix=None)
             report.diagnostics.append(with_chain(d, chains))
     report.errors += failures.lines
     report.tracebacks += failures.tracebacks

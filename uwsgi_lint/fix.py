@@ -29,7 +29,7 @@ from .source import LineIndex, decode
 
 MAX_PASSES = 10
 # the findings that mean a file was not read to its end, or not as uWSGI reads it
-READING_ERRORS = frozenset({"UW001", "UW007", "UW024", "UW025", "UW099"})
+READING_ERRORS = frozenset({"UW001", "UW007", "UW024", "UW025", "UW099", "UW600"})
 
 
 class Overlap(ValueError):

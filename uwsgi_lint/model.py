@@ -35,6 +35,7 @@ class Format(str, Enum):
     XML = "xml"
     YAML = "yaml"
     JSON = "json"
+    PYTHON = "python"  # a uwsgiconf module: uWSGI gets the INI text it prints
 
 
 @dataclass(frozen=True, slots=True)

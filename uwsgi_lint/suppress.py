@@ -277,9 +277,9 @@ def describe(e: Entry) -> str:
 
 
 def _format_of(path: str, data: bytes) -> Format:
-    from .readers import format_for, sniff
+    from .readers import file_format
 
-    return format_for(path) or sniff(data)
+    return file_format(path, data)
 
 
 def _comment(

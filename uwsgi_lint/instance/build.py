@@ -93,11 +93,14 @@ def build_instance(
         b.add(d)
     root_index = len(files)
     # `uwsgi --ini FILE` lists `ini = FILE` before the file's options (not kept here)
-    lst.command = CommandEntry(fmt.value if fmt else "", config_arg or path, len(lst.options))
+    key = "ini" if fmt is Format.PYTHON else fmt.value if fmt else ""
+    lst.command = CommandEntry(key, config_arg or path, len(lst.options))
     b.loader.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name),
                   whole=config_arg is None and section is None)
     if not lst.command.key and root_index < len(files):
-        lst.command.key = files[root_index].format.value  # the format read by its content
+        # the format read by its content; a uwsgiconf module is given as `--ini exec://...`
+        root_format = files[root_index].format
+        lst.command.key = "ini" if root_format is Format.PYTHON else root_format.value
     for d in after:
         b.add(d)
     if root_index < len(files):

@@ -16,6 +16,7 @@ from .. import fs
 from ..magic import MagicTable
 from ..model import ConfigFile, Directive, Format, Origin, Problem, Unread
 from ..readers import buffer_for, format_for, read_file
+from ..readers.common import PY_CONDITIONAL
 from .logic import logic_openers
 from .options import OptionList
 
@@ -62,7 +63,7 @@ class Loader:
     """Reads sources into ``lst`` through ``add`` (which applies what it adds: an
     included file's own includes are read before its next entry)."""
 
-    def __init__(self, lst: OptionList, add: Callable[[Directive], None]) -> None:
+    def __init__(self, lst: OptionList, add: Callable[[Directive, bool], None]) -> None:
         self.lst = lst
         self.add = add
         self.files: list[ConfigFile] = []
@@ -103,6 +104,8 @@ class Loader:
             return self._no_file(by, arg, section or "", fmt)
         if name == "" and fmt is Format.INI and self.last_ini:
             name = path = self.last_ini  # `ini = :section`: the last INI file read
+            if path.endswith(".py"):  # uwsgiconf's `exec://` INI: printed again
+                fmt = Format.PYTHON
         path = os.path.abspath(path or os.path.join(lst.cwd, name))
         if by is not None and len(self.stack) >= MAX_INCLUDE_DEPTH:
             return lst.fatal(
@@ -139,7 +142,7 @@ class Loader:
                 f"file; write %d{name} to mean the one next to it",
                 by.span,
                 f"uWSGI reads {path} (its working directory is {lst.cwd}), not {beside}."))
-        if fmt is Format.INI:
+        if fmt in (Format.INI, Format.PYTHON):
             self.last_ini = path
         first = self.first
         # the list entry of this loader: `by` (an immediate option, just added) or the
@@ -177,7 +180,9 @@ class Loader:
             if by is not None:
                 self.origin = (*by.origin, Origin(by.key, by.span, arg))
             for d in sec.directives():
-                self.add(replace(d, origin=self.origin) if self.origin else d)
+                # a line a uwsgiconf module writes under an `if` undecided here
+                decided = not d.note.startswith(PY_CONDITIONAL)
+                self.add(replace(d, origin=self.origin) if self.origin else d, decided)
             self.origin = saved
             self.stack.pop()
         self._list(by, entry, given if cut else arg)

@@ -51,6 +51,14 @@ def format_for(path: str) -> Format | None:
     return None
 
 
+def file_format(path: str, data: bytes) -> Format:
+    """The format ``path`` is read in: its suffix's, a uwsgiconf module for ``.py``, else
+    a guess from ``data``."""
+    if path.endswith(".py") and format_for(path) is None:
+        return Format.PYTHON
+    return format_for(path) or sniff(data)
+
+
 def sniff(data: bytes) -> Format:
     """A best guess for a file with no recognised suffix."""
     head = data[:4096].lstrip()
@@ -108,7 +116,7 @@ def read_file(
     :func:`buffer_for`).  ``inject`` is the ``(path, bytes)`` of the files ``inject-before``
     and ``inject-after`` name: their text is joined around the file's before it is read.
     """
-    fmt = fmt or format_for(path)
+    fmt = fmt or format_for(path) or (Format.PYTHON if path.endswith(".py") else None)
     if data is None:
         data = buffer_for(path)
     if data is not None:
@@ -142,6 +150,10 @@ def read_file(
             if hit is not None:
                 parsed.move_to_end(key)
                 return hit
+    if fmt is Format.PYTHON:  # a uwsgiconf module: substituted once rendered
+        from .python import parse as parse_python
+
+        return parse_python(decode(data), path, table, openers, section)
     if before or after:
         source, parts = join([(p, decode(b)) for p, b in (*before, (path, data), *after)])
         exp = substitute(source, table, os.fspath(path), parts, len(before))

@@ -17,6 +17,10 @@ APP_NOTE = "<app> also adds app with an empty value"
 ONLY_FIRST_CHILD = "uWSGI takes only the first child node"
 COMMENT_VALUE = "the first child is a comment: uWSGI takes the comment text"
 PI_VALUE = "the first child is a processing instruction: uWSGI takes its data"
+# notes on the options a uwsgiconf module writes (readers/python.py): "from ..." offers no
+# INI text fix on them; a line written under an undecided `if` is added undecided
+PY_NOTE = "from uwsgiconf"
+PY_CONDITIONAL = "from uwsgiconf, only when "
 
 
 def make_directive(
