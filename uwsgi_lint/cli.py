@@ -66,7 +66,8 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     """The command line's parser, and each command's own (for its usage errors)."""
     top = _new_parser(
         prog="uwsgi-lint",
-        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them.",
+        description="Check uWSGI configs (INI, XML, YAML, JSON, uwsgiconf Python) the way "
+        "uWSGI reads them.",
         epilog="`uwsgi-lint PATH...` is `uwsgi-lint check PATH...`; "
         "`uwsgi-lint COMMAND --help` describes each command.",
     )
@@ -76,7 +77,8 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         "check",
         help="check configs (the default command)",
         prog="uwsgi-lint",  # `check` is the default command: usage as it is mostly typed
-        description="Check uWSGI configs (INI, XML, YAML, JSON) the way uWSGI reads them. "
+        description="Check uWSGI configs (INI, XML, YAML, JSON, uwsgiconf Python) the way "
+        "uWSGI reads them. "
         "Other commands: `uwsgi-lint show PATH...` prints the effective configuration, "
         "`uwsgi-lint rule CODE` a rule's page.",
         epilog="Exit status: 0 no findings (see --fail-on, --exit-zero), 1 findings, "

@@ -28,6 +28,8 @@ from .instance.loader import split_target
 from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
+# where an Emperor above a linted vassal may be written: a uwsgiconf module too
+CONTEXT_SUFFIXES = (*VASSAL_SUFFIXES, ".py")
 PLUGIN_MONITORS = {
     "pg": "emperor_pg",
     "zmq": "emperor_zeromq",
@@ -605,13 +607,13 @@ def _subdirs(directory: str) -> list[str]:
 
 def _emperor_files(directory: str) -> list[str]:
     """The configs directly in ``directory`` that may run an Emperor (a look at the first
-    bytes of each file with one of uWSGI's suffixes, read once for the run by
+    bytes of each file with one of uWSGI's suffixes or a uwsgiconf module's, read once for the run by
     :func:`uwsgi_lint.fs.read_regular`: inside the boundary, regular files only)."""
     out = []
     try:
         with os.scandir(directory) as it:
             entries = sorted(
-                (e for e in it if e.name.endswith(VASSAL_SUFFIXES) and e.is_file()),
+                (e for e in it if e.name.endswith(CONTEXT_SUFFIXES) and e.is_file()),
                 key=lambda e: e.name,
             )
     except OSError:

@@ -96,6 +96,8 @@ class Loader:
             return None
         name, section = split_section(arg) if explicit and not whole else (arg, None)
         given = name  # %o, and the loader's own list entry while it reads: `:section` cut off
+        if fmt is None and by is None and name.endswith(".py"):
+            fmt = Format.PYTHON  # a uwsgiconf module linted: `--ini exec://...` reads it
         if fmt is None and by is not None:
             fmt = format_for(arg)
             if fmt is None:

@@ -22,15 +22,10 @@ from dataclasses import dataclass
 from ..magic import MagicTable, substitute
 from ..model import ConfigFile, Format, Position, Problem, Span
 from ..source import Expanded, LineIndex
-from ..uwsgiconf.model import Compiled, CompiledConfiguration, Emission, Unknown
+from ..uwsgiconf.model import Compiled, CompiledConfiguration, Emission, Unknown, unknown_text
 from .common import PY_CONDITIONAL, PY_NOTE
 
 NOT_FOLLOWED = "UW609"
-
-
-def unknown_text(value: Unknown) -> str:
-    """How an unknown value is written in the INI text (and shown)."""
-    return f"<unknown: {value.text}>"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from .. import __version__
 from ..budget import BUDGET_REACHED
 from ..catalog import load_catalog
 from ..model import Instance, Problem
+from ..readers.common import PY_CONDITIONAL
 from ..untrusted import KEY_LIMIT, VALUE_LIMIT, clean
 from ..values import MASK, masked, secret_placeholders
 from . import display_path, shown_path
@@ -71,7 +72,9 @@ def render_text(instances: list[Instance], env: Mapping[str, str] | None = None)
             line = f"{keys[i]} = {values[i]}"
             where = f"{display_path(d.file)}:{d.span.start.line}"
             notes = []
-            if i in inst.conditional:
+            if d.note.startswith(PY_CONDITIONAL):  # uwsgiconf: an undecided Python `if`
+                notes.append("only when " + clean(d.note[len(PY_CONDITIONAL):]))
+            elif i in inst.conditional:
                 notes.append("if its condition holds")
             if d.unresolved:
                 notes.append("unresolved: " + clean(", ".join(d.unresolved)))

@@ -21,7 +21,16 @@ from typing import Any
 
 from ..model import Span
 from . import api
-from .model import Arg, Call, CompiledConfiguration, CompiledSection, Emission, Obj, Unknown
+from .model import (
+    Arg,
+    Call,
+    CompiledConfiguration,
+    CompiledSection,
+    Emission,
+    Obj,
+    Unknown,
+    unknown_text,
+)
 
 # ``Emission.implicit``: why a line is written without being asked for.
 IMPLICIT_TOUCH = (
@@ -112,7 +121,8 @@ def _join(*parts: Any) -> str | Unknown:
     if not unknown:
         return "".join(text for text in texts if isinstance(text, str))
     shown = "".join(text if isinstance(text, str) else "{" + text.text + "}" for text in texts)
-    return Unknown(shown, unknown[0].reason)
+    template = "".join(text if isinstance(text, str) else unknown_text(text) for text in texts)
+    return Unknown(shown, unknown[0].reason, template)
 
 
 def _joined(items: list[Any], separator: str) -> str | Unknown:
@@ -471,8 +481,13 @@ class SectionState:
         return spec.returns
 
     def touch(self, group: str, span: Span, condition: str | None, *, via: str = "") -> None:
-        """The first access to a group (``section.workers`` writes ``workers = %k``)."""
+        """The first access to a group (``section.workers`` writes ``workers = %k``).  Once
+        an undecided branch touched it, a later access writes nothing (an if/else usually
+        touches it in both branches: the count each sets is kept, under its condition)."""
         if group in self._touched or (condition and (group, condition) in self._touched_under):
+            return
+        if not condition and any(g == group for g, _ in self._touched_under):
+            self._touched.add(group)
             return
         if group == "python":  # Python's set_basic_params touches workers
             self.touch("workers", span, condition, via=group)

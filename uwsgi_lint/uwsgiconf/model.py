@@ -20,6 +20,14 @@ class Unknown:
 
     text: str  # the expression as written, on one line
     reason: str = ""  # "a function's result", "os.environ" ... (shown to the user)
+    # the value with only its unknown parts written `<unknown: EXPR>`, when some are known
+    # (`home=<unknown: os.environ["HOME"]>`)
+    template: str = ""
+
+
+def unknown_text(value: Unknown) -> str:
+    """How an unknown value is written in the INI text uWSGI would get (and shown)."""
+    return value.template or f"<unknown: {value.text}>"
 
 
 @dataclass(frozen=True, slots=True)
