@@ -30,7 +30,8 @@ configure_uwsgi(get_configurations)
 
 
 def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main([*args[:1], "--isolated", *args[1:]] if args[0] == "show" else ["--isolated", *args])
+    argv = [*args[:1], "--isolated", *args[1:]] if args[0] == "show" else ["--isolated", *args]
+    code = main(argv)
     out = capsys.readouterr()
     return code, out.out + out.err
 
@@ -110,7 +111,7 @@ def test_a_walk_checks_modules_that_import_uwsgiconf_only(
           "Section\n    return Section(workerz=4)\n")
     write(tmp_path, "app/models.py", "import os\nprint('uwsgi is mentioned here')\n")
     write(tmp_path, "app/broken.py", "def (:\n")
-    code, out = lint(capsys, "--show-files", str(tmp_path))
+    _, out = lint(capsys, "--show-files", str(tmp_path))
     checked = [line for line in out.splitlines() if "models.py" in line or "broken.py" in line
                or "uwsgicfg.py" in line or "late.py" in line]
     assert any("uwsgicfg.py" in line and "skipped" not in line for line in checked), out

@@ -607,7 +607,7 @@ def _subdirs(directory: str) -> list[str]:
 
 def _emperor_files(directory: str) -> list[str]:
     """The configs directly in ``directory`` that may run an Emperor (a look at the first
-    bytes of each file with one of uWSGI's suffixes or a uwsgiconf module's, read once for the run by
+    bytes of each file with one of uWSGI's suffixes or a uwsgiconf module, read once for the run by
     :func:`uwsgi_lint.fs.read_regular`: inside the boundary, regular files only)."""
     out = []
     try:
