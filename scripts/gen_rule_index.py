@@ -23,6 +23,7 @@ FAMILIES = {
     "UW3": "Tyrant mode",
     "UW4": "Scaling (cheaper, broodlord, zerg)",
     "UW5": "Security exposure",
+    "UW6": "uwsgiconf Python configs",
 }
 
 

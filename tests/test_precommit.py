@@ -43,6 +43,11 @@ NOT_CONFIGS = {
     ".github/workflows/uwsgi-lint.yml": "name: uwsgi-lint\non: [push]\n",
 }
 NEW_OPTION = "[uwsgi]\nmodule = app.wsgi\nemperor-command-socket = /run/uwsgi/cmd.sock\n"
+# a uwsgiconf module (matched as a .py file, recognised by its import): a keyword
+# uwsgiconf swallows silently, then the count written as meant
+UWSGICFG = "from uwsgiconf.config import Section, configure_uwsgi\n\n" \
+    "configure_uwsgi(lambda: Section(workerz=4))\n"
+UWSGICFG_FIXED = UWSGICFG.replace("workerz=4", "params_workers=dict(count=4)")
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("UWSGI_LINT_SKIP_PRECOMMIT") == "1"
@@ -125,6 +130,7 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     write(repo, "uwsgi/next/.uwsgi-lint.toml", 'target-version = "2.1"\n')
     write(repo, "uwsgi/next/app.ini", NEW_OPTION)
     write(repo, "uwsgi/old/app.ini", NEW_OPTION)
+    cfg = write(repo, "deploy/uwsgicfg.py", UWSGICFG)
     _git(repo, "init", "-q", env=env)
     _git(repo, "add", "-A", env=env)
     config = _config(tmp_path, env)
@@ -140,6 +146,7 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
         assert name not in out
     assert "uwsgi/old/app.ini:3:1: UW101 [unknown-option]" in out
     assert "uwsgi/next/app.ini" not in out
+    assert "deploy/uwsgicfg.py:3:33: UW601 [uwsgiconf-unknown-keyword]" in out
 
     # only the changed vassal passed: its Emperor is still read for context (UW410, not
     # the UW411 of a vassal seen alone), and nothing is reported for the other files
@@ -161,7 +168,13 @@ def test_precommit_hook_fails_on_a_bad_vassal_then_passes(tmp_path: Path) -> Non
     assert others.returncode == 0, others.stdout + others.stderr
     assert "Passed" in others.stdout
 
+    # a commit of plain Python passes (main.py is read by its text, never parsed)
+    python = _run(repo, config, env, "--files", "app/main.py")
+    assert python.returncode == 0, python.stdout + python.stderr
+    assert "Passed" in python.stdout
+
     bad.write_text(GOOD.replace("g.sock", "b.sock"), encoding="utf-8")
+    cfg.write_text(UWSGICFG_FIXED, encoding="utf-8")
     write(repo, "uwsgi/old/app.ini", "[uwsgi]\nmodule = app.wsgi\n")
     _git(repo, "add", "-A", env=env)
     fixed = _run(repo, config, env, "--all-files")

@@ -41,7 +41,7 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "rules"
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
             "## Fix safety")
 HEADINGS = ("## Example", "## Use instead")  # the bad cases, the good ones
-SUFFIX = {"ini": ".ini", "xml": ".xml", "yaml": ".yaml", "json": ".json"}
+SUFFIX = {"ini": ".ini", "xml": ".xml", "yaml": ".yaml", "json": ".json", "python": ".py"}
 FINDINGS = "findings"  # the language of an expected-findings block
 FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 
@@ -112,7 +112,8 @@ def parse(text: str, heading: str) -> list[Case]:
             continue
         path = re.search(r"path=(\S+)", attrs)
         growing = tree is not None and tree.block is None
-        if lang not in SUFFIX and not (path and growing):
+        if (lang not in SUFFIX or (lang == "python" and "uwsgiconf" not in code)) and not (
+                path and growing):
             last = None  # not a config; in a tree, any file after the first (a Dockerfile)
             continue
         if path:
@@ -123,7 +124,9 @@ def parse(text: str, heading: str) -> list[Case]:
             case = tree
         else:
             case = Case(heading, len(singles) + 1)
-            case.append((f"example{SUFFIX[lang]}", code, attrs))
+            # a uwsgiconf module is named as uwsgiconf names it
+            name = "uwsgicfg.py" if lang == "python" else f"example{SUFFIX[lang]}"
+            case.append((name, code, attrs))
             singles.append(case)
         case.end = m.end()
         last = case
@@ -276,7 +279,7 @@ def test_codes_and_names_are_well_formed() -> None:
     assert len({r.code for r in RULES}) == len(RULES)
     assert len({r.name for r in RULES}) == len(RULES)
     for r in RULES:
-        assert re.fullmatch(r"UW[0-5]\d\d", r.code), r.code
+        assert re.fullmatch(r"UW[0-6]\d\d", r.code), r.code
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name), r.name
 
 

@@ -184,7 +184,7 @@ def test_only_the_first_configuration_is_checked_and_the_others_are_named(
 
 configure_uwsgi(get)
 """)
-    code, out = lint(capsys, "--select", "UW609", str(cfg))
+    _, out = lint(capsys, "--select", "UW609", str(cfg))
     assert f"{cfg}:6:11: UW609 [uwsgiconf-not-followed] info: configuration `two` is not " \
         "checked" in out
 

@@ -121,7 +121,7 @@ def _reader(rule: Rule, view: View, out: list[Diagnostic]) -> None:
             if p.span.file in files:
                 continue
             files.add(p.span.file)
-        out.append(rule.made(Finding(p.span, p.message, detail=p.detail, fix=p.fix)))
+        out.append(rule.made(Finding(p.span, p.message, p.related, fix=p.fix, detail=p.detail)))
 
 
 def _call(

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .diagnostics import Related
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -222,6 +225,7 @@ class Problem:
     span: Span
     detail: str = ""
     fix: Fix | None = None
+    related: tuple[Related, ...] = ()  # other places that explain it
 
 
 class Applicability(str, Enum):

@@ -147,7 +147,13 @@ def _checks(compiled: Compiled) -> list[Problem]:
         return []
     from ..uwsgiconf import checks
 
-    return checks.check(compiled, checks.find_pin(compiled.path))
+    try:
+        return checks.check(compiled, checks.find_pin(compiled.path))
+    except Exception as exc:  # a bug here must not hide what the other rules find
+        span = Span(compiled.path, Position(1, 1), Position(1, 1))
+        return [Problem(NOT_FOLLOWED, f"uwsgi-lint could not check this module's uwsgiconf "
+                        f"calls ({type(exc).__name__}): a bug in uwsgi-lint, please report it",
+                        span)]
 
 
 def static_ini(path: str) -> list[tuple[str, str]]:
