@@ -28,8 +28,10 @@ from .instance.loader import split_target
 from .model import Directive, Format, Instance, Monitor, Origin, Problem, Role, Unread
 
 VASSAL_SUFFIXES = (".xml", ".ini", ".yml", ".yaml", ".js", ".json")
-# where an Emperor above a linted vassal may be written: a uwsgiconf module too
-CONTEXT_SUFFIXES = (*VASSAL_SUFFIXES, ".py")
+# where an Emperor above a linted vassal may be written: a uwsgiconf module too, by the
+# name uwsgiconf gives it (`uwsgiconf compile` and its Django integration look for it):
+# other Python files near a vassal (an application, its tests) are not read for context
+CONTEXT_SUFFIXES = (*VASSAL_SUFFIXES, "/uwsgicfg.py")
 PLUGIN_MONITORS = {
     "pg": "emperor_pg",
     "zmq": "emperor_zeromq",
@@ -607,13 +609,13 @@ def _subdirs(directory: str) -> list[str]:
 
 def _emperor_files(directory: str) -> list[str]:
     """The configs directly in ``directory`` that may run an Emperor (a look at the first
-    bytes of each file with one of uWSGI's suffixes or a uwsgiconf module, read once for the run by
+    bytes of each file with one of uWSGI's suffixes or a ``uwsgicfg.py``, read once for the run by
     :func:`uwsgi_lint.fs.read_regular`: inside the boundary, regular files only)."""
     out = []
     try:
         with os.scandir(directory) as it:
             entries = sorted(
-                (e for e in it if e.name.endswith(CONTEXT_SUFFIXES) and e.is_file()),
+                (e for e in it if e.path.endswith(CONTEXT_SUFFIXES) and e.is_file()),
                 key=lambda e: e.name,
             )
     except OSError:
