@@ -868,7 +868,8 @@ def _lines(state: emit.SectionState) -> list[tuple[str, Any, str | None]]:
 def test_env_without_value_reads_the_environment_at_compile_time() -> None:
     state, spans = _state()
     state.apply(_call(("env",), ("HOME",), {}, spans, {}))
-    assert _lines(state) == [("env", Unknown("HOME={os.environ['HOME']}", emit.ENVIRON), None)]
+    assert _lines(state) == [("env", Unknown("HOME={os.environ['HOME']}", emit.ENVIRON,
+                                             "HOME=<unknown: os.environ['HOME']>"), None)]
 
 
 def test_unknown_values_are_written_as_unknown_never_guessed() -> None:

@@ -106,6 +106,10 @@ def parse(source: str, path: str, table: MagicTable, openers: frozenset[str],
 
     compiled = evaluate(source, path)
     problems = list(compiled.problems)
+    problems.extend(
+        Problem(NOT_FOLLOWED, f"uwsgi-lint does not model what `{'.'.join(c.path)}()` writes: "
+                "its options are not checked", c.name_span)
+        for c in compiled.calls if c.not_modelled)
     problems.extend(_checks(compiled))
     cfg = ConfigFile(path=path, format=Format.PYTHON, comments=list(compiled.comments))
     if compiled.configurations:

@@ -48,6 +48,19 @@ SHARED_BY_EUID = "with allow_shared_sockets=None, a shared socket is used unless
 NOT_RENDERED = "an object uwsgi-lint does not render"
 
 _SIMPLE = ("verbatim", "flag", "multi")
+# methods whose writes depend on objects this module does not render (routing rules,
+# alarms, metrics, subscriptions, loggers' routes and encoders): they write nothing here
+NOT_MODELLED = frozenset({
+    ("routing", "register_route"), ("routing", "use_router"), ("routing", "set_error_pages"),
+    ("monitoring", "register_metric"), ("monitoring", "register_stats_pusher"),
+    ("monitoring", "set_metrics_threshold"),
+    ("subscriptions", "subscribe"), ("alarms", "register_alarm"),
+    ("alarms", "alarm_on_fd_ready"), ("alarms", "alarm_on_log"),
+    ("alarms", "alarm_on_queue_full"), ("alarms", "alarm_on_segfault"),
+    ("logging", "add_logger_route"), ("logging", "add_logger_encoder"),
+    ("", "print_variables"), ("nice.Section", "configure_https_redirect"),
+    ("nice.Section", "configure_logging_json"), ("nice.Section", "configure_maintenance_mode"),
+})
 _AUTO = -1  # uwsgiconf.options.python.AUTO: the compiling interpreter's major version
 _PRINT_INDENT = ">   "
 _COLORS_FG = {
@@ -65,6 +78,11 @@ _PYTHON_PLUGINS = ("python", "python2", "python3")
 
 
 # --- values -----------------------------------------------------------------------------
+
+
+def _not_modelled(spec: api.MethodSpec, bound: _Bound) -> bool:
+    """Whether a call writes options this module does not model."""
+    return (spec.owner, spec.name) in NOT_MODELLED and bool(bound.values or not spec.params)
 
 
 def _first_unknown(value: Any) -> Unknown | None:
@@ -477,6 +495,7 @@ class SectionState:
             return ""
         bound = _bind(spec, call)
         if bound is not None:
+            call.not_modelled = _not_modelled(spec, bound)
             self._run(spec.owner, spec.name, bound)
         return spec.returns
 

@@ -75,6 +75,9 @@ class Call:
     method: Any = None  # api.MethodSpec, once bound (None: not a known method)
     bound: dict[str, Arg] = field(default_factory=dict)  # parameter name -> argument
     unknown: list[Arg] = field(default_factory=list)  # keywords the method does not take
+    # what the method writes is not modelled (routing rules, alarms, metrics ...): nothing
+    # is written for it, and the reader says so (UW609)
+    not_modelled: bool = False
 
 
 @dataclass(slots=True)
