@@ -85,6 +85,12 @@ configure_uwsgi(get_configurations)
         # autoinclude_sections: `ini = :zerg` reads the module's own [zerg] section
         ("ini = :zerg", f"{cfg}:20"),
         ("master = true", f"{cfg}:19"),
+        # what configure_uwsgi() adds when uWSGI runs the module with `--conf uwsgicfg`
+        ("set-placeholder = config-alias=uwsgicfg", f"{cfg}:20"),
+        ("config-alias = uwsgicfg", f"{cfg}:20"),
+        ("print = >   This configuration was automatically generated using", f"{cfg}:20"),
+        ("print = >   uwsgiconf v<unknown: version> on <unknown: time>",
+         f"{cfg}:20 (unresolved: uwsgiconf version and time)"),
     ]
 
 

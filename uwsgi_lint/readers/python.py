@@ -17,7 +17,7 @@ others are named in a UW609 note).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..magic import MagicTable, substitute
 from ..model import ConfigFile, Format, Position, Problem, Span
@@ -114,7 +114,7 @@ def parse(source: str, path: str, table: MagicTable, openers: frozenset[str],
     cfg = ConfigFile(path=path, format=Format.PYTHON, comments=list(compiled.comments))
     if compiled.configurations:
         first, *others = compiled.configurations
-        text, lines = render(first)
+        text, lines = render(as_run(first) if compiled.configured else first)
         exp = CompiledText(substitute(text, table, path), lines, source)
         read = ini.parse(exp, openers, section)
         for sec in read.sections:
@@ -137,6 +137,33 @@ def parse(source: str, path: str, table: MagicTable, openers: frozenset[str],
             ))
     cfg.problems = problems
     return cfg
+
+
+def as_run(configuration: CompiledConfiguration) -> CompiledConfiguration:
+    """What ``configure_uwsgi()`` prints when uWSGI runs the module with ``--conf ALIAS``
+    (``config.py``): ``set-placeholder = config-alias=ALIAS`` added to the first section,
+    then the stamp (two ``print`` lines; the version and time are the server's), each
+    with the lines of its key when the section has it already, as uwsgiconf's option
+    dict keeps them."""
+    if not configuration.sections:
+        return configuration
+    head, *rest = configuration.sections
+    where = configuration.span
+    why = "added by configure_uwsgi() when uWSGI runs the module"
+    added = [
+        Emission("set-placeholder", f"config-alias={configuration.alias}", where, where, where,
+                 implicit=why),
+        Emission("print", ">   This configuration was automatically generated using", where,
+                 where, where, implicit=why),
+        Emission("print", Unknown("uwsgiconf version and time", "the server's",
+                                  ">   uwsgiconf v<unknown: version> on <unknown: time>"),
+                 where, where, where, implicit=why),
+    ]
+    emissions = list(head.emissions)
+    for new in added:
+        at = max((i for i, e in enumerate(emissions) if e.key == new.key), default=None)
+        emissions.insert(len(emissions) if at is None else at + 1, new)
+    return replace(configuration, sections=[replace(head, emissions=emissions), *rest])
 
 
 def _note(em: Emission) -> str:

@@ -31,7 +31,16 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from ..model import Comment, Position, Problem, Span
 from . import api, emit
 from .emit import SectionState
-from .model import Arg, Call, Compiled, CompiledConfiguration, ModuleFact, Obj, Unknown
+from .model import (
+    Arg,
+    Call,
+    Compiled,
+    CompiledConfiguration,
+    ModuleFact,
+    Obj,
+    Unknown,
+    unknown_text,
+)
 
 NOT_VALID = "UW600"  # uwsgiconf-syntax-error
 NOT_FOLLOWED = "UW609"  # uwsgiconf-not-followed
@@ -74,7 +83,8 @@ def evaluate(source: str, path: str) -> Compiled:
     try:
         _read(source, path, compiled)
     except Exception as exc:  # hostile input: what was read is kept, never a traceback
-        what = "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
+        what = "nested too deeply" if isinstance(exc, RecursionError) else \
+            f"internal error: {type(exc).__name__}"
         compiled.problems.append(_problem(
             path, 1, 1, f"uwsgi-lint stopped reading this file ({what}): what it builds "
             "after that point is not checked"))
@@ -119,7 +129,7 @@ def _read(source: str, path: str, compiled: Compiled) -> None:
                           for name in _imported_modules(node))
     compiled.is_uwsgiconf = imports
     if imports:
-        _Evaluator(path, wrapper.module, positions, compiled).run()
+        _Evaluator(path, wrapper.module, positions, compiled, source).run()
 
 
 # --- the nesting guard --------------------------------------------------------------------
@@ -277,6 +287,7 @@ class _Scope:
     parent: _Scope | None = None
     is_class: bool = False
     globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False, slots=True)
@@ -355,7 +366,7 @@ _PLAIN_SCALARS = (str, int, float, bool, type(None))
 _BUILTIN_FUNCTIONS = frozenset({
     "range", "str", "int", "float", "bool", "len", "list", "tuple", "dict", "set",
     "frozenset", "sorted", "reversed", "enumerate", "zip", "min", "max", "abs", "repr",
-    "print", "round",
+    "print", "round", "sum",
 })
 _STDLIB = {
     "os.path.join", "os.path.dirname", "os.path.basename", "os.path.abspath",
@@ -363,7 +374,6 @@ _STDLIB = {
     "os.path.isabs", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
     "pathlib.PurePosixPath",
 }
-_PATH_NAMES = {"Path", "PurePath", "PosixPath", "PurePosixPath"}
 _STR_METHODS = frozenset({
     "format", "split", "rsplit", "join", "upper", "lower", "strip", "lstrip", "rstrip",
     "replace", "startswith", "endswith", "title", "capitalize", "splitlines", "partition",
@@ -408,22 +418,6 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and _plain(a) and _plain(b) and bool(a == b)
 
 
-def _first_unknown(value: Any) -> Unknown | None:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            found = _first_unknown(item)
-            if found is not None:
-                return found
-    if isinstance(value, dict):
-        for item in (*value.keys(), *value.values()):
-            found = _first_unknown(item)
-            if found is not None:
-                return found
-    return None
-
-
 def _leaves(value: Any) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return sum(_leaves(item) for item in value)
@@ -447,8 +441,10 @@ class _Evaluator:
     """One walk of a module, as Python would run it when uwsgiconf imports the file."""
 
     def __init__(self, path: str, module: cst.Module, positions: Any,
-                 compiled: Compiled) -> None:
+                 compiled: Compiled, source: str = "") -> None:
         self.path = path
+        self.lines = source.split("\n") if source else []
+        self.stopped = False  # a cap or the nesting stopped the walk
         self.module = module
         self.positions = positions
         self.compiled = compiled
@@ -471,8 +467,14 @@ class _Evaluator:
     # -- the run -------------------------------------------------------------------------
 
     def run(self) -> None:
-        with suppress(_Stop):  # the problem is reported
+        try:
             self.block(self.module.body, self.globals)
+        except _Stop:
+            self.stopped = True  # the problem is reported
+        except RecursionError:  # what was built so far is still handed over
+            self.stopped = True
+            self.report(self.module, "values or calls nested too deeply: uwsgi-lint stops "
+                        "here; what follows is not checked")
         self.hand_over()
 
     def hand_over(self) -> None:
@@ -484,7 +486,7 @@ class _Evaluator:
             old = self.assigned.get(OLD_CONFIG_ATTR)
             if old is not None:
                 self.fact("configuration-attribute", old)
-            elif self.created:
+            elif self.created and not self.stopped:
                 call = self.created[0][1]
                 self.compiled.facts.append(ModuleFact("no-configuration", call.span, call.node))
             return
@@ -539,6 +541,13 @@ class _Evaluator:
             text = code if len(code) <= TEXT_WIDTH else code[: TEXT_WIDTH - 1] + "…"
             self.texts[node] = text
         return text
+
+    def mentions(self, node: cst.CSTNode, word: str) -> bool:
+        """Whether the lines of ``node`` hold ``word`` (a cheap test before a walk)."""
+        where = self.positions.get(node)
+        if where is None or not self.lines:
+            return True
+        return any(word in line for line in self.lines[where.start.line - 1: where.end.line])
 
     def unknown(self, node: cst.CSTNode, reason: str) -> Unknown:
         return Unknown(self.text(node), reason)
@@ -614,8 +623,15 @@ class _Evaluator:
     def assign_name(self, name: str, value: Any, scope: _Scope) -> None:
         if name in scope.globals:
             self.globals.vars[name] = value
-        else:
-            scope.vars[name] = value
+            return
+        if name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and (outer.is_class or name not in outer.vars):
+                outer = outer.parent
+            if outer is not None:
+                outer.vars[name] = value
+                return
+        scope.vars[name] = value
 
     def assign(self, target: cst.BaseExpression, value: Any, scope: _Scope) -> None:
         if isinstance(target, cst.Name):
@@ -744,6 +760,10 @@ class _Evaluator:
 
     def s_Global(self, node: cst.Global, scope: _Scope) -> str:
         scope.globals.update(item.name.value for item in node.names)
+        return NORMAL
+
+    def s_Nonlocal(self, node: cst.Nonlocal, scope: _Scope) -> str:
+        scope.nonlocals.update(item.name.value for item in node.names)
         return NORMAL
 
     def s_Del(self, node: cst.Del, scope: _Scope) -> str:
@@ -893,7 +913,7 @@ class _Evaluator:
 
     def s_For(self, node: cst.For, scope: _Scope) -> str:
         iterable = self.eval(node.iter, scope)
-        count = len(iterable) if _plain(iterable) and isinstance(
+        count = len(iterable) if isinstance(
             iterable, list | tuple | str | dict | range | set | frozenset) else None
         items = self.items(iterable) if count is not None and \
             count <= LIMITS["iterations"] else None
@@ -931,12 +951,13 @@ class _Evaluator:
         return RETURN if flow == RETURN and truth else NORMAL
 
     def forget_assigned(self, body: Any, scope: _Scope, reason: str) -> None:
-        """Names a loop read once changes from round to round: Unknown from the start."""
+        """Values a loop read once changes from round to round: Unknown from the start
+        (objects such as sections stay: rebinding a name to the same object is common)."""
         names = self.scans.get(body)
         if names is None:
             names = self.scans[body] = _assigned_names(body)
         for name in names:
-            if name in scope.vars and not isinstance(scope.vars[name], _Function | _Class):
+            if name in scope.vars and _plain(scope.vars[name]):
                 scope.vars[name] = Unknown(name, f"changes in {reason}")
 
     def s_Try(self, node: cst.Try, scope: _Scope) -> str:
@@ -1020,11 +1041,29 @@ class _Evaluator:
         right = self.eval(node.right, scope)
         if isinstance(left, str) and isinstance(right, str):
             return self.checked(left + right, node)
-        return self.unknown(node, self.reason(left if isinstance(left, Unknown) else right))
+        return self.joined(node, [self.as_written(left, node.left),
+                                  self.as_written(right, node.right)])
+
+    def as_written(self, value: Any, node: cst.CSTNode) -> Any:
+        """An unknown part shown as the expression written there (its known parts kept)."""
+        if isinstance(value, Unknown) and not value.template:
+            return Unknown(self.text(node), value.reason)
+        return value
+
+    def joined(self, node: cst.CSTNode, parts: list[Any]) -> Any:
+        """Strings joined where some parts are unknown: an Unknown whose template shows the
+        known parts (``shop-<unknown: settings.NAME>``)."""
+        unknown = next((part for part in parts if isinstance(part, Unknown)), None)
+        if unknown is None or not all(isinstance(part, str | Unknown) for part in parts):
+            return self.unknown(node, self.reason(unknown))
+        template = "".join(unknown_text(p) if isinstance(p, Unknown) else p for p in parts)
+        if len(template) > LIMITS["string"]:
+            return self.unknown(node, unknown.reason)
+        return Unknown(self.text(node), unknown.reason, template)
 
     def e_FormattedString(self, node: cst.FormattedString, scope: _Scope) -> Any:
         raw = "r" in node.prefix.lower()
-        out: list[str] = []
+        out: list[str | Unknown] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 text = _fstring_text(part.value, raw)
@@ -1035,12 +1074,12 @@ class _Evaluator:
             if not isinstance(part, cst.FormattedStringExpression):
                 return self.unknown(node, RUNTIME)
             value = self.formatted(part, scope, raw)
-            if isinstance(value, Unknown):
-                return Unknown(self.text(node), value.reason)
-            out.append(value)
-            if sum(map(len, out)) > LIMITS["string"]:
-                return self.checked("".join(out), node)
-        return self.checked("".join(out), node)
+            out.append(self.as_written(value, part.expression))
+            if sum(len(p) for p in out if isinstance(p, str)) > LIMITS["string"]:
+                return self.checked(_TOO_BIG, node)
+        if any(isinstance(p, Unknown) for p in out):
+            return self.joined(node, list(out))
+        return self.checked("".join(p for p in out if isinstance(p, str)), node)
 
     def formatted(self, part: cst.FormattedStringExpression, scope: _Scope,
                   raw: bool) -> str | Unknown:
@@ -1198,6 +1237,10 @@ class _Evaluator:
                 if isinstance(value, _Function) and value.binding == "classmethod":
                     return _BoundFunction(value, receiver)
                 return value
+            if receiver.kind is not None and name == "bootstrap":
+                self.report(node, f"`{receiver.name}.bootstrap()` (a Section subclass): "
+                            "uwsgi-lint does not follow it; the section is not checked")
+                return self.unknown(node, RUNTIME)
             if receiver.kind is not None:
                 return self.class_attribute(receiver.kind, name, node)
             return self.unknown(node, RUNTIME)
@@ -1241,15 +1284,15 @@ class _Evaluator:
         return self.unknown(node, RUNTIME)
 
     def class_attribute(self, kind: str, name: str, node: cst.CSTNode) -> Any:
-        """``Section.NAME`` (on a class)."""
-        if kind in SECTION_KINDS:
-            spec = api.method(kind, name)
-            if spec is not None and spec.is_classmethod:
-                return _ClassMethod(kind, name)
-            if name in api.groups() or name in ("vars", "embedded_plugins_presets"):
-                return _Const((name,))
-        return _Const((*kind.split("."), name)) if kind not in SECTION_KINDS else \
-            self.unknown(node, RUNTIME)
+        """``Section.NAME``, ``Broodlord.NAME`` ... (on a class)."""
+        if kind not in SECTION_KINDS:
+            return _Const((*kind.split("."), name))
+        spec = api.method(kind, name)
+        if spec is not None and spec.is_classmethod:
+            return _ClassMethod(kind, name)
+        if name in api.groups() or name in ("vars", "embedded_plugins_presets"):
+            return _Const((name,))
+        return self.unknown(node, RUNTIME)
 
     def instance_attribute(self, instance: _Instance, name: str, node: cst.CSTNode) -> Any:
         if name in instance.attrs:
@@ -1328,12 +1371,14 @@ class _Evaluator:
         return self.unknown(node, RUNTIME)
 
     def e_BinaryOperation(self, node: cst.BinaryOperation, scope: _Scope) -> Any:
-        left = self.eval(node.left, scope)
-        right = self.eval(node.right, scope)
+        left = self.as_written(self.eval(node.left, scope), node.left)
+        right = self.as_written(self.eval(node.right, scope), node.right)
         return self.binary(type(node.operator).__name__, left, right, node)
 
     def binary(self, operator: str, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if isinstance(left, Unknown) or isinstance(right, Unknown):
+            if operator == "Add" and (isinstance(left, str) or isinstance(right, str)):
+                return self.joined(node, [left, right])
             return self.unknown(node, self.reason(left if isinstance(left, Unknown) else right))
         result = _binary(operator, left, right)
         if result is _MISSING:
@@ -1685,7 +1730,8 @@ class _Evaluator:
         if isinstance(definition, cst.FunctionDef):
             generator = self.scans.get(definition)
             if generator is None:
-                generator = self.scans[definition] = _yields(definition.body)
+                generator = self.scans[definition] = self.mentions(definition, "yield") and \
+                    _yields(definition.body)
             if definition.asynchronous is not None or generator:
                 return None
         if len(self.frames) >= LIMITS["depth"]:
@@ -1849,6 +1895,7 @@ class _Evaluator:
                         "or Configuration: uwsgiconf fails (ConfigurationError)")
         if not self.frames:
             self.globals.vars[CONFIG_ATTR] = configurations
+            self.compiled.configured = True
         return configurations
 
     def items(self, value: Any) -> list[Any] | None:
@@ -2154,6 +2201,12 @@ def _call_builtin(name: str, bound: Any, args: list[Any], kwargs: dict[str, Any]
         if kwargs or not all(isinstance(a, list | tuple | str | range) for a in args):
             return _MISSING
         return [tuple(group) for group in zip(*args, strict=False)][:items]
+    if name == "sum":
+        numbers = args[0] if args else None
+        if not isinstance(numbers, list | tuple | range) or len(args) > 1 or kwargs or \
+                not all(isinstance(n, int | float) for n in numbers):
+            return _MISSING
+        return sum(numbers)
     if name in ("min", "max", "abs", "round"):
         if not _plain(args) or kwargs:
             return _MISSING

@@ -132,3 +132,6 @@ class Compiled:
     problems: list[Problem] = field(default_factory=list)  # syntax errors, constructs not followed
     comments: list[Comment] = field(default_factory=list)
     module: Any = None  # the libcst Module (None when the file does not parse)
+    # configure_uwsgi() hands the configurations over at module level: what uWSGI reads
+    # (`exec://python FILE --conf ALIAS`) is printed by it, with its own additions
+    configured: bool = False
