@@ -250,7 +250,10 @@ def main() -> None:
     try:
         config = root / "uwsgicfg.py"
         config.write_text(UWSGICFG, encoding="utf-8")
-        ini = root / "app.ini"
+        # in a directory of its own: beside uwsgicfg.py, the context search would read that
+        # module as the Emperor that may start it (and import libcst)
+        ini = root / "ini" / "app.ini"
+        ini.parent.mkdir(exist_ok=True)
         ini.write_text("[uwsgi]\nmaster = true\nworkers = 2\n", encoding="utf-8")
         warm = measure.run(lint_cmd(str(config)), env, root)  # caches the bytecode
         print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs, "

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .budget import Budget
     from .fs import Boundary
-    from .model import ConfigFile
+    from .model import ConfigFile, Problem
+    from .uwsgiconf.model import Compiled
 
 PARSED_CACHE_SIZE = 512  # configs kept parsed (a shared snippet, read again the same way)
 
@@ -37,6 +38,9 @@ class Session:
     budget: Budget
     buffers: dict[str, bytes] = field(default_factory=dict)  # absolute path -> bytes
     parsed: OrderedDict[tuple[object, ...], ConfigFile] = field(default_factory=OrderedDict)
+    # uwsgiconf modules read statically, by (tag, path, text): the module and its findings
+    compiled: dict[tuple[str, str, str], tuple[Compiled, list[Problem]]] = field(
+        default_factory=dict)
     # did-you-mean answers (catalog version, name, limit) -> names: Catalog.suggest
     suggested: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
 

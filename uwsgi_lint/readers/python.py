@@ -101,16 +101,10 @@ class CompiledText(Expanded):
 def parse(source: str, path: str, table: MagicTable, openers: frozenset[str],
           section: str) -> ConfigFile:
     """Read the uwsgiconf module ``source`` as uWSGI reads what it prints; never raises."""
-    from ..uwsgiconf.evaluate import evaluate  # libcst: only when a .py file is linted
     from . import ini
 
-    compiled = evaluate(source, path)
-    problems = list(compiled.problems)
-    problems.extend(
-        Problem(NOT_FOLLOWED, f"uwsgi-lint does not model what `{'.'.join(c.path)}()` writes: "
-                "its options are not checked", c.name_span)
-        for c in compiled.calls if c.not_modelled)
-    problems.extend(_checks(compiled))
+    compiled, found = _read(source, path)
+    problems = list(found)
     cfg = ConfigFile(path=path, format=Format.PYTHON, comments=list(compiled.comments))
     if compiled.configurations:
         first, *others = compiled.configurations
@@ -164,6 +158,29 @@ def as_run(configuration: CompiledConfiguration) -> CompiledConfiguration:
         at = max((i for i, e in enumerate(emissions) if e.key == new.key), default=None)
         emissions.insert(len(emissions) if at is None else at + 1, new)
     return replace(configuration, sections=[replace(head, emissions=emissions), *rest])
+
+
+def _read(source: str, path: str) -> tuple[Compiled, list[Problem]]:
+    """The module's static reading and its own findings, once per run for each text (an
+    `ini = :section` of the module reads it again: the same text gives the same answer)."""
+    from .. import session
+
+    active = session.current()
+    key = ("uwsgiconf", path, source)
+    if active is not None and key in active.compiled:
+        return active.compiled[key]
+    from ..uwsgiconf.evaluate import evaluate  # libcst: only when a .py file is linted
+
+    compiled = evaluate(source, path)
+    problems = list(compiled.problems)
+    problems.extend(
+        Problem(NOT_FOLLOWED, f"uwsgi-lint does not model what `{'.'.join(c.path)}()` writes: "
+                "its options are not checked", c.name_span)
+        for c in compiled.calls if c.not_modelled)
+    problems.extend(_checks(compiled))
+    if active is not None:
+        active.compiled[key] = (compiled, problems)
+    return compiled, problems
 
 
 def _note(em: Emission) -> str:

@@ -536,8 +536,15 @@ class SectionState:
     # -- the option dict -----------------------------------------------------------------
 
     def _copy(self, span: Span) -> SectionState:
-        new = copy.deepcopy(self)
+        """A copy that shares nothing it may change (emissions are never changed once
+        made, so the lists are copied, not their items: a deep copy cost most of a read)."""
+        new = copy.copy(self)
         new.span = span
+        new._opts = {key: list(lines) for key, lines in self._opts.items()}
+        new._touched = set(self._touched)
+        new._touched_under = set(self._touched_under)
+        new._plugins = None if self._plugins is None else list(self._plugins)
+        new._sockets = list(self._sockets)
         return new
 
     def _emission(self, key: str, value: Any, site: _Site) -> Emission:
