@@ -489,21 +489,29 @@ def _error_status(arg: Arg, status: object) -> Iterator[Problem]:
 def _dsn(arg: Arg) -> Iterator[Problem]:
     """DSNs ``from_dsn`` fails on (an unknown scheme: KeyError) or reads as a default
     socket without an address (no scheme, no ``//``: ``socket =``), split as it splits."""
-    from urllib.parse import urlsplit
+    from .emit import split_dsn
 
     schemes = _socket_schemes()
     for dsn in _texts(arg.value):
         try:
-            split = urlsplit(dsn)
+            split = split_dsn(dsn)
         except ValueError:
             continue
         advice = "start it with http://, uwsgi://, fastcgi:// ..."
         known = "The schemes uwsgiconf knows: " + ", ".join(
             f"`{s}://`" for s in sorted(schemes) if s) + "."
+        head, colon, _ = dsn.partition(":")
         if split.scheme not in schemes and "://" in dsn:
             yield Problem("UW605", f"uwsgiconf knows no socket scheme `{_said(split.scheme)}`: "
                           "it fails here with KeyError; use http://, uwsgi://, fastcgi:// ...",
                           arg.value_span, detail=known)
+        elif colon and head and not head[0].isalpha() and "://" not in dsn:
+            # `127.0.0.1:8000`: Python 3.10's urlsplit takes `127.0.0.1` as the scheme, 3.11
+            # and later take no scheme (checked on 3.10.13 and 3.11.7): the interpreter that
+            # compiles the config decides, not the one linting it
+            yield Problem("UW605", f"`{_said(dsn)}` has no scheme: uwsgiconf fails here (KeyError "
+                          "under Python 3.10; under 3.11 and later it writes `socket =` with no "
+                          f"address and uWSGI exits); {advice}", arg.value_span, detail=known)
         elif split.scheme not in schemes:
             yield Problem("UW605", f"`{_said(dsn)}` has no scheme: uwsgiconf fails here with "
                           f"KeyError; {advice}", arg.value_span, detail=known)

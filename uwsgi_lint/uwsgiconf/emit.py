@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Span
 from . import api
@@ -31,6 +31,9 @@ from .model import (
     Unknown,
     unknown_text,
 )
+
+if TYPE_CHECKING:
+    from urllib.parse import SplitResult
 
 # ``Emission.implicit``: why a line is written without being asked for.
 IMPLICIT_TOUCH = (
@@ -78,6 +81,21 @@ _PYTHON_PLUGINS = ("python", "python2", "python3")
 
 
 # --- values -----------------------------------------------------------------------------
+
+
+def split_dsn(dsn: str) -> SplitResult:
+    """``urlsplit(dsn)`` as Python 3.11 and later split it (uwsgiconf's ``from_dsn``): a
+    scheme starts with a letter.  Python 3.10 also takes ``127.0.0.1`` in ``127.0.0.1:8000``
+    for one (checked on 3.10.13 and 3.11.7); the answer must not depend on the interpreter
+    that runs the linter (UW605 says what 3.10 does)."""
+    from urllib.parse import SplitResult, urlsplit
+
+    head, colon, _ = dsn.partition(":")
+    if colon and head and not head[0].isalpha() and "//" not in dsn:
+        rest, _, fragment = dsn.partition("#")
+        path, _, query = rest.partition("?")
+        return SplitResult("", "", path, query, fragment)
+    return urlsplit(dsn)
 
 
 def _not_modelled(spec: api.MethodSpec, bound: _Bound) -> bool:
@@ -911,10 +929,10 @@ class SectionState:
             if isinstance(dsn, Unknown):
                 return  # the socket type comes from the DSN's scheme
             return
-        from urllib.parse import parse_qs, urlsplit
+        from urllib.parse import parse_qs
 
         try:
-            split = urlsplit(dsn)
+            split = split_dsn(dsn)
             port = split.port
         except ValueError:
             return

@@ -1595,7 +1595,7 @@ class _Evaluator:
         """``sockets.from_dsn(dsn, allow_shared_sockets=None)``: the socket object the DSN
         names (its scheme the class, its query the arguments; a port below 1024 a shared
         socket when allowed, which depends on the compiling user when not said)."""
-        from urllib.parse import parse_qs, urlsplit
+        from urllib.parse import parse_qs
 
         call = self.record(("networking.sockets", "from_dsn"), node, args)
         given = [arg for arg in call.args if arg.keyword in (None, "dsn")]
@@ -1604,7 +1604,7 @@ class _Evaluator:
             return Unknown(self.text(node), self.reason(given[0].value if given else None))
         dsn = given[0]
         try:
-            split = urlsplit(dsn.value)
+            split = emit.split_dsn(dsn.value)
             port = split.port
         except ValueError:
             return self.unknown(node, RUNTIME)
