@@ -519,9 +519,8 @@ WRONG = {
         "`localhost:8000` has no scheme: uwsgiconf fails here with KeyError; start it with "
         "http://, uwsgi://, fastcgi:// ...",
     "s.networking.register_socket(s.networking.sockets.from_dsn('127.0.0.1:8000'))":
-        "`127.0.0.1:8000` has no scheme: uwsgiconf fails here (KeyError under Python 3.10; "
-        "under 3.11 and later it writes `socket =` with no address and uWSGI exits); start it "
-        "with http://, uwsgi://, fastcgi:// ...",
+        "`127.0.0.1:8000` has no scheme: uwsgiconf fails here or writes `socket =` with no "
+        "address (uWSGI exits); start it with http://, uwsgi://, fastcgi:// ...",
     "s.networking.register_socket(s.networking.sockets.from_dsn('htp://:8000'))":
         "uwsgiconf knows no socket scheme `htp`: it fails here with KeyError; use http://, "
         "uwsgi://, fastcgi:// ...",

@@ -509,9 +509,11 @@ def _dsn(arg: Arg) -> Iterator[Problem]:
             # `127.0.0.1:8000`: Python 3.10's urlsplit takes `127.0.0.1` as the scheme, 3.11
             # and later take no scheme (checked on 3.10.13 and 3.11.7): the interpreter that
             # compiles the config decides, not the one linting it
-            yield Problem("UW605", f"`{_said(dsn)}` has no scheme: uwsgiconf fails here (KeyError "
-                          "under Python 3.10; under 3.11 and later it writes `socket =` with no "
-                          f"address and uWSGI exits); {advice}", arg.value_span, detail=known)
+            yield Problem("UW605", f"`{_said(dsn)}` has no scheme: uwsgiconf fails here or writes "
+                          f"`socket =` with no address (uWSGI exits); {advice}", arg.value_span,
+                          detail="Which one depends on the Python that compiles it: 3.10 "
+                          "takes the host for a scheme (KeyError), 3.11 and later write an "
+                          f"empty `socket`. {known}")
         elif split.scheme not in schemes:
             yield Problem("UW605", f"`{_said(dsn)}` has no scheme: uwsgiconf fails here with "
                           f"KeyError; {advice}", arg.value_span, detail=known)
