@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -167,3 +170,38 @@ def match_snapshot(path: Path, text: str, update: bool) -> None:
     assert path.is_file(), f"no {path}: run pytest --snapshot-update (or UPDATE_SNAPSHOTS=1)"
     assert path.read_text(encoding="utf-8") == text, (
         f"{path} differs: run pytest --snapshot-update (or UPDATE_SNAPSHOTS=1) and read the diff")
+
+
+# Runs each module as uwsgiconf's ConfModule loads it (stdout captured; ``configure_uwsgi``
+# injects ``uwsgi_configuration``, which is listified) and prints {file name:
+# {"configurations": [[alias, INI text without the stamp], ...]} or {"error": "Type: msg",
+# "traceback": ...}} as JSON.  For our own fixtures and page examples only: it runs them.
+_COMPILE = r"""
+import contextlib, io, json, runpy, sys, traceback
+result = {}
+for path in sys.argv[1:]:
+    name = path.rsplit("/", 1)[-1]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            module = runpy.run_path(path, run_name="uwsgicfg")
+        confs = module.get("uwsgi_configuration") or []
+        confs = confs if isinstance(confs, list) else [confs]
+        result[name] = {"configurations": [[c.alias, c.format(stamp=False)] for c in confs]}
+    except BaseException as exc:
+        result[name] = {"error": f"{type(exc).__name__}: {exc}",
+                        "traceback": traceback.format_exc()}
+json.dump(result, sys.stdout)
+"""
+
+
+def compile_with_uwsgiconf(paths: Sequence[Path], cwd: Path) -> dict[str, dict[str, object]]:
+    """What the real uwsgiconf (the test extra's 2.4.0) makes of each module, in one
+    subprocess run from ``cwd``, without the variables that make ``configure_uwsgi``
+    print instead of compile."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("UWSGICONF_") and k != "APP_ENV"}
+    run = subprocess.run([sys.executable, "-c", _COMPILE, *map(str, paths)], cwd=cwd, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    result: dict[str, dict[str, object]] = json.loads(run.stdout)
+    return result

@@ -10,38 +10,19 @@ and every other difference must be listed in :data:`EXPECTED` with its reason.  
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
+from .helpers import compile_with_uwsgiconf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "uwsgiconf"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
 UNKNOWN = "<unknown: "
 
-# Imports each fixture (runpy: ``configure_uwsgi`` injects ``uwsgi_configuration`` into it)
-# and prints {file name: [[alias, INI text], ...] or {"error": traceback}} as JSON.
-COMPILE = r"""
-import contextlib, io, json, runpy, sys, traceback
-result = {}
-for path in sys.argv[1:]:
-    name = path.rsplit("/", 1)[-1]
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            module = runpy.run_path(path, run_name="uwsgicfg")
-        configurations = module.get("uwsgi_configuration") or []
-        result[name] = [[c.alias, c.format(stamp=False)] for c in configurations]
-    except Exception:
-        result[name] = {"error": traceback.format_exc()}
-json.dump(result, sys.stdout)
-"""
 
 # fixture stem -> {difference: why it is expected}.  A difference is "uwsgiconf only: ..."
 # (a line only the real compile writes) or "static only: ..." (only the static reading),
@@ -117,17 +98,11 @@ def explains(entry: str, difference: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def compiled_by_uwsgiconf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Every fixture compiled by uwsgiconf, in one subprocess run from an empty directory,
-    without the variables that make ``configure_uwsgi`` print instead of compile."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("UWSGICONF_") and k not in ("APP_ENV",)}
-    run = subprocess.run([sys.executable, "-c", COMPILE, *map(str, FIXTURE_FILES)],
-                         capture_output=True, text=True, timeout=120, env=env,
-                         cwd=tmp_path_factory.mktemp("uwsgiconf"), check=False)
-    assert run.returncode == 0, run.stderr
-    result: dict[str, object] = json.loads(run.stdout)
-    return result
+def compiled_by_uwsgiconf(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, dict[str, object]]:
+    """Every fixture compiled by uwsgiconf, in one subprocess run from an empty directory."""
+    return compile_with_uwsgiconf(FIXTURE_FILES, tmp_path_factory.mktemp("uwsgiconf"))
 
 
 def unknown_pattern(static_line: str) -> Callable[[str], bool]:
@@ -209,13 +184,15 @@ def test_comparison_rules() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda path: path.stem)
 def test_static_reading_matches_uwsgiconf(
-    fixture: Path, compiled_by_uwsgiconf: dict[str, object]
+    fixture: Path, compiled_by_uwsgiconf: dict[str, dict[str, object]]
 ) -> None:
     from uwsgi_lint.readers.python import static_ini
 
     compiled = compiled_by_uwsgiconf[fixture.name]
-    assert isinstance(compiled, list), f"uwsgiconf failed on {fixture.name}:\n{compiled}"
-    runtime = [(alias, text) for alias, text in compiled]
+    assert "error" not in compiled, f"uwsgiconf failed on {fixture.name}:\n{compiled}"
+    configurations = compiled["configurations"]
+    assert isinstance(configurations, list)
+    runtime = [(alias, text) for alias, text in configurations]
     found = differences(runtime, static_ini(str(fixture)))
     expected = EXPECTED.get(fixture.stem, {})
     unexplained = [d for d in found if not any(explains(e, d) for e in expected)]

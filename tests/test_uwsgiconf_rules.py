@@ -10,9 +10,7 @@ The findings themselves are checked through the real CLI, never by running the f
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,30 +22,13 @@ from uwsgi_lint.uwsgiconf import api
 from uwsgi_lint.uwsgiconf.checks import find_pin
 
 from .conftest import ROOT
-from .helpers import write
+from .helpers import compile_with_uwsgiconf, write
 
 CODES = ("UW600", "UW601", "UW602", "UW603", "UW604", "UW605", "UW607", "UW608", "UW609")
 # the findings about the file's uwsgiconf use, without the reader's notes (UW609)
 UWSGICONF_RULES = CODES[:-1]
 FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 
-# Runs each file as uwsgiconf's ConfModule does (stdout captured; ``uwsgi_configuration``
-# listified, each item formatted) and prints {name: {"ini": text} or {"error": "Type: msg"}}.
-COMPILE = r"""
-import contextlib, io, json, runpy, sys
-result = {}
-for path in sys.argv[1:]:
-    name = path.rsplit("/", 1)[-1]
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            module = runpy.run_path(path, run_name="uwsgicfg")
-        confs = module.get("uwsgi_configuration", [])
-        confs = confs if isinstance(confs, list) else [confs]
-        result[name] = {"ini": "\n".join(c.format(stamp=False) for c in confs)}
-    except BaseException as exc:
-        result[name] = {"error": f"{type(exc).__name__}: {exc}"}
-json.dump(result, sys.stdout)
-"""
 
 
 def examples(code: str, heading: str) -> list[str]:
@@ -199,12 +180,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, st
     for name, (text, _) in CASES.items():
         imports = "" if text.startswith(("from ", "import ")) else HEADER
         paths.append(write(where, f"{name}.py", imports + text))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UWSGICONF_")}
-    run = subprocess.run([sys.executable, "-c", COMPILE, *map(str, paths)], cwd=where, env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
-    assert run.returncode == 0, run.stderr
-    result: dict[str, dict[str, str]] = json.loads(run.stdout)
-    return result
+    return {name: _as_ini(got) for name, got in compile_with_uwsgiconf(paths, where).items()}
 
 
 def holds(result: dict[str, str], claim: Claim) -> None:
@@ -281,15 +257,20 @@ def fix(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, name: str
 
 
 def compile_all(tmp_path: Path, texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    """What uwsgiconf 2.4.0 makes of each module (see :data:`COMPILE`)."""
+    """What uwsgiconf 2.4.0 makes of each module (``helpers.compile_with_uwsgiconf``)."""
     where = tmp_path / "compiled"
     paths = [write(where, f"{name}.py", text) for name, text in texts.items()]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UWSGICONF_")}
-    run = subprocess.run([sys.executable, "-c", COMPILE, *map(str, paths)], cwd=where, env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
-    assert run.returncode == 0, run.stderr
-    result: dict[str, dict[str, str]] = json.loads(run.stdout)
-    return {name.removesuffix(".py"): value for name, value in result.items()}
+    return {name.removesuffix(".py"): _as_ini(got)
+            for name, got in compile_with_uwsgiconf(paths, where).items()}
+
+
+def _as_ini(got: dict[str, object]) -> dict[str, str]:
+    """``{"ini": every configuration's text}`` or ``{"error": "Type: message"}``."""
+    if "error" in got:
+        return {"error": str(got["error"])}
+    configurations = got["configurations"]
+    assert isinstance(configurations, list)
+    return {"ini": "\n".join(text for _, text in configurations)}
 
 
 # -- UW600 ------------------------------------------------------------------------------------
