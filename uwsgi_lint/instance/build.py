@@ -67,6 +67,14 @@ class _Builder:
         return None
 
 
+def _loader_key(fmt: Format | None) -> str:
+    """The option uWSGI's command line loads a config of ``fmt`` with (a uwsgiconf module
+    is given as ``--ini exec://...``)."""
+    if fmt is None:
+        return ""
+    return "ini" if fmt is Format.PYTHON else fmt.value
+
+
 def build_instance(
     path: str,
     assume: Assumptions | None = None,
@@ -93,14 +101,11 @@ def build_instance(
         b.add(d)
     root_index = len(files)
     # `uwsgi --ini FILE` lists `ini = FILE` before the file's options (not kept here)
-    key = "ini" if fmt is Format.PYTHON else fmt.value if fmt else ""
-    lst.command = CommandEntry(key, config_arg or path, len(lst.options))
+    lst.command = CommandEntry(_loader_key(fmt), config_arg or path, len(lst.options))
     b.loader.load(config_arg or path, fmt, None, explicit=True, path=os.path.abspath(name),
                   whole=config_arg is None and section is None)
     if not lst.command.key and root_index < len(files):
-        # the format read by its content; a uwsgiconf module is given as `--ini exec://...`
-        root_format = files[root_index].format
-        lst.command.key = "ini" if root_format is Format.PYTHON else root_format.value
+        lst.command.key = _loader_key(files[root_index].format)  # read by its content
     for d in after:
         b.add(d)
     if root_index < len(files):

@@ -15,7 +15,7 @@ from dataclasses import replace
 from .. import fs
 from ..magic import MagicTable
 from ..model import ConfigFile, Directive, Format, Origin, Problem, Unread
-from ..readers import buffer_for, format_for, read_file
+from ..readers import buffer_for, config_format, format_for, read_file
 from ..readers.common import PY_CONDITIONAL
 from .logic import logic_openers
 from .options import OptionList
@@ -96,8 +96,8 @@ class Loader:
             return None
         name, section = split_section(arg) if explicit and not whole else (arg, None)
         given = name  # %o, and the loader's own list entry while it reads: `:section` cut off
-        if fmt is None and by is None and name.endswith(".py"):
-            fmt = Format.PYTHON  # a uwsgiconf module linted: `--ini exec://...` reads it
+        if fmt is None and by is None:
+            fmt = config_format(name)  # a uwsgiconf module linted: `--ini exec://...`
         if fmt is None and by is not None:
             fmt = format_for(arg)
             if fmt is None:

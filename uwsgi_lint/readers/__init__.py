@@ -51,12 +51,15 @@ def format_for(path: str) -> Format | None:
     return None
 
 
+def config_format(path: str) -> Format | None:
+    """The format a linted ``path`` is read in by its name: uWSGI's suffix dispatch, or a
+    uwsgiconf module for ``.py`` (uWSGI is given the INI text it prints)."""
+    return format_for(path) or (Format.PYTHON if path.endswith(".py") else None)
+
+
 def file_format(path: str, data: bytes) -> Format:
-    """The format ``path`` is read in: its suffix's, a uwsgiconf module for ``.py``, else
-    a guess from ``data``."""
-    if path.endswith(".py") and format_for(path) is None:
-        return Format.PYTHON
-    return format_for(path) or sniff(data)
+    """The format ``path`` is read in: by its name, else a guess from ``data``."""
+    return config_format(path) or sniff(data)
 
 
 def sniff(data: bytes) -> Format:
@@ -116,7 +119,7 @@ def read_file(
     :func:`buffer_for`).  ``inject`` is the ``(path, bytes)`` of the files ``inject-before``
     and ``inject-after`` name: their text is joined around the file's before it is read.
     """
-    fmt = fmt or format_for(path) or (Format.PYTHON if path.endswith(".py") else None)
+    fmt = fmt or config_format(path)
     if data is None:
         data = buffer_for(path)
     if data is not None:
