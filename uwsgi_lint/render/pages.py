@@ -54,3 +54,14 @@ def body(text: str) -> str:
     """The page from its first ``##`` section on (title and metadata table dropped)."""
     i = text.find("\n## ")
     return text[i + 1 :].strip() if i != -1 else text.strip()
+
+
+def link(code: str, name: str, docs_url: str | None = None) -> str:
+    """Where rule ``code``'s page can be opened: ``docs_url`` (``{code}`` and ``{name}``
+    filled in) when the settings publish the pages, else the page that ships with
+    uwsgi-lint, as a ``file:`` URI (editors open it; it needs no network)."""
+    if docs_url is not None:
+        from ..untrusted import clean
+
+        return clean(docs_url.replace("{code}", code).replace("{name}", name), None)
+    return (page_dir() / f"{code}.md").as_uri()
