@@ -325,8 +325,9 @@ def test_code_actions_fix_suppress_and_fix_all(tmp_path: Path) -> None:
             assert fix.edit is not None
             ed.apply(fix.edit)
             after = ed.texts[uri(vassal)]
-            assert "socket = /run/caf\u00e9-\U0001F600.sock\n" in after
-            assert "UW105" not in {d.code for d in await ed.diagnostics(vassal)}
+            assert "# main\nsocket = /run/caf\u00e9-\U0001F600.sock\n" in after
+            found = {d.code: d for d in await ed.diagnostics(vassal)}
+            assert "UW105" not in found
 
             suppress = (await actions(found["UW410"]))[
                 "Suppress UW410 (vassal-sos-without-broodlord) on this line"]
@@ -359,8 +360,8 @@ def test_fix_all_safe_applies_every_safe_fix(tmp_path: Path) -> None:
             (fix_all,) = [a for a in got or [] if isinstance(a, types.CodeAction)]
             assert fix_all.kind == "source.fixAll.uwsgi-lint" and fix_all.edit is not None
             ed.apply(fix_all.edit)
-            assert ed.texts[uri(app)] == ("[uwsgi]\nsocket = /run/app.sock\n"
-                                          "logto = /var/log/app.log\nmastre = true\n")
+            assert ed.texts[uri(app)] == ("[uwsgi]\n# main\nsocket = /run/app.sock\n"
+                                          "; here\nlogto = /var/log/app.log\nmastre = true\n")
             after = {d.code for d in await ed.diagnostics(app)}
             assert "UW105" not in after and "UW101" in after  # the unsafe one is left
 

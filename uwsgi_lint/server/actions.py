@@ -42,7 +42,7 @@ def code_actions(
         for d in analysis.diagnostics:
             if d.span.end.line < start[0] or d.span.start.line > end[0]:
                 continue
-            shown = [ls.diagnostic(d)]
+            shown = [ls.diagnostic(d, analysis.docs_url)]
             if d.fix is not None:
                 unsafe = d.fix.applicability is Applicability.UNSAFE
                 out.append(types.CodeAction(

@@ -30,6 +30,7 @@ class Analysis:
     instances: list[Instance]
     assumptions: Assumptions  # target version, plugins ... of the document's settings
     errors: list[str] = field(default_factory=list)  # internal errors of the lint, one line each
+    docs_url: str | None = None  # the settings' `docs-url`: where the rule pages are published
 
     def containing(self) -> list[Instance]:
         """The instances that read this document (its own, or those that include it)."""

@@ -151,7 +151,7 @@ class UwsgiLintServer(LanguageServer):
         for error in analysis.errors:
             self.tell(error, types.MessageType.Error)
         if self.state.documents.get(path) == text:  # not changed meanwhile
-            self.publish(path, analysis.diagnostics, version)
+            self.publish(path, analysis.diagnostics, version, analysis.docs_url)
         return analysis
 
     async def current(self, path: str) -> Analysis | None:
@@ -162,20 +162,25 @@ class UwsgiLintServer(LanguageServer):
             return analysis
         return await self.relint(path)
 
-    def publish(self, path: str, found: Sequence[Diagnostic], version: int | None) -> None:
+    def publish(self, path: str, found: Sequence[Diagnostic], version: int | None,
+                docs_url: str | None = None) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=from_fs_path(path) or path,
-            diagnostics=[self.diagnostic(d) for d in found],
+            diagnostics=[self.diagnostic(d, docs_url) for d in found],
             version=version,
         ))
 
-    def diagnostic(self, d: Diagnostic) -> types.Diagnostic:
+    def diagnostic(self, d: Diagnostic, docs_url: str | None = None) -> types.Diagnostic:
+        """``d`` as the protocol has it; its code links to the rule page (``docs_url``:
+        the settings' ``docs-url``, else the ``docs_url`` initialization option, else the
+        page that ships with uwsgi-lint)."""
         return types.Diagnostic(
             range=self.range(d.span),
             message=d.message,
             severity=_SEVERITY[d.severity],
             code=d.code,
-            code_description=types.CodeDescription(href=link(d.code, d.name, self.docs_url)),
+            code_description=types.CodeDescription(
+                href=link(d.code, d.name, docs_url or self.docs_url)),
             source=SOURCE,
             related_information=[
                 types.DiagnosticRelatedInformation(
@@ -319,7 +324,7 @@ def build() -> UwsgiLintServer:
         for d in analysis.diagnostics:  # the rule page of a finding under the cursor
             if (d.span.start.line, d.span.start.column) <= (line, column) <= (
                     d.span.end.line, d.span.end.column):
-                parts.append(_rule_summary(d, ls.docs_url))
+                parts.append(_rule_summary(d, analysis.docs_url or ls.docs_url))
         if not parts:
             return None
         return types.Hover(

@@ -71,7 +71,8 @@ def analyse(
     instances: list[Instance] = []
     report = lint([], buffers={path: data}, overlay=others, jobs=1, instances=instances,
                   allow_read=roots)
-    assumptions = FileAssumptions(SettingsLookup(), Assumptions(), {})(path)
+    lookup = SettingsLookup()
+    assumptions = FileAssumptions(lookup, Assumptions(), {})(path)
     return Analysis(
         path=path,
         text=text,
@@ -80,6 +81,7 @@ def analyse(
         instances=instances,
         assumptions=assumptions,
         errors=report.errors,
+        docs_url=lookup(path).docs_url,
     )
 
 
