@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.uris import from_fs_path
 from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
@@ -375,7 +375,7 @@ def test_hover_completion_definition_and_symbols(tmp_path: Path) -> None:
     emperor, vassal = tree(tmp_path)
     app = write(tmp_path / "vassals" / "web.ini",
                 "[uwsgi]\nbase = /srv/\U0001F600web\nchdir = %(base)\nprocesses = 4\n"
-                "harakiri = 30\n")
+                "harakiri = 30\nprocesses = 8\n")
 
     async def scenario() -> None:
         async with editor(tmp_path) as ed:
@@ -386,7 +386,9 @@ def test_hover_completion_definition_and_symbols(tmp_path: Path) -> None:
             hover = await ed.client.text_document_hover_async(types.HoverParams(
                 text_document=doc, position=ed.position(app, "processes", 3)))
             assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-            assert "processes" in hover.contents.value and "web.ini:4" in hover.contents.value
+            # uWSGI's own help text, and the value in effect: the later line's
+            assert "spawn the specified number of workers" in hover.contents.value
+            assert "`8`" in hover.contents.value and "web.ini:6" in hover.contents.value
 
             hover = await ed.client.text_document_hover_async(types.HoverParams(
                 text_document=doc, position=ed.position(app, "%(base)", 3)))
@@ -400,7 +402,7 @@ def test_hover_completion_definition_and_symbols(tmp_path: Path) -> None:
 
             ed.change(app, ed.texts[uri(app)] + "proc")
             got = await ed.client.text_document_completion_async(types.CompletionParams(
-                text_document=doc, position=types.Position(line=5, character=4)))
+                text_document=doc, position=types.Position(line=6, character=4)))
             labels = {i.label for i in (got.items if isinstance(got, types.CompletionList)
                                         else got or [])}
             assert "processes" in labels

@@ -62,10 +62,10 @@ def code_actions(
                         edit=_workspace_edit(ls, [edit]),
                     ))
     if FIX_ALL_KIND in wanted and any(_safe(d) for d in analysis.diagnostics):
-        edit = fix_all(ls, analysis)
-        if edit is not None:
+        everything = fix_all(ls, analysis)
+        if everything is not None:
             out.append(types.CodeAction(title="Fix all safe uwsgi-lint findings",
-                                        kind=FIX_ALL_KIND, edit=edit))
+                                        kind=FIX_ALL_KIND, edit=everything))
     return out
 
 
@@ -95,7 +95,8 @@ def fix_all(ls: UwsgiLintServer, analysis: Analysis) -> types.WorkspaceEdit | No
     """Every safe fix of the document, applied in passes as ``--fix`` applies them, as
     one edit per file changed (the text between the first and the last change)."""
     path = analysis.path
-    documents = {p: t.encode("utf-8", "surrogateescape") for p, t in ls.state.documents.items()}
+    documents = {p: t.encode("utf-8", "surrogateescape")
+                 for p, t in dict(ls.state.documents).items()}
     mine = {path: documents.pop(path, analysis.text.encode("utf-8", "surrogateescape"))}
 
     def run(overlay: dict[str, bytes]) -> Report:

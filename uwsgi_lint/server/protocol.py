@@ -11,11 +11,10 @@ without another change to the same document, an open or a save at once.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,8 +22,8 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from ..fs import read_regular
 from ..diagnostics import Diagnostic, Severity
+from ..fs import read_regular
 from ..model import Span
 from ..positions import from_units, to_units
 from ..render.pages import link
@@ -33,7 +32,7 @@ from ..settings import SettingsError
 from ..untrusted import clean
 from . import actions
 from .analysis import Analysis, Symbol
-from .state import Workspace, looks_like_config
+from .state import Workspace, analyse, looks_like_config
 
 DEBOUNCE = 0.15  # seconds without a change before a changed document is linted
 SOURCE = "uwsgi-lint"
@@ -43,7 +42,7 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _Protocol(LanguageServerProtocol):
@@ -141,18 +140,28 @@ class UwsgiLintServer(LanguageServer):
         if not looks_like_config(path, text):
             self.publish(path, [], version)
             return None
-        loop = asyncio.get_running_loop()
         try:
-            analysis = await loop.run_in_executor(self._worker, self.state.analyse, path)
+            analysis = await self.work(analyse, path, text, dict(self.state.documents),
+                                       list(self.state.roots))
         except SettingsError as exc:
             self.tell(str(exc), types.MessageType.Error)
             self.publish(path, [], version)
             return None
+        except Exception as exc:  # a bug: said once, and the server goes on
+            self.tell(f"internal error: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            return None
+        if path in self.state.documents:
+            self.state.analyses[path] = analysis
         for error in analysis.errors:
             self.tell(error, types.MessageType.Error)
         if self.state.documents.get(path) == text:  # not changed meanwhile
             self.publish(path, analysis.diagnostics, version, analysis.docs_url)
         return analysis
+
+    async def work(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the worker thread: the linter's state (its session, caches)
+        is used by one thread only, one call at a time, in the order asked."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
     async def current(self, path: str) -> Analysis | None:
         """The analysis of open document ``path`` for its text as it is now (a request
@@ -304,7 +313,8 @@ def build() -> UwsgiLintServer:
             return None
         start = ls.at(path, params.range.start)
         end = ls.at(path, params.range.end)
-        return actions.code_actions(ls, analysis, start, end, params.context.only)
+        return await ls.work(actions.code_actions, ls, analysis, start, end,
+                             params.context.only)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: UwsgiLintServer, params: types.HoverParams) -> types.Hover | None:
@@ -317,7 +327,7 @@ def build() -> UwsgiLintServer:
         span: Span | None = None
         from . import features
 
-        answer = features.hover(analysis, line, column)
+        answer = await ls.work(features.hover, analysis, line, column)
         if answer is not None:
             parts.append(answer.markdown)
             span = answer.span
@@ -347,7 +357,7 @@ def build() -> UwsgiLintServer:
         line, column = ls.at(path, params.position)
         from . import features
 
-        items = features.complete(analysis, line, column)
+        items = await ls.work(features.complete, analysis, line, column)
         kinds = {"option": types.CompletionItemKind.Property,
                  "value": types.CompletionItemKind.EnumMember,
                  "placeholder": types.CompletionItemKind.Variable}
@@ -380,7 +390,7 @@ def build() -> UwsgiLintServer:
         return [
             types.Location(uri=from_fs_path(os.path.abspath(s.file)) or s.file,
                            range=ls.range(s))
-            for s in features.definition(analysis, line, column)
+            for s in await ls.work(features.definition, analysis, line, column)
         ] or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -401,7 +411,7 @@ def build() -> UwsgiLintServer:
                 range=ls.range(s.span), selection_range=ls.range(s.selection),
                 detail=s.detail or None, children=[convert(c) for c in s.children] or None)
 
-        return [convert(s) for s in features.symbols(analysis)]
+        return [convert(s) for s in await ls.work(features.symbols, analysis)]
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: UwsgiLintServer, params: None) -> None:

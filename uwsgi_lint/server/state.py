@@ -12,13 +12,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..discover import HEAD_BYTES, looks_like_uwsgi
 from ..engine import FileAssumptions, lint
 from ..instance import Assumptions
 from ..model import Instance
 from ..postprocess import SettingsLookup
-from ..discover import HEAD_BYTES, looks_like_uwsgi
 from ..readers import file_format
 from .analysis import Analysis
+
 
 @dataclass(slots=True)
 class Workspace:
