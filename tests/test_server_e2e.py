@@ -277,6 +277,29 @@ def test_a_hostile_buffer_gets_the_budget_finding_and_the_server_goes_on(
     run(scenario)
 
 
+def test_the_server_reads_nothing_outside(tmp_path: Path) -> None:
+    """A config in the workspace that includes a file outside it: the include is
+    deployment-only (UW022), the outside file's content appears nowhere."""
+    outside = write(tmp_path / "outside" / "secret.ini",
+                    "[uwsgi]\nprocesses = CANARY-7d1f\nmastre = true\n")
+    root = tmp_path / "workspace"
+    app = write(root / "app.ini", f"[uwsgi]\ninclude = {outside}\nchdir = /srv/%(processes)\n")
+    write(root / ".uwsgi-lint.toml", 'extend-select = ["UW022"]\n')
+
+    async def scenario() -> None:
+        async with editor(root) as ed:
+            ed.open(app)
+            found = await ed.diagnostics(app)
+            assert "UW022" in {d.code for d in found}
+            hover = await ed.client.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri(app)),
+                position=ed.position(app, "%(processes)", 3)))
+            shown = repr(found) + repr(hover) + repr(ed.client.messages)
+            assert "CANARY" not in shown and "mastre" not in shown
+
+    run(scenario)
+
+
 def test_settings_apply_and_reload_when_their_file_changes(tmp_path: Path) -> None:
     _, vassal = tree(tmp_path)
     settings = write(tmp_path / ".uwsgi-lint.toml", "ignore = []\n")
