@@ -63,6 +63,11 @@ def test_json_document_matches_its_schema_and_is_sorted(tmp_path: Path) -> None:
     assert (first["location"], first["end_location"]) == (
         {"line": 2, "column": 1}, {"line": 2, "column": 7})
     assert first["severity"] == "warning" and first["fix"]["applicability"] == "unsafe"
+    assert doc["position_encoding"] == "utf-32"  # columns count characters by default
+    assert first["suppression"]["line"] == {"content": "; uwsgi-lint: disable=UW101\n",
+        "location": {"line": 2, "column": 1}, "end_location": {"line": 2, "column": 1}}
+    assert doc["diagnostics"][-1]["suppression"] == {"line": None, "file": None}  # missing
+    assert all(d["page"].endswith(f"/{d['code']}.md") for d in doc["diagnostics"])
 
 
 def test_directory_means_the_files_an_emperor_would_take(tmp_path: Path) -> None:

@@ -74,6 +74,12 @@ def test_json_carries_a_url_per_finding(report: Report) -> None:
     jsonschema.validate(doc, schema)
     jsonschema.validate(without, schema)
     assert [d.pop("url") for d in doc["diagnostics"]] == [UW101, UW502]
+    # `page` is always there: the published page, else the one that ships as a file: URI
+    assert [d.pop("page") for d in doc["diagnostics"]] == [UW101, UW502]
+    shipped = [d.pop("page") for d in without["diagnostics"]]
+    assert [Path(url.removeprefix("file://")).name for url in shipped] == [
+        "UW101.md", "UW502.md"]
+    assert all(Path(url.removeprefix("file://")).is_file() for url in shipped)
     assert doc == without
     assert all("url" not in d for d in without["diagnostics"])
 

@@ -52,7 +52,7 @@ def _new_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentPa
     return _PARSER_CLASS(prog=prog, description=description, epilog=epilog)
 
 
-COMMANDS = ("check", "show", "rule")
+COMMANDS = ("check", "show", "rule", "server")
 DEFAULT_COMMAND = "check"  # `uwsgi-lint PATH...` is `uwsgi-lint check PATH...`
 
 
@@ -139,7 +139,21 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     rule.add_argument("rule", nargs="?", metavar="RULE", help="a rule code (UW101) or name")
     rule.add_argument("--all", action="store_true", help="list every rule")
     rule.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    return top, {"check": check, "show": show, "rule": rule}
+    server = sub.add_parser(
+        "server",
+        help="run the language server (needs the `server` extra: uwsgi-lint[server])",
+        prog="uwsgi-lint server",
+        description="Run the Language Server Protocol server over standard input and "
+        "output, for editors: findings as you type (with the Emperor around a vassal), "
+        "fixes and suppressions as code actions, hover, completion, go to definition and "
+        "document symbols. Settings come from pyproject.toml / .uwsgi-lint.toml, as for "
+        "`uwsgi-lint check`. It needs pygls: pip install 'uwsgi-lint[server]'.",
+        epilog="Exit status: 0 when the client asks it to exit after a shutdown, 1 on an "
+        "exit without shutdown, 2 when pygls is not installed.",
+    )
+    server.add_argument("--stdio", action="store_true",
+                        help="accepted for editors that pass it: stdio is the only transport")
+    return top, {"check": check, "show": show, "rule": rule, "server": server}
 
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
@@ -151,6 +165,12 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="output format (default: text; github when GITHUB_ACTIONS=true and the output "
         "goes to stdout)",
+    )
+    p.add_argument(
+        "--position-encoding", choices=("utf-32", "utf-16", "utf-8"), default="utf-32",
+        help="with --format json: what the columns count, characters (utf-32, the default) "
+        "or the code units of UTF-16 (the Language Server Protocol's default) or UTF-8 "
+        "(bytes); ignored by the other formats, which count characters",
     )
     p.add_argument(
         "--select", type=_selectors, metavar="RULES", default=None,
@@ -389,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         argv, reason = _noqa_reason(argv)
     args = p.parse_args(argv)
     here = commands[command]
+    if command == "server":
+        return _server()
     if command == "rule":
         if args.all == bool(args.rule):
             here.error("give one RULE, or --all")
@@ -702,8 +724,9 @@ def _walk(args: argparse.Namespace) -> Walk:
     return Walk(args.max_depth, tuple(args.exclude), args.respect_gitignore)
 
 
-def _rendered(report: Report, args: argparse.Namespace) -> str:
-    """The report in the chosen format (each renderer is imported only when used)."""
+def _rendered(report: Report, args: argparse.Namespace, buffers: dict[str, bytes]) -> str:
+    """The report in the chosen format (each renderer is imported only when used);
+    ``buffers`` (standard input) stand for their files where a format quotes the text."""
     fmt = args.format
     if args.statistics:
         from .render import statistics
@@ -723,7 +746,7 @@ def _rendered(report: Report, args: argparse.Namespace) -> str:
     if fmt == "json":
         from .render import json
 
-        return json.render(report)
+        return json.render(report, args.position_encoding, buffers)
     if fmt == "sarif":
         from .render import sarif
 
@@ -806,7 +829,7 @@ def _run(args: argparse.Namespace) -> int:
         return _add_noqa(report, args.add_noqa, paths)
     forget()
     empty = not report.files and not report.diagnostics
-    out = _rendered(report, args)
+    out = _rendered(report, args, buffers)
     if empty and args.format in ("text", "full") and not args.statistics:
         out = ""  # not "All checks passed": nothing was checked (said on stderr below)
     if args.output_file is None:
@@ -1027,6 +1050,20 @@ def _add_noqa(report: Report, reason: str, paths: list[str]) -> int:
     if report.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if refused else EXIT_CLEAN
+
+
+def _server() -> int:
+    """``server``: the language server (:mod:`uwsgi_lint.server`), when pygls is there."""
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError as exc:
+        _error(f"uwsgi-lint server needs the `server` extra ({exc}): "
+               "pip install 'uwsgi-lint[server]'")
+        return EXIT_ERROR
+    from .server.protocol import serve
+
+    return serve()
 
 
 def _rule(args: argparse.Namespace) -> int:

@@ -28,8 +28,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+from array import array
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
@@ -442,3 +445,89 @@ class _Plan:
         fmt = _format_of(self.path, data)
         self.json = fmt is Format.JSON
         return data if self.json else _with_comments(fmt, data, self.lines, self.reason)
+
+
+# --- the suppression of one finding, as edits (the language server, --format json) ------
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """The edits that silence one finding with the comment ``--add-noqa`` writes: ``line``
+    inserts ``disable=CODE`` above the finding's line, ``file`` appends
+    ``disable-file=CODE``; None where that form is not possible or would not silence it."""
+
+    line: Edit | None
+    file: Edit | None
+
+
+def suppression_edits(path: str, data: bytes, line: int, code: str) -> Suppression:
+    """The suppression of finding ``code`` on line ``line`` of the file ``path`` whose bytes
+    are ``data``, as edits in the linter's positions (:func:`uwsgi_lint.source.decode`:
+    1-based lines, columns in characters; an empty span inserts).  Applied with
+    :func:`uwsgi_lint.fix.apply_edits`, ``line`` gives the bytes ``--add-noqa`` (with no
+    reason) writes for this finding alone; it is None where ``--add-noqa`` would use the
+    file form (:data:`FILE_WIDE` codes, a line inside a YAML block scalar or XML CDATA).
+    Both are None for a JSON file (no comments) and for UW090 and UW091."""
+    layout = _layout(path, data)
+    fmt, nl, physical = layout.format, layout.newline, layout.physical
+    if fmt is Format.JSON or code in SELF:
+        return Suppression(None, None)
+
+    def insert(offset: int, content: bytes) -> Edit:
+        """Insert ``content`` at byte ``offset`` of ``data``."""
+        at = layout.position(data, offset)
+        return Edit(Span(path, at, at), content.decode("utf-8", "surrogateescape"))
+
+    ends_open = not data.endswith((b"\n", b"\r")) and bool(data)
+    whole = _comment(fmt, [code], "", "", "disable-file").encode()
+    file_edit = insert(len(data), (nl if ends_open else b"") + whole + nl)
+    if code in FILE_WIDE or line in layout.inside:
+        return Suppression(None, file_edit)
+    # as _with_comments places the comment of one line
+    index = min(max(line, 1), len(physical) + 1) - 1
+    start = physical[index] if index < len(physical) else len(data)
+    end = physical[index + 1] if index + 1 < len(physical) else len(data)
+    body = data[start:end].rstrip(b"\r\n")
+    text = body.decode("utf-8", "surrogateescape")
+    if fmt is Format.XML and text.lstrip().startswith("<?xml"):
+        # nothing may come before the XML declaration: the comment goes at its end
+        comment = b" " + _comment(fmt, [code], "", "").encode()
+        return Suppression(insert(start + len(body), comment), file_edit)
+    indent = text[: len(text) - len(text.lstrip())]
+    comment = _comment(fmt, [code], "", indent).encode("utf-8", "surrogateescape") + nl
+    before = nl if ends_open and index == len(physical) else b""  # after the last line
+    return Suppression(insert(start, before + comment), file_edit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What :func:`suppression_edits` needs of one file, worked out once for all of its
+    findings (offsets, not copies of the lines: a file may be 50 MB)."""
+
+    format: Format
+    newline: bytes  # the dominant line ending
+    physical: array[int]  # where each line starts as --add-noqa splits them (CR, LF, CRLF)
+    lines: array[int]  # where each of the linter's lines starts (after each LF)
+    inside: frozenset[int]  # the lines where a comment would become text
+
+    def position(self, data: bytes, offset: int) -> Position:
+        """The linter's position of byte ``offset`` of ``data`` (at a line's start or end:
+        what comes before it on its line decodes alone as it does in the whole text)."""
+        line = bisect_right(self.lines, offset) - 1
+        before = data[self.lines[line] : offset].decode("utf-8", "surrogateescape")
+        return Position(line + 1, len(before) + 1)
+
+
+@lru_cache(maxsize=2)
+def _layout(path: str, data: bytes) -> _Layout:
+    fmt = _format_of(path, data)
+    physical = array("q", [0] if data else [])
+    physical.extend(m.end() for m in re.finditer(rb"\r\n|\r|\n", data))
+    if physical and physical[-1] == len(data):
+        physical.pop()  # no line after the last line break (bytes.splitlines)
+    lines = array("q", [0])
+    lines.extend(m.end() for m in re.finditer(rb"\n", data))
+    inside: set[int] = set()
+    if fmt in (Format.YAML, Format.XML):
+        inside = _inside_text(fmt, data.splitlines(keepends=True))
+    return _Layout(fmt, _dominant_newline(data), physical, lines, frozenset(inside))
