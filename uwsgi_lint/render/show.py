@@ -13,7 +13,7 @@ from typing import Any
 from .. import __version__
 from ..budget import BUDGET_REACHED
 from ..catalog import load_catalog
-from ..model import Instance, Problem
+from ..model import Directive, Instance, Problem
 from ..readers.common import PY_CONDITIONAL
 from ..untrusted import KEY_LIMIT, VALUE_LIMIT, clean
 from ..values import MASK, masked, secret_placeholders
@@ -31,12 +31,21 @@ def _known(key: str) -> bool:
 def _values(inst: Instance) -> list[str]:
     """Each option's value as shown: secrets masked (``values.masked``), never printed,
     and so are the placeholders a secret takes its value from."""
-    hidden = secret_placeholders([(d.key, d.value) for d in inst.options])
-    return [
-        MASK if d.key in hidden and not _known(d.key) and d.effective.strip()
-        else clean(masked(d.key, d.effective, option=_known(d.key)), VALUE_LIMIT)
-        for d in inst.options
-    ]
+    hidden = hidden_placeholders(inst)
+    return [shown_value(d, hidden) for d in inst.options]
+
+
+def hidden_placeholders(inst: Instance) -> frozenset[str]:
+    """The placeholders of ``inst`` a secret takes its value from: never shown."""
+    return secret_placeholders([(d.key, d.value) for d in inst.options])
+
+
+def shown_value(d: Directive, hidden: frozenset[str]) -> str:
+    """One option entry's value as shown (``hidden``: :func:`hidden_placeholders` of its
+    instance); the language server's hover shows a few without masking all the others."""
+    if d.key in hidden and not _known(d.key) and d.effective.strip():
+        return MASK
+    return clean(masked(d.key, d.effective, option=_known(d.key)), VALUE_LIMIT)
 
 
 def _title(inst: Instance) -> str:

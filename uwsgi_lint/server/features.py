@@ -25,13 +25,13 @@ from ..facts import View, Views
 from ..instance.loader import scheme_of, split_section
 from ..instance.options import MAX_VALUE
 from ..model import ConfigFile, Directive, Format, Instance, Position, Section, Span
-from ..render.show import _values as shown_values
+from ..render.show import hidden_placeholders, shown_value
 from ..source import Expanded
-from ..untrusted import KEY_LIMIT, clean
-from ..values import FALSE_WORDS, masked
+from ..untrusted import KEY_LIMIT, cap, clean
+from ..values import FALSE_WORDS, MASK, masked
 from .analysis import Analysis, CompletionItem, HoverAnswer, Symbol
 
-SHORT = 60  # a value in a symbol's detail or a completion's
+SHORT = 60  # a value in a symbol's detail
 SHOWN = 200  # a value in a hover
 MAGIC_SCAN = 4096  # the longest value whose magic variables are mapped to what they became
 HELP_SOURCE = "uWSGI 2.0.31 `--help`"
@@ -154,6 +154,14 @@ def _path(doc: _Doc, path: str) -> str:
     return clean(path if rel.startswith("..") else rel, None)
 
 
+def _shown(inst: Instance, at: int, hidden: frozenset[str] | None = None) -> str:
+    """Entry ``at``'s value as ``uwsgi-lint show`` prints it (secrets masked), as a code span
+    at most :data:`SHOWN` long."""
+    if hidden is None:
+        hidden = hidden_placeholders(inst)
+    return _code(cap(shown_value(inst.options[at], hidden), SHOWN))
+
+
 def _where(doc: _Doc, d: Directive) -> str:
     return f"{_path(doc, d.file)}:{d.span.start.line}"
 
@@ -240,7 +248,7 @@ def _option_facts(doc: _Doc, opt: Option) -> str:
 
 def _plugin_note(opt: Option, loaded: frozenset[str]) -> str:
     if opt.plugin == "core":
-        if opt.default_build:
+        if opt.default_build or not opt.conditions:
             return "core"
         return "core, compiled only when " + " and ".join(_code(c) for c in opt.conditions)
     plugin = _code(clean(opt.plugin))
@@ -268,8 +276,7 @@ def _unknown(doc: _Doc, d: Directive) -> str:
     """What uWSGI makes of a key that is not an option of the target version."""
     catalog = doc.catalog
     name = clean(d.key, KEY_LIMIT)
-    others = [v for v in ("2.0", "2.1") if d.key in load_catalog(v)]
-    if others:
+    if any(d.key in load_catalog(v) for v in ("2.0", "2.1")):
         lines = [f"Not an option of uWSGI {catalog.target}: {_versions(d.key)}."]
     else:
         lines = [f"Not a uWSGI {catalog.version} option."]
@@ -296,8 +303,7 @@ def _value_here(doc: _Doc, d: Directive, opt: Option | None) -> list[str]:
         return [f"uWSGI does not add this line to the options of "
                 f"{_path(doc, inst.root.path)} (another section, or a block whose "
                 "condition is false)."]
-    shown = shown_values(inst)
-    here = f"**Here:** {_code(clean(shown[at], SHOWN))}"
+    here = f"**Here:** {_shown(inst, at)}"
     entry = inst.options[at]
     if entry.unresolved:
         here += " (unresolved here: " + ", ".join(_code(clean(u)) for u in entry.unresolved) + ")"
@@ -313,7 +319,7 @@ def _value_here(doc: _Doc, d: Directive, opt: Option | None) -> list[str]:
         if last == at:
             out.append("**In effect:** this line")
         else:
-            out.append(f"**In effect:** {_code(clean(shown[last], SHOWN))}, from "
+            out.append(f"**In effect:** {_shown(inst, last)}, from "
                        f"{_where(doc, inst.options[last])}")
     return out
 
@@ -352,12 +358,12 @@ def _reference_markdown(doc: _Doc, d: Directive, token: str, span: Span) -> str:
         return (f"{title}: never expanded: uWSGI applies {_code(clean(d.key, KEY_LIMIT))} "
                 "while it reads the file, before its `$()`, `@()` and `%()` passes; it "
                 "reads the text as written.")
-    inner = token[2:-1]
+    inner = _name(d, token, span)
     if token[0] == "%":
         return f"{title}: {_placeholder(doc, inst, at, inner)}"
     if token[0] == "$":
         return f"{title}: {_environment(doc, inner)}"
-    return f"{title}: {_at_file(inst, entry, inner)}"
+    return f"{title}: {_at_file(inst, at, inner)}"
 
 
 def _magic(d: Directive, token: str, span: Span) -> str:
@@ -365,14 +371,32 @@ def _magic(d: Directive, token: str, span: Span) -> str:
     meaning = MAGIC.get(letter)
     if meaning is None:
         return "not a magic variable: uWSGI replaces it with nothing."
+    value, exp = _as_read(d, span), d.loc.text
+    if value is None or not isinstance(exp, Expanded):
+        return f"{meaning}."
+    if value == token and token in exp.unresolved_in(*d.loc.value):
+        return f"{meaning}; unknown here: it depends on the machine uWSGI runs on."
+    return f"{meaning}: {_code(clean(value, SHOWN))} here."
+
+
+def _as_read(d: Directive, span: Span) -> str | None:
+    """The text uWSGI's parser got for the part ``span`` of ``d``'s value, after magic
+    substitution (``%d`` -> the directory); None when it cannot be mapped."""
     exp = d.loc.text
     vs, ve = d.loc.value
     if not isinstance(exp, Expanded) or ve - vs > MAGIC_SCAN:
-        return f"{meaning}."
-    value = "".join(exp.text[o] for o in range(vs, ve) if exp.span(o, o + 1).start == span.start)
-    if value == token and token in exp.unresolved_in(vs, ve):
-        return f"{meaning}; unknown here: it depends on the machine uWSGI runs on."
-    return f"{meaning}: {_code(clean(value, SHOWN))} here."
+        return None
+    return "".join(exp.text[o] for o in range(vs, ve)
+                   if span.start <= exp.span(o, o + 1).start < span.end)
+
+
+def _name(d: Directive, token: str, span: Span) -> str:
+    """What a ``%(...)``, ``$(...)`` or ``@(...)`` reference names, magic variables in it
+    substituted (``@(%dtoken)``)."""
+    read = _as_read(d, span)
+    if read is None or read[:2] != token[:2] or not read.endswith(")"):
+        return token[2:-1]
+    return read[2:-1]
 
 
 def _placeholder(doc: _Doc, inst: Instance, at: int, name: str) -> str:
@@ -382,13 +406,12 @@ def _placeholder(doc: _Doc, inst: Instance, at: int, name: str) -> str:
                 "as the block is read.")
     if " " in name.strip():
         return ("an expression over placeholders and numbers; this line reads "
-                f"{_code(clean(shown_values(inst)[at], SHOWN))}.")
+                f"{_shown(inst, at)}.")
     first = _first(inst, name)
     shown_name = _code(clean(name, KEY_LIMIT))
     if first is None:
         return f"{shown_name} is set nowhere in this instance: uWSGI leaves the text as written."
-    value = shown_values(inst)[first]
-    text = (f"{_code(clean(value, SHOWN))}, the value of the first {shown_name} in the option "
+    text = (f"{_shown(inst, first)}, the value of the first {shown_name} in the option "
             f"list ({_where(doc, inst.options[first])})")
     again = [o for o in inst.options[first + 1:] if o.key == name]
     if again:
@@ -413,9 +436,10 @@ def _environment(doc: _Doc, name: str) -> str:
     return f"{start}: {_code(clean(masked(name, env[name]), SHOWN))} here."
 
 
-def _at_file(inst: Instance, entry: Directive, name: str) -> str:
+def _at_file(inst: Instance, at: int, name: str) -> str:
     start = ("replaced by the content of the file, relative to uWSGI's working directory, "
              "one trailing newline removed")
+    entry = inst.options[at]
     unread = next((u for u in inst.unread if u.directive is entry or
                    (u.directive.span == entry.span and u.target in (name, f"@({name})"))),
                   None)
@@ -430,7 +454,9 @@ def _at_file(inst: Instance, entry: Directive, name: str) -> str:
         return f"{start}; not read here: {clean(str(exc))}."
     text = data.decode("utf-8", "surrogateescape").split("\0", 1)[0]
     text = text[:-1] if text.endswith(("\n", "\r")) else text
-    return f"{start}: {_code(clean(masked('', text), SHOWN))} here."
+    if MASK in _shown(inst, at):  # the line's value is a secret: so is the file's text
+        text = MASK
+    return f"{start}: {_code(clean(masked(entry.key, text), SHOWN))} here."
 
 
 # -- completion ---------------------------------------------------------------------------
@@ -616,7 +642,7 @@ def _placeholders(doc: _Doc, line: int, partial: str, replace: Span,
     inst = doc.instance
     if inst is None:
         return []
-    shown = shown_values(inst)
+    hidden = hidden_placeholders(inst)
     seen: set[str] = set()
     items: list[CompletionItem] = []
     for i, o in enumerate(inst.options):
@@ -629,7 +655,7 @@ def _placeholders(doc: _Doc, line: int, partial: str, replace: Span,
         label = clean(o.key, KEY_LIMIT)
         items.append(CompletionItem(
             label, "placeholder", replace, detail=_where(doc, o),
-            documentation=f"value: {_code(clean(shown[i], SHOWN))}",
+            documentation=f"value: {_shown(inst, i, hidden)}",
             insert_text=label + ")" if close else None,
         ))
     return items
@@ -713,13 +739,13 @@ def definition(analysis: Analysis, line: int, column: int) -> list[Span]:
     pos = Position(line, column)
     found = _reference_at(doc, pos)
     if found is not None:
-        d, token, _ = found
+        d, token, span = found
         at = _entry(inst, d)
         if token.startswith("%(") and at is not None:
-            first = _first(inst, token[2:-1])
+            first = _first(inst, _name(d, token, span))
             return [inst.options[first].span] if first is not None else []
         if token.startswith("@(") and at is not None:
-            return _file_read(inst, token[2:-1])
+            return _file_read(inst, _name(d, token, span))
     for d in _directives(cfg):
         if d.file == analysis.path and _inside(d.value_span, pos):
             return _included(doc, inst, d)
