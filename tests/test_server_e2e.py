@@ -282,8 +282,10 @@ def test_the_server_reads_nothing_outside(tmp_path: Path) -> None:
     deployment-only (UW022), the outside file's content appears nowhere."""
     outside = write(tmp_path / "outside" / "secret.ini",
                     "[uwsgi]\nprocesses = CANARY-7d1f\nmastre = true\n")
+    canary = write(tmp_path / "outside" / "name.txt", "CANARY-2b9e\n")
     root = tmp_path / "workspace"
-    app = write(root / "app.ini", f"[uwsgi]\ninclude = {outside}\nchdir = /srv/%(processes)\n")
+    app = write(root / "app.ini", f"[uwsgi]\ninclude = {outside}\nchdir = /srv/%(processes)\n"
+                f"procname = @({canary})\n")
     write(root / ".uwsgi-lint.toml", 'extend-select = ["UW022"]\n')
 
     async def scenario() -> None:
@@ -294,7 +296,11 @@ def test_the_server_reads_nothing_outside(tmp_path: Path) -> None:
             hover = await ed.client.text_document_hover_async(types.HoverParams(
                 text_document=types.TextDocumentIdentifier(uri=uri(app)),
                 position=ed.position(app, "%(processes)", 3)))
-            shown = repr(found) + repr(hover) + repr(ed.client.messages)
+            at_file = await ed.client.text_document_hover_async(types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri(app)),
+                position=ed.position(app, "@(", 3)))
+            assert at_file is not None  # it says why it was not read
+            shown = repr(found) + repr(hover) + repr(at_file) + repr(ed.client.messages)
             assert "CANARY" not in shown and "mastre" not in shown
 
     run(scenario)

@@ -31,6 +31,8 @@ class Analysis:
     assumptions: Assumptions  # target version, plugins ... of the document's settings
     errors: list[str] = field(default_factory=list)  # internal errors of the lint, one line each
     docs_url: str | None = None  # the settings' `docs-url`: where the rule pages are published
+    # what the lint could read (real paths): a feature that opens a file reads within them
+    read_roots: tuple[str, ...] = ()
 
     def containing(self) -> list[Instance]:
         """The instances that read this document (its own, or those that include it)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from .. import fs
+from .. import fs, session
 from ..catalog import Catalog, Option, first_release, load_catalog
 from ..catalog.help import names as binary_list
 from ..catalog.help import option_help
@@ -363,7 +363,7 @@ def _reference_markdown(doc: _Doc, d: Directive, token: str, span: Span) -> str:
         return f"{title}: {_placeholder(doc, inst, at, inner)}"
     if token[0] == "$":
         return f"{title}: {_environment(doc, inner)}"
-    return f"{title}: {_at_file(inst, at, inner)}"
+    return f"{title}: {_at_file(inst, at, inner, doc.analysis.read_roots)}"
 
 
 def _magic(d: Directive, token: str, span: Span) -> str:
@@ -436,7 +436,7 @@ def _environment(doc: _Doc, name: str) -> str:
     return f"{start}: {_code(clean(masked(name, env[name]), SHOWN))} here."
 
 
-def _at_file(inst: Instance, at: int, name: str) -> str:
+def _at_file(inst: Instance, at: int, name: str, roots: tuple[str, ...]) -> str:
     start = ("replaced by the content of the file, relative to uWSGI's working directory, "
              "one trailing newline removed")
     entry = inst.options[at]
@@ -449,7 +449,8 @@ def _at_file(inst: Instance, at: int, name: str) -> str:
         return f"{start}; not read here."
     path = name if os.path.isabs(name) else os.path.join(inst.cwd, name)
     try:
-        data = fs.read_regular(path, MAX_VALUE)
+        with session.run(roots):  # what the lint could read, and nothing else
+            data = fs.read_regular(path, MAX_VALUE)
     except fs.Unreadable as exc:
         return f"{start}; not read here: {clean(str(exc))}."
     text = data.decode("utf-8", "surrogateescape").split("\0", 1)[0]

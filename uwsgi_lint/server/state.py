@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..discover import HEAD_BYTES, looks_like_uwsgi
-from ..engine import FileAssumptions, lint
+from ..engine import FileAssumptions, boundary_roots, lint
 from ..instance import Assumptions
 from ..model import Instance
 from ..postprocess import SettingsLookup
@@ -83,6 +83,7 @@ def analyse(
         assumptions=assumptions,
         errors=report.errors,
         docs_url=lookup(path).docs_url,
+        read_roots=boundary_roots([path], roots)[0],
     )
 
 
