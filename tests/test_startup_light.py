@@ -1,5 +1,6 @@
 """Start-up stays light: libcst is imported only when a uwsgiconf Python file is linted,
-never for an INI file or a directory whose other Python files do not import uwsgiconf."""
+never for an INI file or a directory whose other Python files do not import uwsgiconf;
+pygls (the `server` extra) only by `uwsgi-lint server`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ WRAPPER = (
     "    code = cli.main(sys.argv[1:])\n"
     "except SystemExit as stop:\n"
     "    code = stop.code\n"
-    "print(f'exit={code} libcst={\"libcst\" in sys.modules}')\n"
+    "print(f'exit={code} libcst={\"libcst\" in sys.modules}', end='')\n"
+    "print(' pygls' if 'pygls' in sys.modules or 'lsprotocol' in sys.modules else '')\n"
 )
 
 INI = "[uwsgi]\nmaster = true\nworkers = 2\nhttp-socket = :8000\n"
@@ -37,7 +39,8 @@ configure_uwsgi(get_configurations)
 
 
 def lint(*args: str, cwd: Path) -> str:
-    """The wrapper's last line: ``exit=N libcst=BOOL``."""
+    """The wrapper's last line: ``exit=N libcst=BOOL``, `` pygls`` added when the
+    language server's packages were imported."""
     run = subprocess.run([sys.executable, "-c", WRAPPER, "--isolated", *args], cwd=cwd,
                          capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
