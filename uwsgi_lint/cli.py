@@ -1058,7 +1058,7 @@ def _server() -> int:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
     except ImportError as exc:
-        _error(f"uwsgi-lint server needs the `server` extra ({exc}): "
+        _error(f"the language server needs the `server` extra ({exc}): "
                "pip install 'uwsgi-lint[server]'")
         return EXIT_ERROR
     from .server.protocol import serve
