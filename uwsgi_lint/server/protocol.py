@@ -163,6 +163,12 @@ class UwsgiLintServer(LanguageServer):
         is used by one thread only, one call at a time, in the order asked."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
+    async def opened(self, uri: str) -> Analysis | None:
+        """The current analysis of the open document ``uri`` (None: not open, or no
+        uWSGI config)."""
+        path = _path(uri)
+        return await self.current(path) if path in self.state.documents else None
+
     async def current(self, path: str) -> Analysis | None:
         """The analysis of open document ``path`` for its text as it is now (a request
         after an edit does not wait for the debounce)."""
@@ -307,10 +313,10 @@ def build() -> UwsgiLintServer:
     async def code_action(
         ls: UwsgiLintServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
-        path = _path(params.text_document.uri)
-        analysis = await ls.current(path) if path in ls.state.documents else None
-        if analysis is None or path is None:
+        analysis = await ls.opened(params.text_document.uri)
+        if analysis is None:
             return None
+        path = analysis.path
         start = ls.at(path, params.range.start)
         end = ls.at(path, params.range.end)
         return await ls.work(actions.code_actions, ls, analysis, start, end,
@@ -318,10 +324,10 @@ def build() -> UwsgiLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: UwsgiLintServer, params: types.HoverParams) -> types.Hover | None:
-        path = _path(params.text_document.uri)
-        analysis = await ls.current(path) if path in ls.state.documents else None
-        if analysis is None or path is None:
+        analysis = await ls.opened(params.text_document.uri)
+        if analysis is None:
             return None
+        path = analysis.path
         line, column = ls.at(path, params.position)
         parts: list[str] = []
         span: Span | None = None
@@ -350,10 +356,10 @@ def build() -> UwsgiLintServer:
     async def completion(
         ls: UwsgiLintServer, params: types.CompletionParams
     ) -> types.CompletionList | None:
-        path = _path(params.text_document.uri)
-        analysis = await ls.current(path) if path in ls.state.documents else None
-        if analysis is None or path is None:
+        analysis = await ls.opened(params.text_document.uri)
+        if analysis is None:
             return None
+        path = analysis.path
         line, column = ls.at(path, params.position)
         from . import features
 
@@ -380,10 +386,10 @@ def build() -> UwsgiLintServer:
     async def definition(
         ls: UwsgiLintServer, params: types.DefinitionParams
     ) -> list[types.Location] | None:
-        path = _path(params.text_document.uri)
-        analysis = await ls.current(path) if path in ls.state.documents else None
-        if analysis is None or path is None:
+        analysis = await ls.opened(params.text_document.uri)
+        if analysis is None:
             return None
+        path = analysis.path
         from . import features
 
         line, column = ls.at(path, params.position)
@@ -397,8 +403,7 @@ def build() -> UwsgiLintServer:
     async def document_symbol(
         ls: UwsgiLintServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | None:
-        path = _path(params.text_document.uri)
-        analysis = await ls.current(path) if path in ls.state.documents else None
+        analysis = await ls.opened(params.text_document.uri)
         if analysis is None:
             return None
         from . import features
