@@ -171,3 +171,14 @@ def test_stdin_settings_and_suppressions_from_the_path(tmp_path: Path) -> None:
 def test_stdin_usage_errors(tmp_path: Path) -> None:
     assert run("--stdin-filename", "a.ini", "a.ini", cwd=tmp_path).returncode == 2
     assert run("-", "--add-noqa", cwd=tmp_path, stdin=b"").returncode == 2
+
+
+def test_the_text_quoted_for_standard_input_is_its_own(tmp_path: Path) -> None:
+    """`--format full` (and the fingerprints of SARIF) quote the line of a finding: for
+    standard input, the buffer's line, not the line of the file on disk of that name."""
+    write(tmp_path, "a.ini", "[uwsgi]\nsocket = /on/disk.sock # disk\n")
+    result = run("--format", "full", "-", "--stdin-filename", "a.ini", cwd=tmp_path,
+                 stdin=b"[uwsgi]\nsocket = /in/buffer.sock # buffer\n")
+    out = result.stdout.decode()
+    assert result.returncode == 1
+    assert " 2 | socket = /in/buffer.sock # buffer\n" in out and "disk" not in out

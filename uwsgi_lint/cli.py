@@ -827,7 +827,7 @@ def _run(args: argparse.Namespace) -> int:
         _explain(report, args)
     if args.add_noqa is not None:
         return _add_noqa(report, args.add_noqa, paths)
-    forget()
+    forget(buffers)  # the text quoted for standard input is its own
     empty = not report.files and not report.diagnostics
     out = _rendered(report, args, buffers)
     if empty and args.format in ("text", "full") and not args.statistics:

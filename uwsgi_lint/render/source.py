@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from functools import cache
 from operator import mul
 from urllib.parse import quote
@@ -64,18 +65,27 @@ def file_uri(path: str) -> str:
     return "file://" + uri(p if p.startswith("/") else "/" + p)
 
 
+# buffers linted in place of their files (standard input with --stdin-filename): the text
+# quoted for a finding in them is theirs, not the file's on disk (``forget``)
+_BUFFERS: dict[str, bytes] = {}
+
+
 @cache
 def _lines(path: str) -> tuple[str, ...] | None:
+    data = _BUFFERS.get(os.path.abspath(path))
     try:  # the one opener: a FIFO or device is never opened, a huge file never read
-        data = fs.read_regular(path)
+        data = fs.read_regular(path) if data is None else data
     except (fs.Unreadable, ValueError):
         return None
     # the readers decode the same way, so columns line up (``source.decode``)
     return tuple(data.decode("utf-8", "surrogateescape").split("\n"))
 
 
-def forget() -> None:
-    """Drop the lines read so far (a new run may see edited files)."""
+def forget(buffers: Mapping[str, bytes] | None = None) -> None:
+    """Drop the lines read so far (a new run may see edited files); ``buffers`` (path ->
+    bytes) stand for their files from now on."""
+    _BUFFERS.clear()
+    _BUFFERS.update({os.path.abspath(k): v for k, v in (buffers or {}).items()})
     _lines.cache_clear()
     _line_hashes.cache_clear()
 
