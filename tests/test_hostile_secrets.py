@@ -255,7 +255,7 @@ def test_full_reads_source_lines_through_the_one_opener(tmp_path: Path) -> None:
             prelude = (
                 f"import os\nimport uwsgi_lint.render.source as src\nP = {str(path)!r}\n"
                 "_forget = src.forget\n"
-                f"def forget():\n    _forget()\n    os.unlink(P)\n    {swap}\n"
+                f"def forget(*buffers):\n    _forget(*buffers)\n    os.unlink(P)\n    {swap}\n"
                 "src.forget = forget\n")
             run = command("--format", fmt, ".", cwd=tree, prelude=prelude)
             assert run.rc == 1 and "UW101" in run.out, (fmt, swap, run.err)
