@@ -126,9 +126,9 @@ class UwsgiLintServer(LanguageServer):
             await asyncio.sleep(delay)
         self._pending.pop(path, None)
         await self.relint(path)
-        # the others may read this one (a vassal under an Emperor being edited)
+        # the others that read this one (a vassal under an Emperor being edited)
         for other in [p for p in self.state.documents if p != path]:
-            if other not in self._pending:
+            if other not in self._pending and self.state.reads(other, path):
                 await self.relint(other)
 
     async def relint(self, path: str) -> Analysis | None:

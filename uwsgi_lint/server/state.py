@@ -39,6 +39,18 @@ class Workspace:
         self.documents.pop(path, None)
         self.analyses.pop(path, None)
 
+    def reads(self, path: str, other: str) -> bool:
+        """Whether the last lint of open document ``path`` read file ``other`` (an
+        include, its Emperor); True when it has not been linted yet."""
+        analysis = self.analyses.get(path)
+        if analysis is None:
+            return True
+        return any(
+            os.path.abspath(f.path) == other
+            for inst in analysis.instances
+            for f in [*inst.files, *(inst.emperor.files if inst.emperor else [])]
+        )
+
     def analyse(self, path: str) -> Analysis:
         """Lint open document ``path`` now, and remember the answer."""
         path = os.path.abspath(path)
