@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from uwsgi_lint.model import Position, Span
-from uwsgi_lint.server.analysis import Analysis
+from uwsgi_lint.server.analysis import Analysis, HoverAnswer
 from uwsgi_lint.server.features import complete, definition, hover, symbols
 from uwsgi_lint.server.state import analyse
 
@@ -75,10 +75,24 @@ def test_hover_on_an_option_shows_its_help_and_the_value_in_effect(tree: Path) -
     assert "spawn the specified number of workers/processes" in shown  # uWSGI's --help
     assert "- aliases: `workers`" in shown
     assert "- repeatable: no, the last line wins" in shown
+    assert "- default: 1\n" in shown  # core/init.c: uwsgi_init_default()
     assert "**Here:** `4`" in shown
     # the include below sets it again: that one is in effect, from the other file
     assert f"**In effect:** `2`, from {tree / 'shared/common.ini'}:2" in shown
     assert (answer.span.start, answer.span.end) == (Position(4, 1), Position(4, 10))
+
+
+def test_hover_gives_the_default_of_a_flag_and_none_it_does_not_know(tree: Path) -> None:
+    """A flag is off unless set; a default that no source gives is not made up."""
+    emperor = analysed(tree / "emperor.ini")
+    assert "- default: off\n" in _markdown(hover(emperor, *at(EMPEROR, "master", 2)))
+    assert "- default:" not in _markdown(hover(analysed(tree / "vassals/app.ini"),
+                                               *at(APP, "chdir", 2)))
+
+
+def _markdown(answer: HoverAnswer | None) -> str:
+    assert answer is not None
+    return answer.markdown
 
 
 def test_hover_on_a_plugin_option_says_the_default_build_lacks_it(tmp_path: Path) -> None:

@@ -55,6 +55,26 @@ FLAG_NOTES = {
     "MIME": "builds the MIME types dictionary",
     "METRICS": "turns the metrics subsystem on",
 }
+# what uWSGI starts with when an option is not set: core/init.c: uwsgi_init_default() and
+# sanitize_args(), as ../shared/reference/uwsgi-semantics.md (d.7, e) gives them; a flag
+# (no argument) is off.  Other options: the help text says it when uWSGI's does.
+DEFAULTS = {
+    "processes": "1", "workers": "1",
+    "emperor-freq": "3 (seconds)",
+    "emperor-throttle": "1000 (milliseconds)",
+    "emperor-max-throttle": "180000 (milliseconds)",
+    "emperor-required-heartbeat": "30 (seconds)",
+    "emperor-curse-tolerance": "30 (seconds)",
+    "emperor-broodlord": "0 (off)",
+    "heartbeat": "0 (off)",
+    "vassal-sos": "0 (off)",
+    "vassal-sos-backlog": "0 (off)",
+    "cheaper": "0 (off)",
+    "cheaper-step": "0 (behaves as 1)",
+    "cheaper-overload": "3",
+    "cheaper-algo": "`spare`",
+    "min-worker-lifetime": "10 (seconds)",
+}
 ARG_NOTES = {"required": "a value is required", "none": "a flag",
              "optional": "the value is optional"}
 # core/utils.c: magic_sub(), core/uwsgi.c: config_magic_table_fill()
@@ -233,6 +253,9 @@ def _option_facts(doc: _Doc, opt: Option) -> str:
              f"_No help text: {HELP_SOURCE} of the default build does not list it._"]
     kind = _code(opt.value_kind) if opt.value_kind else f"read by {_code(opt.handler)}"
     rows = [f"value: {kind}, {ARG_NOTES[opt.arg]}"]
+    default = DEFAULTS.get(opt.name, "off" if opt.arg == "none" else None)
+    if default is not None:
+        rows.append(f"default: {default}")
     aliases = _aliases(opt, doc.catalog)
     if aliases:
         rows.append("aliases: " + ", ".join(_code(a) for a in aliases))
