@@ -5,6 +5,7 @@ document: what the user sees in the editor."""
 from __future__ import annotations
 
 import importlib.util
+import random
 import subprocess
 from pathlib import Path
 
@@ -359,3 +360,34 @@ def test_a_placeholder_is_the_first_line_that_sets_it_as_uwsgi_reads_it(
     assert answer is not None
     assert "`/srv/one`, the value of the first `base`" in answer.markdown
     assert "not the app.ini:4 one that is in effect" in answer.markdown
+
+
+# -- never an exception -------------------------------------------------------------------
+
+MANGLERS = ["%(", ")", "$(", "@(", "%", "<", ">", '"', ":", "=", "\n", "\r", "\U0001F600",
+            "\t", "[", "]", "{", "}", "#", ";", "<!--", "]]>", "%(x)", "\x00"]
+
+
+@pytest.mark.parametrize("name", ["emperor.ini", "vassals/api.json", "vassals/blog.ini",
+                                  "vassals/legacy.xml", "vassals/shop.yaml"])
+def test_every_position_of_a_mangled_config_gets_an_answer(name: str, tmp_path: Path) -> None:
+    """Hover, definition and completion at every line and column (and past them) of the
+    bundled examples with random breakage typed in, as an editor sends them mid-edit:
+    each returns an answer, none raises."""
+    rng = random.Random(name)
+    original = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    for _ in range(6):
+        text = original
+        for _ in range(rng.randint(1, 6)):
+            at_ = rng.randint(0, len(text))
+            text = text[:at_] + rng.choice(MANGLERS) + text[at_ + rng.randint(0, 2):]
+        path = tmp_path / name
+        analysis = analysed(path, text)
+        assert isinstance(symbols(analysis), list)
+        lines = text.split("\n")
+        for line in range(0, len(lines) + 2):
+            width = len(lines[line - 1]) if 1 <= line <= len(lines) else 0
+            for column in range(0, width + 3):
+                hover(analysis, line, column)
+                assert isinstance(definition(analysis, line, column), list)
+                assert isinstance(complete(analysis, line, column), list)
