@@ -30,7 +30,7 @@ from ..render.pages import link
 from ..rules import by_code
 from ..settings import SettingsError
 from ..untrusted import clean
-from . import actions
+from . import actions, features
 from .analysis import Analysis, Symbol
 from .state import Workspace, analyse, looks_like_config
 
@@ -331,8 +331,6 @@ def build() -> UwsgiLintServer:
         line, column = ls.at(path, params.position)
         parts: list[str] = []
         span: Span | None = None
-        from . import features
-
         answer = await ls.work(features.hover, analysis, line, column)
         if answer is not None:
             parts.append(answer.markdown)
@@ -361,8 +359,6 @@ def build() -> UwsgiLintServer:
             return None
         path = analysis.path
         line, column = ls.at(path, params.position)
-        from . import features
-
         items = await ls.work(features.complete, analysis, line, column)
         kinds = {"option": types.CompletionItemKind.Property,
                  "value": types.CompletionItemKind.EnumMember,
@@ -390,8 +386,6 @@ def build() -> UwsgiLintServer:
         if analysis is None:
             return None
         path = analysis.path
-        from . import features
-
         line, column = ls.at(path, params.position)
         return [
             types.Location(uri=from_fs_path(os.path.abspath(s.file)) or s.file,
@@ -406,8 +400,6 @@ def build() -> UwsgiLintServer:
         analysis = await ls.opened(params.text_document.uri)
         if analysis is None:
             return None
-        from . import features
-
         kinds = {"section": types.SymbolKind.Namespace, "option": types.SymbolKind.Property}
 
         def convert(s: Symbol) -> types.DocumentSymbol:
