@@ -8,7 +8,7 @@ logging, a few findings), then makes ``--edits`` edits one after another, each w
 its diagnostics, with the debounce set to 0 so that the figure is the server's own work:
 the time from sending ``textDocument/didChange`` to receiving the matching
 ``textDocument/publishDiagnostics``.  The first edits warm the server up and are left out.
-Also prints the lint alone, in this process (``Workspace.analyse``), to tell protocol
+Also prints the lint alone, in this process (``state.analyse``), to tell protocol
 cost from lint cost.  Target (issue 17): under 50 ms warm for a 200-line buffer.
 Prints figures; asserts nothing.
 """
@@ -110,14 +110,13 @@ async def measure_edits(root: Path, path: Path, edits: int) -> list[float]:
 
 
 def in_process(path: Path, runs: int) -> list[float]:
-    from uwsgi_lint.server.state import Workspace
+    from uwsgi_lint.server.state import analyse
 
-    ws = Workspace(roots=[str(path.parent.parent)])
-    ws.open(str(path), path.read_text())
+    text, roots = path.read_text(), [str(path.parent.parent)]
     took = []
     for _ in range(runs):
         start = time.perf_counter()
-        ws.analyse(str(path))
+        analyse(str(path), text, None, roots)
         took.append((time.perf_counter() - start) * 1000)
     return took
 
@@ -140,7 +139,7 @@ def main() -> None:
     print(f"edit -> diagnostics, {args.lines}-line vassal, warm, {len(took)} edits: "
           f"median {median:.1f} ms, p90 {sorted(took)[int(len(took) * 0.9)]:.1f} ms, "
           f"min {min(took):.1f} ms")
-    print(f"the lint alone (Workspace.analyse, in process): median "
+    print(f"the lint alone (state.analyse, in process): median "
           f"{statistics.median(alone):.1f} ms")
     print(f"target < {TARGET_MS} ms: {'met' if median < TARGET_MS else 'missed'}")
 

@@ -724,9 +724,8 @@ def _walk(args: argparse.Namespace) -> Walk:
     return Walk(args.max_depth, tuple(args.exclude), args.respect_gitignore)
 
 
-def _rendered(report: Report, args: argparse.Namespace, buffers: dict[str, bytes]) -> str:
-    """The report in the chosen format (each renderer is imported only when used);
-    ``buffers`` (standard input) stand for their files where a format quotes the text."""
+def _rendered(report: Report, args: argparse.Namespace) -> str:
+    """The report in the chosen format (each renderer is imported only when used)."""
     fmt = args.format
     if args.statistics:
         from .render import statistics
@@ -746,7 +745,7 @@ def _rendered(report: Report, args: argparse.Namespace, buffers: dict[str, bytes
     if fmt == "json":
         from .render import json
 
-        return json.render(report, args.position_encoding, buffers)
+        return json.render(report, args.position_encoding)
     if fmt == "sarif":
         from .render import sarif
 
@@ -829,7 +828,7 @@ def _run(args: argparse.Namespace) -> int:
         return _add_noqa(report, args.add_noqa, paths)
     forget(buffers)  # the text quoted for standard input is its own
     empty = not report.files and not report.diagnostics
-    out = _rendered(report, args, buffers)
+    out = _rendered(report, args)
     if empty and args.format in ("text", "full") and not args.statistics:
         out = ""  # not "All checks passed": nothing was checked (said on stderr below)
     if args.output_file is None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .discover import Skipped
-from .untrusted import clean
 
 
 @dataclass(slots=True)
@@ -35,4 +34,6 @@ class Report:
         from a setting is), None without ``docs_url``."""
         if self.docs_url is None:
             return None
-        return clean(self.docs_url.replace("{code}", code).replace("{name}", name), None)
+        from .render.pages import link
+
+        return link(code, name, self.docs_url)

@@ -13,10 +13,9 @@ import json
 import os
 import re
 from array import array
-from collections.abc import Mapping
 from typing import Any
 
-from .. import __version__, fs
+from .. import __version__
 from ..diagnostics import Diagnostic
 from ..model import Edit, Span
 from ..positions import to_units
@@ -25,26 +24,24 @@ from ..source import decode
 from ..suppress import suppression_edits
 from ..untrusted import clean, clean_lines
 from . import pages, shown_path
+from .source import file_bytes
 
 SCHEMA_VERSION = 1
 
 
 class _Files:
-    """The bytes of the files a document points into, each read once (a buffer, by absolute
-    path, in place of its file), and where their lines start."""
+    """The bytes of the files a document points into, each read once (``source.file_bytes``:
+    a buffer from standard input in place of its file), and where their lines start."""
 
-    def __init__(self, buffers: Mapping[str, bytes]) -> None:
-        self._data: dict[str, bytes | None] = {os.path.abspath(k): v for k, v in buffers.items()}
+    def __init__(self) -> None:
+        self._data: dict[str, bytes | None] = {}
         self._starts: dict[str, array[int]] = {}
 
     def data(self, path: str) -> bytes | None:
         """The bytes of ``path``, None when it cannot be read."""
         key = os.path.abspath(path)
         if key not in self._data:
-            try:  # the one opener: a FIFO or device is never opened, a huge file never read
-                self._data[key] = fs.read_regular(key)
-            except (fs.Unreadable, ValueError):
-                self._data[key] = None
+            self._data[key] = file_bytes(key)
         return self._data[key]
 
     def line(self, path: str, line: int) -> str | None:
@@ -63,12 +60,10 @@ class _Files:
         return decode(data[starts[line - 1] : end])
 
 
-def document(
-    report: Report, position_encoding: str = "utf-32", buffers: Mapping[str, bytes] | None = None
-) -> dict[str, Any]:
+def document(report: Report, position_encoding: str = "utf-32") -> dict[str, Any]:
     """The report as one document, columns in ``position_encoding`` (``"utf-32"``,
-    ``"utf-16"`` or ``"utf-8"``), ``buffers`` (path -> bytes) read in place of files."""
-    files = _Files(buffers or {})
+    ``"utf-16"`` or ``"utf-8"``)."""
+    files = _Files()
 
     def place(span: Span) -> dict[str, dict[str, int]]:
         """``location`` and ``end_location`` of ``span``, columns in code units."""
@@ -139,10 +134,8 @@ def _link(report: Report, d: Diagnostic) -> dict[str, str]:
     return {} if url is None else {"url": url}
 
 
-def render(
-    report: Report, position_encoding: str = "utf-32", buffers: Mapping[str, bytes] | None = None
-) -> str:
-    doc = document(report, position_encoding, buffers)
+def render(report: Report, position_encoding: str = "utf-32") -> str:
+    doc = document(report, position_encoding)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     # undecodable bytes of a config travel as lone surrogates: never emit invalid UTF-8
     return text.encode("utf-8", "replace").decode("utf-8")

@@ -70,12 +70,22 @@ def file_uri(path: str) -> str:
 _BUFFERS: dict[str, bytes] = {}
 
 
+def file_bytes(path: str) -> bytes | None:
+    """The bytes of ``path`` as the outputs quote them: its buffer (standard input) when one
+    stands for it, else the file, None when it cannot be read."""
+    data = _BUFFERS.get(os.path.abspath(path))
+    if data is not None:
+        return data
+    try:  # the one opener: a FIFO or device is never opened, a huge file never read
+        return fs.read_regular(path)
+    except (fs.Unreadable, ValueError):
+        return None
+
+
 @cache
 def _lines(path: str) -> tuple[str, ...] | None:
-    data = _BUFFERS.get(os.path.abspath(path))
-    try:  # the one opener: a FIFO or device is never opened, a huge file never read
-        data = fs.read_regular(path) if data is None else data
-    except (fs.Unreadable, ValueError):
+    data = file_bytes(path)
+    if data is None:
         return None
     # the readers decode the same way, so columns line up (``source.decode``)
     return tuple(data.decode("utf-8", "surrogateescape").split("\n"))

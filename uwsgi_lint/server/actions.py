@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from .. import fs, session
 from ..diagnostics import Diagnostic
 from ..engine import lint
 from ..fix import run_passes
-from ..model import Applicability, Edit, Position, Span
+from ..model import Applicability, Edit, Span
 from ..report import Report
+from ..source import LineIndex
 from ..suppress import suppression_edits
 from .analysis import Analysis
 
@@ -109,8 +111,8 @@ def fix_all(ls: UwsgiLintServer, analysis: Analysis) -> types.WorkspaceEdit | No
             return mine[name]
         if name in documents:
             return documents[name]
-        with open(name, "rb") as f:
-            return f.read()
+        with session.run(analysis.read_roots()):  # the one opener, within the lint's roots
+            return fs.read_regular(name)
 
     outcome = run_passes(run, read, unsafe=False)
     if not outcome.changed:
@@ -131,13 +133,6 @@ def _difference(path: str, before: bytes, after: bytes) -> Edit:
     tail = 0
     while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
-    return Edit(Span(path, _position(old, head), _position(old, len(old) - tail)),
+    lines = LineIndex(old)
+    return Edit(Span(path, lines.position(head), lines.position(len(old) - tail)),
                 new[head:len(new) - tail])
-
-
-def _position(text: str, offset: int) -> Position:
-    """The 1-based line and character column of ``offset`` in ``text`` (lines end at
-    ``\\n``; a ``\\r`` before it is part of the line, as the readers count)."""
-    line = text.count("\n", 0, offset) + 1
-    start = text.rfind("\n", 0, offset) + 1
-    return Position(line, offset - start + 1)

@@ -31,8 +31,14 @@ class Analysis:
     assumptions: Assumptions  # target version, plugins ... of the document's settings
     errors: list[str] = field(default_factory=list)  # internal errors of the lint, one line each
     docs_url: str | None = None  # the settings' `docs-url`: where the rule pages are published
-    # what the lint could read (real paths): a feature that opens a file reads within them
-    read_roots: tuple[str, ...] = ()
+    allow_read: tuple[str, ...] = ()  # read besides the document's tree: workspace folders
+
+    def read_roots(self) -> tuple[str, ...]:
+        """What the lint could read (real paths): a feature that opens or looks for a file
+        stays within them (worked out when asked: most answers open nothing)."""
+        from ..engine import boundary_roots
+
+        return boundary_roots([self.path], self.allow_read)[0]
 
     def containing(self) -> list[Instance]:
         """The instances that read this document (its own, or those that include it)."""

@@ -386,7 +386,7 @@ def _reference_markdown(doc: _Doc, d: Directive, token: str, span: Span) -> str:
         return f"{title}: {_placeholder(doc, inst, at, inner)}"
     if token[0] == "$":
         return f"{title}: {_environment(doc, inner)}"
-    return f"{title}: {_at_file(inst, at, inner, doc.analysis.read_roots)}"
+    return f"{title}: {_at_file(inst, at, inner, doc.analysis.read_roots())}"
 
 
 def _magic(d: Directive, token: str, span: Span) -> str:
@@ -769,7 +769,7 @@ def definition(analysis: Analysis, line: int, column: int) -> list[Span]:
             first = _first(inst, _name(d, token, span))
             return [inst.options[first].span] if first is not None else []
         if token.startswith("@(") and at is not None:
-            return _file_read(inst, _name(d, token, span))
+            return _file_read(doc, inst, _name(d, token, span))
     for d in _directives(cfg):
         if d.file == analysis.path and _inside(d.value_span, pos):
             return _included(doc, inst, d)
@@ -787,12 +787,12 @@ def _included(doc: _Doc, inst: Instance, d: Directive) -> list[Span]:
             return [_start_of(o.file)]
     explicit = d.key not in ("include", "inherit")
     name = split_section(d.effective)[0] if explicit else d.effective
-    return _file_read(inst, name)
+    return _file_read(doc, inst, name)
 
 
-def _file_read(inst: Instance, name: str) -> list[Span]:
+def _file_read(doc: _Doc, inst: Instance, name: str) -> list[Span]:
     """The file ``name`` (relative to uWSGI's working directory) when the instance read
-    it, or it exists inside the linted tree."""
+    it, or it exists inside the linted tree (nothing outside is looked at)."""
     if not name or scheme_of(name) is not None:
         return []
     path = os.path.abspath(os.path.join(inst.cwd, name))
@@ -800,7 +800,8 @@ def _file_read(inst: Instance, name: str) -> list[Span]:
         return [_start_of(path)]
     if any(u.target in (name, f"@({name})") for u in inst.unread):
         return []
-    return [_start_of(path)] if os.path.isfile(path) else []
+    inside = fs.Boundary(doc.analysis.read_roots()).contains(path)
+    return [_start_of(path)] if inside and os.path.isfile(path) else []
 
 
 def _start_of(path: str) -> Span:

@@ -294,8 +294,9 @@ def build() -> UwsgiLintServer:
         ls.state.close(path)
         ls._versions.pop(path, None)
         ls.publish(path, [], None)
-        for other in ls.state.documents:  # it may have stood for a file they read
-            ls.schedule(other, 0)
+        for other in ls.state.documents:  # it stood for a file they read: now the disk's
+            if ls.state.reads(other, path):
+                ls.schedule(other, 0)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: UwsgiLintServer, params: types.DidChangeWatchedFilesParams) -> None:

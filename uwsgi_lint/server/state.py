@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..discover import HEAD_BYTES, looks_like_uwsgi
-from ..engine import FileAssumptions, boundary_roots, lint
+from ..engine import FileAssumptions, lint
 from ..instance import Assumptions
 from ..model import Instance
 from ..postprocess import SettingsLookup
@@ -29,7 +29,6 @@ class Workspace:
     # what may be read besides each document's own tree: the editor's workspace folders
     roots: list[str] = field(default_factory=list)
     analyses: dict[str, Analysis] = field(default_factory=dict)
-    settings_error: str | None = None  # the last settings file in error, one line
 
     def open(self, path: str, text: str) -> None:
         self.documents[os.path.abspath(path)] = text
@@ -50,13 +49,6 @@ class Workspace:
             for inst in analysis.instances
             for f in [*inst.files, *(inst.emperor.files if inst.emperor else [])]
         )
-
-    def analyse(self, path: str) -> Analysis:
-        """Lint open document ``path`` now, and remember the answer."""
-        path = os.path.abspath(path)
-        analysis = analyse(path, self.documents[path], self.documents, self.roots)
-        self.analyses[path] = analysis
-        return analysis
 
 
 def looks_like_config(path: str, text: str) -> bool:
@@ -95,7 +87,7 @@ def analyse(
         assumptions=assumptions,
         errors=report.errors,
         docs_url=lookup(path).docs_url,
-        read_roots=boundary_roots([path], roots)[0],
+        allow_read=tuple(roots),
     )
 
 
